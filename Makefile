@@ -1,0 +1,86 @@
+# memproxy: the shim (C), the inspector (Java) and the samples.
+#   make            build everything          make test     run every test
+#   make demo       the doctor on a demo chain make install  PREFIX=… DESTDIR=… SYSCONFDIR=…
+#   make deps       install missing Debian packages (idempotent; sudo when not root)
+
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+BINDIR      = $(PREFIX)/bin
+LIBDIR      = $(PREFIX)/lib
+DATADIR     = $(PREFIX)/share/memproxy
+MANDIR      = $(PREFIX)/share/man
+
+MVN ?= mvn -B -ntp -q
+JAR  = inspector/target/memproxy.jar
+JSA  = inspector/target/memproxy.jsa
+
+# What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
+# and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
+DEBIAN_PACKAGES = gcc make binutils libc6-dev \
+	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
+	gcc-multilib binutils-powerpc-linux-gnu
+
+.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean
+
+all: deps inspector shim samples
+
+deps:
+	@missing=""; \
+	command -v javac >/dev/null 2>&1 || missing="default-jdk-headless"; \
+	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
+	for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
+	echo "memproxy deps: installing Debian packages:$$missing"; \
+	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && \
+	echo "memproxy deps: done"
+
+inspector: $(JAR)
+
+$(JAR): pom.xml inspector/pom.xml $(shell find inspector/src/main -type f 2>/dev/null)
+	$(MVN) -DskipTests package
+	@# AppCDS: record the classes a typical run loads, so later starts map them instead of parsing them.
+	@rm -f $(JSA)
+	@java -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off -Xlog:cds+dynamic=off -jar $(JAR) --help >/dev/null 2>&1 || true
+
+shim:
+	@if [ -f shim/Makefile ]; then $(MAKE) -C shim SYSCONFDIR=$(SYSCONFDIR); fi
+
+samples:
+	@if [ -f samples/Makefile ]; then $(MAKE) -C samples; fi
+
+test: all test-shim test-java
+
+test-java:
+	$(MVN) test
+
+test-shim: shim samples
+	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
+
+demo: all
+	bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/memproxy.jar
+	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
+	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
+	install -m 0644 inspector/man/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy.1
+	@# The class-data archive is only valid for the jar path it was made with.
+	@if [ -z "$(DESTDIR)" ]; then java -XX:ArchiveClassesAtExit=$(DATADIR)/memproxy.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+	  -jar $(DATADIR)/memproxy.jar --help >/dev/null 2>&1 || true; fi
+	@if [ -f shim/Makefile ]; then $(MAKE) -C shim install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/memproxy $(DESTDIR)$(MANDIR)/man1/memproxy.1
+	rm -rf $(DESTDIR)$(DATADIR)
+	@if [ -f shim/Makefile ]; then $(MAKE) -C shim uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi
+
+clean:
+	$(MVN) clean
+	@if [ -f shim/Makefile ]; then $(MAKE) -C shim clean; fi
+	@if [ -f samples/Makefile ]; then $(MAKE) -C samples clean; fi

@@ -1,0 +1,18 @@
+package io.memproxy.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** Entry point of the launcher: the only place that calls {@code System.exit}. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = CommandLines.create(out, err, Terminal.detect()).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}

@@ -1,0 +1,36 @@
+package io.memproxy.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "memproxy",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = {
+            "Inspect ELF files and the dynamic loader's preload chain before routing malloc",
+            "through libmemproxy.so. Nothing here runs the programs it examines."
+        },
+        subcommands = {
+            picocli.CommandLine.HelpCommand.class,
+        },
+        footer = ExitCodes.HELP_FOOTER)
+public final class MemproxyCommand implements Runnable {
+    private final Terminal terminal;
+
+    @Spec
+    CommandSpec spec;
+
+    public MemproxyCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    public Terminal terminal() {
+        return terminal;
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+}
