@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            ElfCommand.class,
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {
