@@ -13,6 +13,8 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            DoctorCommand.class,
+            CheckCommand.class,
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {
