@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             picocli.CommandLine.HelpCommand.class,
             DoctorCommand.class,
             CheckCommand.class,
+            LddCommand.class,
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {
