@@ -431,7 +431,11 @@ EXPORT void *realloc(void *p, size_t size)
 {
 	if (__builtin_expect(IN_ARENA(p), 0))
 		return arena_realloc(p, size);
-	return ROUTE(realloc)(p, size);
+	void *q = ROUTE(realloc)(p, size);
+	/* jemalloc fails a huge growth without setting errno. */
+	if (__builtin_expect(q == NULL && size != 0, 0))
+		errno = ENOMEM;
+	return q;
 }
 
 EXPORT void *reallocarray(void *p, size_t n, size_t size)
