@@ -11,7 +11,7 @@ LIBDIR      = $(PREFIX)/lib
 DATADIR     = $(PREFIX)/share/memproxy
 MANDIR      = $(PREFIX)/share/man
 
-MVN ?= mvn -B -ntp -q
+MVN ?= mvn -B -ntp -q -Dstyle.color=never
 JAR  = inspector/target/memproxy.jar
 JSA  = inspector/target/memproxy.jsa
 
@@ -45,8 +45,7 @@ inspector: $(JAR)
 $(JAR): pom.xml inspector/pom.xml $(shell find inspector/src/main -type f 2>/dev/null)
 	$(MVN) -DskipTests package
 	@# AppCDS: record the classes a typical run loads, so later starts map them instead of parsing them.
-	@rm -f $(JSA)
-	@java -XX:ArchiveClassesAtExit=$(JSA) -Xlog:cds=off -Xlog:cds+dynamic=off -jar $(JAR) --help >/dev/null 2>&1 || true
+	@inspector/make-cds-archive $(JAR) $(JSA) || echo "memproxy: no class-data archive (start-up will be slower)"
 
 shim:
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim SYSCONFDIR=$(SYSCONFDIR); fi
@@ -72,8 +71,7 @@ install: all
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
 	install -m 0644 inspector/man/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy.1
 	@# The class-data archive is only valid for the jar path it was made with.
-	@if [ -z "$(DESTDIR)" ]; then java -XX:ArchiveClassesAtExit=$(DATADIR)/memproxy.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
-	  -jar $(DATADIR)/memproxy.jar --help >/dev/null 2>&1 || true; fi
+	@if [ -z "$(DESTDIR)" ]; then inspector/make-cds-archive $(DATADIR)/memproxy.jar $(DATADIR)/memproxy.jsa || true; fi
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi
 
 uninstall:

@@ -13,6 +13,9 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            ElfCommand.class,
+            DoctorCommand.class,
+            CheckCommand.class,
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {

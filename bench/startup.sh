@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Start-up time of the inspector: a bare JVM (floor), the jar without and with its class-data
+# archive, in one hyperfine run so the ratios share the machine's load. Prints medians.
+# Usage: bench/startup.sh [RUNS]   (after `make`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-30}
+jar=inspector/target/memproxy.jar
+jsa=inspector/target/memproxy.jsa
+[ -f "$jar" ] && [ -f "$jsa" ] || { echo "run 'make' first" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+printf 'public class Floor { public static void main(String[] a) { System.out.println("x"); } }\n' > "$work/Floor.java"
+javac -d "$work" "$work/Floor.java"
+flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+hyperfine -N -w 3 -r "$runs" --export-json "$work/r.json" \
+  -n "JVM floor (empty main)" "java $flags -cp $work Floor" \
+  -n "memproxy --version, plain java -jar" "java -jar $jar --version" \
+  -n "memproxy --version, no archive" "java $flags -jar $jar --version" \
+  -n "memproxy --version, launcher" "bin/memproxy --version" \
+  -n "memproxy elf libc.so.6, launcher" "bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6" >/dev/null
+python3 - "$work/r.json" <<'PY'
+import json, sys
+rs = json.load(open(sys.argv[1]))["results"]
+base = rs[0]["median"]
+print("| command | median ms | vs JVM floor |")
+print("|---|---:|---:|")
+for r in rs:
+    print(f"| {r['command']} | {r['median']*1000:.1f} | {r['median']/base:.2f}x |")
+PY

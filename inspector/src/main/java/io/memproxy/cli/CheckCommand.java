@@ -1,0 +1,33 @@
+package io.memproxy.cli;
+
+import io.memproxy.doctor.Diagnosis;
+import io.memproxy.report.ProblemLines;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {
+            "The doctor's pre-install check for package scripts and configuration management: no colour,",
+            "one line per problem (SEVERITY ID SUBJECTS: MESSAGE); the exit code is what matters."
+        },
+        footer = DoctorExit.FOOTER)
+public final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DoctorInputs inputs;
+
+    @Override
+    public Integer call() {
+        Diagnosis d = DoctorRun.diagnose(inputs, false);
+        PrintWriter out = spec.commandLine().getOut();
+        ProblemLines.write(d, out);
+        out.flush();
+        return DoctorExit.code(d, inputs.strict);
+    }
+}

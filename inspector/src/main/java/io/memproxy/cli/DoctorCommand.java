@@ -1,0 +1,62 @@
+package io.memproxy.cli;
+
+import io.memproxy.doctor.Diagnosis;
+import io.memproxy.report.JsonReport;
+import io.memproxy.report.MarkdownReport;
+import io.memproxy.report.TextReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {
+            "Check, from files alone, that the preload chain routes malloc through libmemproxy.so as intended:",
+            "chain entries and order, who provides malloc in each examined executable, the allocator the shim",
+            "will detect, glibc's allocator behind the shim, secure-execution targets and the exclusion list."
+        },
+        footer = DoctorExit.FOOTER)
+public final class DoctorCommand implements Callable<Integer> {
+    enum Format { text, json, markdown }
+
+    @ParentCommand
+    MemproxyCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DoctorInputs inputs;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or markdown.")
+    Format format = Format.text;
+
+    @Option(names = "--quiet", description = "Print nothing when all is well, and only the problems otherwise.")
+    boolean quiet;
+
+    @Option(names = "--probe", description = "Also run the project's probe program under the chain with MEMPROXY_DEBUG=1,"
+            + " once as a listed name and once not, and compare the shim's own report with the prediction.")
+    boolean probe;
+
+    @Override
+    public Integer call() throws IOException {
+        Diagnosis d = DoctorRun.diagnose(inputs, probe);
+        PrintWriter out = spec.commandLine().getOut();
+        Format f = output.json ? Format.json : format;
+        switch (f) {
+            case json -> JsonReport.write(d, out);
+            case markdown -> MarkdownReport.write(d, out);
+            case text -> new TextReport(parent.terminal().colorWanted(output.noColor), quiet).write(d, out);
+        }
+        out.flush();
+        return DoctorExit.code(d, inputs.strict);
+    }
+}

@@ -1,0 +1,26 @@
+package io.memproxy.cli;
+
+import io.memproxy.doctor.Diagnosis;
+import io.memproxy.doctor.Doctor;
+import io.memproxy.doctor.Inspection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Turns the shared options of doctor, check and report into one doctor run. */
+final class DoctorRun {
+    private DoctorRun() {}
+
+    static Diagnosis diagnose(DoctorInputs in, boolean probe) {
+        Path root = in.root == null ? Path.of("/") : in.root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, in.root + ": not a directory (--root)");
+        }
+        String path = in.searchPath != null ? in.searchPath
+                : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
+        Inspection.Inputs inputs = new Inspection.Inputs(root, Optional.ofNullable(in.preload),
+                Optional.ofNullable(System.getenv("LD_PRELOAD")),
+                in.config == null ? Inspection.DEFAULT_CONFIG : in.config, in.exes, path);
+        return Doctor.standard().diagnose(new Inspection(inputs), Version.get());
+    }
+}

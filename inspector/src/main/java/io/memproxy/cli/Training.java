@@ -1,0 +1,34 @@
+package io.memproxy.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/**
+ * The run the build records into the class-data archive (AppCDS): typical commands, output
+ * discarded, so that every later start maps the classes they load instead of parsing them.
+ * Commands that fail here (a missing file on an unusual machine) still load their classes.
+ */
+public final class Training {
+    private Training() {}
+
+    private static final String LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
+
+    private static final String[][] RUNS = {
+        {"--help"},
+        {"elf", LIBC, "--symbols", "malloc*"},
+        {"elf", "--json", LIBC},
+        {"ldd", "/bin/sh"},
+        {"ldd", "--tree", "/bin/sh"},
+        {"bind", "/bin/sh"},
+        {"doctor", "--preload", LIBC},
+        {"doctor", "--format", "json", "--preload", LIBC},
+        {"check", "--preload", LIBC},
+    };
+
+    public static void main(String[] args) {
+        for (String[] run : RUNS) {
+            PrintWriter sink = new PrintWriter(new StringWriter());
+            CommandLines.create(sink, sink, Terminal.none()).execute(run);
+        }
+    }
+}

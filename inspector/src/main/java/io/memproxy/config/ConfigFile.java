@@ -1,0 +1,57 @@
+package io.memproxy.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The exclusion list file as found on disk: whether and why it cannot be read, who owns it and its mode,
+ * and its content as the shim's grammar reads it.
+ *
+ * @param path    the path as the shim names it (not prefixed by an inspection root)
+ * @param state   what was found
+ * @param problem for {@link State#UNREADABLE} and {@link State#NOT_REGULAR}, what is wrong; else ""
+ * @param uid     the owner, or -1 when the file is missing
+ * @param mode    the permission bits, or 0 when the file is missing
+ * @param list    the parsed lines, when read
+ */
+public record ConfigFile(String path, State state, String problem, int uid, int mode, Optional<ExclusionList> list) {
+    public enum State { MISSING, NOT_REGULAR, UNREADABLE, READ }
+
+    public static ConfigFile read(String path, Path file) {
+        Map<String, Object> attrs;
+        try {
+            attrs = Files.readAttributes(file, "unix:uid,mode,isRegularFile,isDirectory");
+        } catch (NoSuchFileException e) {
+            return new ConfigFile(path, State.MISSING, "", -1, 0, Optional.empty());
+        } catch (IOException | UnsupportedOperationException e) {
+            return new ConfigFile(path, State.UNREADABLE, describe(e), -1, 0, Optional.empty());
+        }
+        int uid = (Integer) attrs.get("uid");
+        int mode = (Integer) attrs.get("mode") & 07777;
+        if (!(Boolean) attrs.get("isRegularFile")) {
+            String what = (Boolean) attrs.get("isDirectory") ? "a directory" : "not a regular file";
+            return new ConfigFile(path, State.NOT_REGULAR, what, uid, mode, Optional.empty());
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] content = in.readNBytes(ConfigGrammar.MAX_BYTES + 1);
+            return new ConfigFile(path, State.READ, "", uid, mode, Optional.of(ConfigGrammar.parse(content)));
+        } catch (IOException e) {
+            return new ConfigFile(path, State.UNREADABLE, describe(e), uid, mode, Optional.empty());
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

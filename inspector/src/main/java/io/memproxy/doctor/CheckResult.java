@@ -1,0 +1,39 @@
+package io.memproxy.doctor;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What one check found; a check that threw is kept with its failure instead of its findings. */
+public record CheckResult(String name, String title, List<Finding> findings, Optional<String> crash) {
+    public CheckResult {
+        findings = List.copyOf(findings);
+    }
+
+    public static CheckResult crashed(Check check, Throwable failure) {
+        String what = failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        return new CheckResult(check.name(), check.title(), List.of(), Optional.of(what));
+    }
+
+    public Status status() {
+        if (crash.isPresent()) {
+            return Status.CRASHED;
+        }
+        if (findings.stream().anyMatch(f -> f.severity() == Severity.ERROR)) {
+            return Status.ERROR;
+        }
+        if (findings.stream().anyMatch(f -> f.severity() == Severity.WARNING)) {
+            return Status.WARNING;
+        }
+        return Status.OK;
+    }
+
+    /** The mark a check gets in every output format. */
+    public enum Status {
+        OK, WARNING, ERROR, CRASHED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

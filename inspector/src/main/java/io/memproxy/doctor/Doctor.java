@@ -1,0 +1,36 @@
+package io.memproxy.doctor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs every check on one inspection; a check that throws is recorded as crashed and the run goes on. */
+public final class Doctor {
+    private final List<Check> checks;
+
+    public Doctor(List<Check> checks) {
+        this.checks = List.copyOf(checks);
+    }
+
+    /** The checks of a full doctor run, in the order they are reported. */
+    public static Doctor standard() {
+        return new Doctor(List.of(new ConfigCheck()));
+    }
+
+    /** Runs the checks and gathers what the outputs show besides the findings. */
+    public Diagnosis diagnose(Inspection inspection, String memproxyVersion) {
+        List<CheckResult> results = run(inspection);
+        return new Diagnosis(memproxyVersion, "", inspection.inputs().configPath(), List.of(), List.of(), List.of(), results);
+    }
+
+    public List<CheckResult> run(Inspection inspection) {
+        List<CheckResult> results = new ArrayList<>();
+        for (Check check : checks) {
+            try {
+                results.add(new CheckResult(check.name(), check.title(), check.run(inspection), java.util.Optional.empty()));
+            } catch (Exception | LinkageError | StackOverflowError | OutOfMemoryError e) {
+                results.add(CheckResult.crashed(check, e));
+            }
+        }
+        return results;
+    }
+}

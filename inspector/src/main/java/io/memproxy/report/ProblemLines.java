@@ -1,0 +1,26 @@
+package io.memproxy.report;
+
+import io.memproxy.doctor.CheckResult;
+import io.memproxy.doctor.Diagnosis;
+import io.memproxy.doctor.Finding;
+import io.memproxy.doctor.Severity;
+import java.io.PrintWriter;
+
+/**
+ * The output of {@code memproxy check}: one line per problem, nothing else, for package scripts and
+ * configuration management: {@code SEVERITY ID SUBJECTS: MESSAGE}.
+ */
+public final class ProblemLines {
+    private ProblemLines() {}
+
+    public static void write(Diagnosis d, PrintWriter out) {
+        for (CheckResult c : d.checks()) {
+            c.crash().ifPresent(why -> out.println("error doctor.check-crashed " + c.name() + ": " + why));
+            for (Finding f : c.findings()) {
+                if (f.severity() != Severity.INFO) {
+                    out.println(f.severity().label() + " " + f.id() + " " + String.join(" ", f.subjects()) + ": " + f.message());
+                }
+            }
+        }
+    }
+}

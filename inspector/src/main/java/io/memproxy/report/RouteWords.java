@@ -1,0 +1,18 @@
+package io.memproxy.report;
+
+import io.memproxy.doctor.Route;
+
+/** A predicted route in words, the same in text and Markdown. */
+final class RouteWords {
+    private RouteWords() {}
+
+    static String describe(Route r) {
+        String route = switch (r.route()) {
+            case "allocator" -> "allocator " + r.allocator();
+            case "system" -> "glibc (system route)";
+            default -> "not proxied";
+        };
+        String malloc = r.mallocFrom().isEmpty() ? "" : "; malloc from " + r.mallocFrom();
+        return route + " (" + r.reason() + ")" + malloc;
+    }
+}
