@@ -166,19 +166,15 @@ int mp_config_lists(const char *buf, size_t len, const char *exe_path)
 {
 	const char *slash = strrchr(exe_path, '/');
 	const char *base = slash ? slash + 1 : exe_path;
-	size_t base_n = strlen(base), path_n = strlen(exe_path);
+	size_t base_n = strlen(base);
 	size_t pos = 0;
 	struct span line;
 	while (next_line(buf, len, &pos, &line)) {
 		if (is_comment(line) || line.p[0] == '@')
 			continue;
-		/* A name with a slash is a full path; otherwise the file name. */
-		if (memchr(line.p, '/', line.n)) {
-			if (line.n == path_n && memcmp(line.p, exe_path, path_n) == 0)
-				return 1;
-		} else if (line.n == base_n && memcmp(line.p, base, base_n) == 0) {
+		/* Names only: a line with a '/' can never equal a file name. */
+		if (line.n == base_n && memcmp(line.p, base, base_n) == 0)
 			return 1;
-		}
 	}
 	return 0;
 }
