@@ -60,6 +60,7 @@ test-java:
 
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
+	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
 
 demo: all
 	bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'

@@ -9,6 +9,8 @@ T=$B/tests
 SHIM=$B/libmemproxy.so
 LIBDIR=/usr/lib/x86_64-linux-gnu
 VECTORS=$SHIM_DIR/../samples/config-vectors.tsv
+export SAMPLES=$SHIM_DIR/../samples/build
+make -s -C "$SHIM_DIR/../samples" all || exit 1
 declare -A ALLOC_LIB=(
 	[jemalloc]=$LIBDIR/libjemalloc.so.2
 	[tcmalloc]=$LIBDIR/libtcmalloc_minimal.so.4
