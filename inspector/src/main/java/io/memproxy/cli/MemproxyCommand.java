@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             CheckCommand.class,
             LddCommand.class,
+            BindCommand.class,
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {
