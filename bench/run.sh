@@ -2,13 +2,13 @@
 # Shim overhead, measured in one run with interleaved pairs:
 #   glibc alone            vs  shim, system route (no allocator in the chain)
 #   <allocator> preloaded  vs  shim + <allocator>, allocator route
-# for small and medium sizes, 1 and 2 threads. Prints the median ns/iteration
+# for small and medium sizes, 1 and 2 threads. Prints the median CPU ns/iteration
 # of PAIRS pairs (default 21) and the ratio shim/baseline, then the exact
 # instruction count per iteration from callgrind (independent of load).
 # Usage: bench/run.sh [PAIRS]
 set -euo pipefail
 cd "$(dirname "$0")"
-PAIRS=${1:-21}
+PAIRS=${1:-31}
 BENCH=$PWD/build/malloc-bench
 SHIM=$(cd ../shim/build && pwd)/libmemproxy.so
 LIB=/usr/lib/x86_64-linux-gnu
@@ -28,7 +28,7 @@ CASES=(
 )
 WORKLOADS=("small 1" "small 2" "medium 1" "medium 2")
 
-echo "| baseline | workload | baseline ns/iter | shim ns/iter | ratio |"
+echo "| baseline | workload | baseline CPU ns/iter | shim CPU ns/iter | ratio (median of pair ratios) |"
 echo "|---|---|---:|---:|---:|"
 for c in "${CASES[@]}"; do
 	IFS='|' read -r name base shim <<<"$c"
