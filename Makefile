@@ -22,7 +22,7 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2
 
-.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean
+.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean bench
 
 all: deps inspector shim samples
 
@@ -62,6 +62,10 @@ test-java:
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
+
+# Shim overhead (BENCHMARKS.md "Shim overhead"); installs valgrind if missing.
+bench: shim
+	$(MAKE) -C bench bench
 
 demo: all
 	bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'
