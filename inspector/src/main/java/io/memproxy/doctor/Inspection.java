@@ -76,14 +76,21 @@ public final class Inspection {
         return Optional.empty();
     }
 
-    /** The file name of the executable behind a path once links are resolved, as the kernel reports it. */
-    public String realName(String systemPath) {
+    /** The path of a file once every link is resolved, as /proc/self/exe reports it; empty when it does not exist. */
+    public Optional<String> realPath(String systemPath) {
         try {
             Path real = file(systemPath).toRealPath();
-            return real.getFileName().toString();
-        } catch (java.io.IOException e) {
-            return Path.of(systemPath).getFileName().toString();
+            Path root = inputs.root();
+            return Optional.of(root.toString().equals("/") ? real.toString() : "/" + root.relativize(real));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return Optional.empty();
         }
+    }
+
+    /** The file name of the executable behind a path once links are resolved, as the shim sees it. */
+    public String realName(String systemPath) {
+        String p = realPath(systemPath).orElse(systemPath);
+        return p.substring(p.lastIndexOf('/') + 1);
     }
 
     /** The executables to examine: those named, or /bin/sh and every listed program found on the search path. */
