@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            ElfCommand.class,
             DoctorCommand.class,
             CheckCommand.class,
         },

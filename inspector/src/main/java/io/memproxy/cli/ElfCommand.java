@@ -1,0 +1,128 @@
+package io.memproxy.cli;
+
+import io.memproxy.elf.DynamicSymbol;
+import io.memproxy.elf.ElfException;
+import io.memproxy.elf.ElfImage;
+import io.memproxy.elf.NotElfException;
+import io.memproxy.report.ElfJson;
+import io.memproxy.report.ElfText;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "elf",
+        description = {
+            "Show what the dynamic loader sees in ELF files: class, machine, type, interpreter, soname,",
+            "needed libraries, rpath/runpath, DT_FLAGS/DT_FLAGS_1 and GNU version definitions and",
+            "requirements. With --symbols, list the dynamic symbols as name@@VERSION (default",
+            "definition), name@VERSION (older definition or reference) with type, binding and whether",
+            "the file defines them. Files that are not ELF (GNU ld scripts, shell scripts, empty files,",
+            "directories) are named for what they are."
+        },
+        mixinStandardHelpOptions = true,
+        footer = {
+            "%nExamples:",
+            "  memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'",
+            "      glibc's malloc family with versions",
+            "  memproxy elf /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/bin/ls",
+            "      summaries of two files",
+            "  memproxy elf --json --symbols='*@GLIBC_2.2.5' /usr/bin/ls",
+            "      JSON (schema in the README, section \"memproxy elf\")",
+            "  memproxy elf /usr/lib/x86_64-linux-gnu/libc.so",
+            "      says it is a GNU ld script and names the library it points to",
+            "%nExit codes:",
+            "  0  every file was read as ELF",
+            "  1  a file could not be read as ELF (the others are still shown)",
+            "  2  usage error",
+            "  3  the command could not run (internal failure)"
+        })
+public final class ElfCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "ELF files (executables, shared libraries).")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--symbols", arity = "0..1", paramLabel = "PATTERN", fallbackValue = "*",
+            description = "List dynamic symbols, those whose name (or name@version) matches the glob PATTERN"
+                    + " (all when omitted; quote it: 'malloc*').")
+    String symbols;
+
+    @Mixin
+    OutputOptions output;
+
+    @ParentCommand
+    MemproxyCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String pattern = symbols;
+        // "--symbols FILE" without a pattern: picocli takes the file as the pattern; give it back.
+        if (pattern != null && !Glob.isGlob(pattern) && pattern.contains("/") && Files.exists(Path.of(pattern))) {
+            files.add(0, Path.of(pattern));
+            pattern = "*";
+        }
+        if (files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "at least one FILE is required");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Glob> glob = Optional.ofNullable(pattern).map(Glob::of);
+        ElfText text = new ElfText(out, parent.terminal().colorWanted(output.noColor));
+        ElfJson json = new ElfJson();
+        int code = ExitCodes.OK;
+        boolean first = true;
+        for (Path file : files) {
+            if (!output.json && !first) {
+                out.println();
+            }
+            first = false;
+            try {
+                ElfImage image = ElfImage.read(file);
+                Optional<List<DynamicSymbol>> selected = Optional.empty();
+                int total = 0;
+                if (glob.isPresent()) {
+                    List<DynamicSymbol> all = image.dynamicSymbols();
+                    total = all.size();
+                    selected = Optional.of(all.stream()
+                            .filter(s -> s.index() != 0 || !s.name().isEmpty())
+                            .filter(s -> glob.get().matches(s.name()) || glob.get().matches(s.versionedName()))
+                            .toList());
+                }
+                if (output.json) {
+                    json.add(image, selected);
+                } else {
+                    text.summary(image);
+                    if (selected.isPresent()) {
+                        text.symbols(selected.get(), total, glob.get().text());
+                    }
+                }
+            } catch (ElfException e) {
+                code = ExitCodes.PROBLEM;
+                err.println("memproxy: " + e.getMessage());
+                if (output.json) {
+                    json.add(e);
+                } else if (e instanceof NotElfException n) {
+                    text.notElf(n);
+                }
+            }
+        }
+        if (output.json) {
+            out.println(json.render());
+        }
+        out.flush();
+        return code;
+    }
+}
