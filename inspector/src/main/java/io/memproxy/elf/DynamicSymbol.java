@@ -35,9 +35,17 @@ public record DynamicSymbol(
         return shndx != SHN_UNDEF;
     }
 
-    /** A defined symbol with a named version and without the hidden bit ({@code name@@VERSION}). */
+    /**
+     * A defined symbol with a version this object defines, without the hidden bit ({@code name@@VERSION}).
+     * A definition whose version comes from a requirement (a copy-relocated object in an executable) is not.
+     */
     public boolean isDefaultVersion() {
-        return isDefined() && version.map(v -> v.isNamed() && !v.hidden()).orElse(false);
+        return isDefined() && version.map(v -> v.isNamed() && !v.hidden() && v.file().isEmpty()).orElse(false);
+    }
+
+    /** The absolute symbol the link editor emits for each defined version, named like it ({@code GLIBC_2.2.5}). */
+    public boolean isVersionMarker() {
+        return shndx == SHN_ABS && version.map(v -> v.name().equals(name)).orElse(false);
     }
 
     /**
@@ -46,7 +54,7 @@ public record DynamicSymbol(
      * name when unversioned.
      */
     public String versionedName() {
-        if (version.isEmpty() || !version.get().isNamed()) {
+        if (version.isEmpty() || !version.get().isNamed() || isVersionMarker()) {
             return name;
         }
         return name + (isDefaultVersion() ? "@@" : "@") + version.get().name();
