@@ -16,6 +16,12 @@ final class DoctorRun {
         if (!Files.isDirectory(root)) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, in.root + ": not a directory (--root)");
         }
+        for (String exe : in.exes) {
+            Path f = exe.startsWith("/") ? root.resolve(exe.substring(1)) : Path.of(exe);
+            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": no such readable file (--exe)");
+            }
+        }
         String path = in.searchPath != null ? in.searchPath
                 : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
         Inspection.Inputs inputs = new Inspection.Inputs(root, Optional.ofNullable(in.preload),

@@ -13,13 +13,25 @@ public final class Doctor {
 
     /** The checks of a full doctor run, in the order they are reported. */
     public static Doctor standard() {
-        return new Doctor(List.of(new ConfigCheck()));
+        return new Doctor(List.of(new ChainCheck(), new OrderCheck(), new AllocatorCheck(), new TargetCheck(), new SecureCheck(),
+                new ConfigCheck()));
     }
 
     /** Runs the checks and gathers what the outputs show besides the findings. */
     public Diagnosis diagnose(Inspection inspection, String memproxyVersion) {
         List<CheckResult> results = run(inspection);
-        return new Diagnosis(memproxyVersion, "", inspection.inputs().configPath(), List.of(), List.of(), List.of(), results);
+        List<ChainEntry> chain = inspection.chain().stream()
+                .map(l -> new ChainEntry(l.entry(), l.source(), l.path(), l.role(), l.reason())).toList();
+        List<Route> routes = new ArrayList<>();
+        for (String exe : inspection.targets()) {
+            try {
+                routes.add(Routes.predict(inspection, exe));
+            } catch (Exception e) {
+                routes.add(new Route(exe, "none", "", "unreadable: " + e.getMessage(), ""));
+            }
+        }
+        return new Diagnosis(memproxyVersion, Routes.glibcVersion(inspection), inspection.inputs().configPath(), chain, routes,
+                List.of(), results);
     }
 
     public List<CheckResult> run(Inspection inspection) {

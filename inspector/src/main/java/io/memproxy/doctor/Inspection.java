@@ -3,7 +3,18 @@ package io.memproxy.doctor;
 import io.memproxy.config.ConfigFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.memproxy.elf.ElfClass;
+import io.memproxy.elf.ElfException;
+import io.memproxy.elf.ElfHeader;
+import io.memproxy.elf.ElfImage;
+import io.memproxy.elf.ElfType;
+import io.memproxy.elf.NonElfKind;
+import io.memproxy.elf.NotElfException;
+import io.memproxy.elf.UnreadableFileException;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +45,13 @@ public final class Inspection {
         }
     }
 
+    /** The object ld.so itself provides for x86-64 (PT_INTERP of every dynamic executable here). */
+    public static final String SYSTEM_INTERPRETER = "/lib64/ld-linux-x86-64.so.2";
+
     private final Inputs inputs;
     private ConfigFile config;
+    private List<Link> chain;
+    private final Map<String, Object> objects = new HashMap<>();
 
     public Inspection(Inputs inputs) {
         this.inputs = inputs;
@@ -102,5 +118,89 @@ public final class Inspection {
         out.add(DEFAULT_TARGET);
         config().list().ifPresent(l -> l.names().forEach(n -> onSearchPath(n).ifPresent(out::add)));
         return new ArrayList<>(out);
+    }
+
+    /** The chain as one line, for messages. */
+    public String chainText() {
+        List<String> e = chain().stream().map(Link::entry).toList();
+        return e.isEmpty() ? "(empty chain)" : String.join(":", e);
+    }
+
+    /** A parsed object, read once per run and shared; the failure when it cannot be read as ELF. */
+    public ObjectFile object(String systemPath) throws ElfException {
+        Object o = objects.computeIfAbsent(systemPath, p -> {
+            try {
+                return new ObjectFile(p, ElfImage.read(file(p)));
+            } catch (ElfException e) {
+                return e;
+            }
+        });
+        if (o instanceof ElfException e) {
+            throw e;
+        }
+        return (ObjectFile) o;
+    }
+
+    /** The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload). */
+    public List<Link> chain() {
+        if (chain == null) {
+            List<Link> out = new ArrayList<>();
+            if (inputs.proposedChain().isPresent()) {
+                for (String e : PreloadText.splitEnvironment(inputs.proposedChain().get())) {
+                    out.add(link(e, "--preload"));
+                }
+            } else {
+                for (String e : PreloadText.splitEnvironment(inputs.ldPreload().orElse(""))) {
+                    out.add(link(e, "LD_PRELOAD"));
+                }
+                try {
+                    byte[] file = Files.readAllBytes(file("/etc/ld.so.preload"));
+                    for (String e : PreloadText.splitFile(file)) {
+                        out.add(link(e, "/etc/ld.so.preload"));
+                    }
+                } catch (IOException e) {
+                    // ld.so reads the file only if access(R_OK) succeeds; otherwise there is no such chain part.
+                }
+            }
+            chain = List.copyOf(out);
+        }
+        return chain;
+    }
+
+    private Link link(String entry, String source) {
+        Optional<String> found = entry.contains("/") ? Optional.of(entry) : PreloadText.searchDefault(this, entry);
+        if (found.isEmpty()) {
+            return new Link(entry, source, "", Link.Outcome.NOT_FOUND, "cannot open shared object file", Optional.empty(), List.of());
+        }
+        String path = found.get();
+        try {
+            ObjectFile o = object(path);
+            ElfHeader h = o.image().header();
+            if (h.elfClass() != ElfClass.ELF64) {
+                return new Link(entry, source, path, Link.Outcome.WRONG_CLASS, "wrong ELF class: ELFCLASS32", Optional.empty(), List.of());
+            }
+            if (h.machine() != ElfHeader.EM_X86_64) {
+                // Debian's ld.so reports a foreign machine like a missing file (unsubmitted-ldso-machine-mismatch.diff).
+                return new Link(entry, source, path, Link.Outcome.WRONG_MACHINE, "cannot open shared object file", Optional.empty(),
+                        List.of());
+            }
+            boolean pie = (o.image().dynamic().flags1() & io.memproxy.elf.DynamicInfo.DF_1_PIE) != 0;
+            if (h.type() != ElfType.DYN || pie) {
+                String why = pie ? "cannot dynamically load position-independent executable"
+                        : h.type() == ElfType.EXEC ? "cannot dynamically load executable" : "only ET_DYN and ET_EXEC can be loaded";
+                return new Link(entry, source, path, Link.Outcome.UNLOADABLE, why, Optional.empty(), List.of());
+            }
+            return new Link(entry, source, path, Link.Outcome.LOADED, "", Optional.of(o), List.of());
+        } catch (NotElfException e) {
+            if (e.kind() == NonElfKind.DIRECTORY) {
+                return new Link(entry, source, path, Link.Outcome.UNLOADABLE, "cannot read file data: Is a directory", Optional.empty(), List.of());
+            }
+            return new Link(entry, source, path, Link.Outcome.NOT_ELF,
+                    e.kind() == NonElfKind.EMPTY ? "file too short" : "invalid ELF header", Optional.empty(), e.scriptInputs());
+        } catch (UnreadableFileException e) {
+            return new Link(entry, source, path, Link.Outcome.MISSING, "cannot open shared object file", Optional.empty(), List.of());
+        } catch (ElfException e) {
+            return new Link(entry, source, path, Link.Outcome.UNLOADABLE, e.problem(), Optional.empty(), List.of());
+        }
     }
 }
