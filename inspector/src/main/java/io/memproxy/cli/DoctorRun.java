@@ -11,7 +11,14 @@ import java.util.Optional;
 final class DoctorRun {
     private DoctorRun() {}
 
+    /** A finished run: the question and its answer. */
+    record Result(Inspection inspection, Diagnosis diagnosis) {}
+
     static Diagnosis diagnose(DoctorInputs in, boolean probe) {
+        return run(in, probe).diagnosis();
+    }
+
+    static Result run(DoctorInputs in, boolean probe) {
         Path root = in.root == null ? Path.of("/") : in.root.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, in.root + ": not a directory (--root)");
@@ -27,6 +34,7 @@ final class DoctorRun {
         Inspection.Inputs inputs = new Inspection.Inputs(root, Optional.ofNullable(in.preload),
                 Optional.ofNullable(System.getenv("LD_PRELOAD")),
                 in.config == null ? Inspection.DEFAULT_CONFIG : in.config, in.exes, path);
-        return Doctor.standard().diagnose(new Inspection(inputs), Version.get());
+        Inspection inspection = new Inspection(inputs);
+        return new Result(inspection, Doctor.standard().diagnose(inspection, Version.get()));
     }
 }
