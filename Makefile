@@ -54,8 +54,9 @@ samples:
 
 test: all test-shim test-java
 
+# Not quiet: Surefire's closing "Tests run: …" summary is the record of what ran.
 test-java:
-	$(MVN) test
+	mvn -B -ntp -Dstyle.color=never test
 
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             CheckCommand.class,
             ReportCommand.class,
+            LddCommand.class,
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {

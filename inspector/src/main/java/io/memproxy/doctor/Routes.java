@@ -3,9 +3,7 @@ package io.memproxy.doctor;
 import io.memproxy.elf.ElfException;
 import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.VersionDefinition;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** The shim's predicted decision for one executable, and who provides its malloc. */
 final class Routes {
@@ -16,48 +14,31 @@ final class Routes {
     static Route predict(Inspection in, String exe) throws ElfException {
         ObjectFile target = in.object(exe);
         ElfHeader h = target.image().header();
-        if (h.isStatic()) {
+        if (in.linkMap(exe).isStatic()) {
             return new Route(exe, "none", "", "static executable", exe);
         }
         if (!h.interpreter().orElse(Inspection.SYSTEM_INTERPRETER).equals(Inspection.SYSTEM_INTERPRETER)) {
             return new Route(exe, "none", "", "other libc", "");
         }
-        // Scope order: the executable, the preloads, then its needs (elf/dl-deps.c); the shim skips itself and libc.
-        List<ObjectFile> scope = new ArrayList<>();
-        scope.add(target);
-        boolean secure = h.setuid() || h.setgid();
-        for (Link l : in.chain()) {
-            boolean droppedForSecure = secure && l.entry().contains("/") && !l.source().equals("/etc/ld.so.preload");
-            if (l.loaded() && !droppedForSecure) {
-                scope.add(l.object().get());
-            }
+        String mallocFrom = mallocProvider(in, exe);
+        List<ObjectFile> process = in.loadOrder(exe);
+        if (process.stream().noneMatch(ObjectFile::isShim)) {
+            return new Route(exe, "none", "", "no shim in the process", mallocFrom);
         }
-        for (String needed : target.image().dynamic().needed()) {
-            Optional<String> p = PreloadText.searchDefault(in, needed);
-            if (p.isPresent()) {
-                try {
-                    scope.add(in.object(p.get()));
-                } catch (ElfException e) {
-                    // ld.so would stop here; TargetCheck is not the place to report it.
-                }
-            }
-        }
-        String mallocFrom = "";
-        for (ObjectFile o : scope) {
-            if (o.exports("malloc")) {
-                mallocFrom = o.path();
-                break;
-            }
-        }
-        if (mallocFrom.isEmpty()) {
-            mallocFrom = LIBC;
-        }
-        if (scope.stream().noneMatch(ObjectFile::isShim)) {
-            return new Route(exe, "none", "", "no shim in the chain", mallocFrom);
-        }
-        List<ObjectFile> objects = scope.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
-        ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), secure, objects);
+        // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
+        List<ObjectFile> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
+        ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects);
         return new Route(exe, d.route(), d.route().equals("allocator") ? d.allocator() : "", d.reason(), mallocFrom);
+    }
+
+    /** The first object of the global scope that exports malloc: where the executable's references bind. */
+    static String mallocProvider(Inspection in, String exe) throws ElfException {
+        for (ObjectFile o : in.scope(exe)) {
+            if (o.exports("malloc")) {
+                return o.path();
+            }
+        }
+        return "";
     }
 
     /** The newest GLIBC_x.y version libc defines (its version definitions), or "" when libc cannot be read. */
@@ -71,7 +52,7 @@ final class Routes {
                 }
             }
             return best;
-        } catch (ElfException e) {
+        } catch (ElfException | RuntimeException e) {
             return "";
         }
     }

@@ -1,6 +1,8 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoadedObject;
 import io.memproxy.elf.ElfHeader;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +11,6 @@ import java.util.List;
  * Each examined executable: can a preloaded shim route it at all, and what will the shim decide for it?
  */
 public final class TargetCheck implements Check {
-    static final List<String> ALLOCATOR_LIBRARIES = List.of("libjemalloc", "libtcmalloc", "libmimalloc");
-
     @Override
     public String name() {
         return "targets";
@@ -27,7 +27,7 @@ public final class TargetCheck implements Check {
         for (String exe : in.targets()) {
             ObjectFile o = in.object(exe);
             ElfHeader h = o.image().header();
-            if (h.isStatic()) {
+            if (in.linkMap(exe).isStatic()) {
                 out.add(Finding.warning("target.static", exe,
                         exe + " is statically linked: ld.so never runs for it, so no preload (and no shim) has any effect",
                         "nothing to do for memproxy; rebuild it dynamically if it must use the allocator"));
@@ -47,11 +47,17 @@ public final class TargetCheck implements Check {
                         "add " + in.realName(exe) + " to the exclusion list to make the intent explicit, or rebuild it without"
                                 + " its own allocator"));
             }
-            for (String needed : o.image().dynamic().needed()) {
-                if (ALLOCATOR_LIBRARIES.stream().anyMatch(needed::startsWith)) {
+            LinkMap map = in.linkMap(exe);
+            for (LoadedObject l : map.loadOrder()) {
+                if (!l.found() || l.isPreload() || l == map.executable()) {
+                    continue;
+                }
+                ObjectFile dep = in.object(l);
+                if (!dep.isShim() && ShimModel.profileOf(dep).isPresent()) {
+                    String by = l.neededBy().isEmpty() ? exe : l.neededBy().get(0).path().isEmpty() ? exe : l.neededBy().get(0).path();
                     out.add(Finding.warning("target.needs-allocator", exe,
-                            exe + " links " + needed + " itself (DT_NEEDED): the shim still comes first, but that allocator is"
-                                    + " in the process whatever the route, and may be the one the shim detects",
+                            exe + " loads " + l.path() + " itself (DT_NEEDED of " + by + "): that allocator is in the process"
+                                    + " whatever the route, and the shim may detect it instead of the chain's",
                             "list " + in.realName(exe) + " in the exclusion list if it should keep its own allocator"));
                 }
             }
