@@ -101,6 +101,9 @@ public final class ElfImage {
         if (buf.limit() == 0) {
             throw NonElfFiles.of(path, NonElfKind.EMPTY, List.of(), "");
         }
+        if (buf.limit() < 4 && isMagicPrefix(buf)) {
+            throw new MalformedElfException(path, "truncated: the ELF identification needs 16 bytes, file has " + buf.limit());
+        }
         if (buf.limit() < 4 || buf.getInt(0) != 0x7f454c46) {
             throw NonElfFiles.classify(path, buf);
         }
@@ -279,23 +282,16 @@ public final class ElfImage {
 
     /** A string from the dynamic string table (DT_STRTAB bounded by DT_STRSZ). */
     String dynamicString(long offset, String what) throws MalformedElfException {
-        if (stringTableOffset < 0) {
+        if (strings == null) {
             long address = tag(DT_STRTAB).orElseThrow(() -> in.malformed("dynamic section has strings but no DT_STRTAB"));
             long start = offsetOf(address, "DT_STRTAB");
             long size = tag(DT_STRSZ).orElse(in.size() - start);
-            in.check(start, size, "dynamic string table");
-            stringTableSize = size;
-            stringTableOffset = start;
+            strings = new StringTable(in, start, size, "dynamic string table");
         }
-        if (offset < 0 || offset >= stringTableSize) {
-            throw in.malformed(String.format("%s at 0x%x lies outside the dynamic string table (0x%x bytes)",
-                    what, offset, stringTableSize));
-        }
-        return in.cstring(stringTableOffset + offset, stringTableOffset + stringTableSize, what);
+        return strings.get(offset, what);
     }
 
-    private long stringTableOffset = -1;
-    private long stringTableSize;
+    private StringTable strings;
 
     private interface Parse<T> {
         T run() throws MalformedElfException;
@@ -408,6 +404,16 @@ public final class ElfImage {
     private Optional<String> optionalString(long tag, String what) throws MalformedElfException {
         Long o = tags.get(tag);
         return o == null ? Optional.empty() : Optional.of(dynamicString(o, what));
+    }
+
+    private static boolean isMagicPrefix(ByteBuffer buf) {
+        byte[] magic = {0x7f, 'E', 'L', 'F'};
+        for (int i = 0; i < buf.limit(); i++) {
+            if (buf.get(i) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ByteBuffer map(Path path) throws UnreadableFileException {

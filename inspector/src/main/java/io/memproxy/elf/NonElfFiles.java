@@ -80,7 +80,7 @@ final class NonElfFiles {
     private static boolean isText(byte[] head) {
         for (byte b : head) {
             int c = b & 0xff;
-            if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')) {
+            if (c == 0 || c == 0x7f || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')) {
                 return false;
             }
         }

@@ -87,6 +87,20 @@ class ElfCommandTest {
     }
 
     @Test
+    void damagedFileIsOneLineAndExitOne(@TempDir Path dir) throws Exception {
+        byte[] ls = Files.readAllBytes(Path.of("/usr/bin/ls"));
+        Path damaged = Files.write(dir.resolve("ls"), java.util.Arrays.copyOf(ls, 200));
+        for (String[] args : new String[][] {
+            {"elf", damaged.toString()}, {"elf", "--json", "--symbols", "*", damaged.toString()}}) {
+            Run r = Run.of(args);
+            assertEquals(ExitCodes.PROBLEM, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("memproxy: " + damaged + ": "), r.err());
+            assertFalse(r.err().contains("internal error"), r.err());
+        }
+    }
+
+    @Test
     void helpTeachesWithExamples() {
         Run r = Run.of("elf", "--help");
         assertEquals(0, r.code());
