@@ -23,6 +23,9 @@ final class DoctorRun {
         if (!Files.isDirectory(root)) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, in.root + ": not a directory (--root)");
         }
+        if (probe && in.root != null) {
+            throw new MemproxyException(ExitCodes.USAGE, "--probe runs on this machine and cannot be combined with --root");
+        }
         for (String exe : in.exes) {
             Path f = exe.startsWith("/") ? root.resolve(exe.substring(1)) : Path.of(exe);
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
@@ -35,6 +38,7 @@ final class DoctorRun {
                 Optional.ofNullable(System.getenv("LD_PRELOAD")),
                 in.config == null ? Inspection.DEFAULT_CONFIG : in.config, in.exes, path);
         Inspection inspection = new Inspection(inputs);
-        return new Result(inspection, Doctor.standard().diagnose(inspection, Version.get()));
+        Doctor doctor = probe ? Doctor.withProbe(Doctor.probeProgram()) : Doctor.standard();
+        return new Result(inspection, doctor.diagnose(inspection, Version.get()));
     }
 }

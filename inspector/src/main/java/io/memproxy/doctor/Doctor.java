@@ -17,6 +17,18 @@ public final class Doctor {
                 new ConfigCheck()));
     }
 
+    /** The standard checks and the probe, which runs {@code probe} under the chain. */
+    public static Doctor withProbe(java.nio.file.Path probe) {
+        List<Check> all = new ArrayList<>(standard().checks);
+        all.add(new ProbeCheck(probe));
+        return new Doctor(all);
+    }
+
+    /** Where the probe program is installed: next to the inspector's jar (or its classes). */
+    public static java.nio.file.Path probeProgram() {
+        return ProbeCheck.nextToCode(Doctor.class).orElse(java.nio.file.Path.of("memproxy-probe"));
+    }
+
     /** Runs the checks and gathers what the outputs show besides the findings. */
     public Diagnosis diagnose(Inspection inspection, String memproxyVersion) {
         List<CheckResult> results = run(inspection);

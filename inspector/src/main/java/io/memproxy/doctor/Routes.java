@@ -25,6 +25,10 @@ final class Routes {
         if (process.stream().noneMatch(ObjectFile::isShim)) {
             return new Route(exe, "none", "", "no shim in the process", mallocFrom);
         }
+        if (process.stream().noneMatch(o -> o.isShim() && o.path().equals(mallocFrom))) {
+            // Nothing calls the shim's malloc, so it never decides.
+            return new Route(exe, "none", "", "shim bypassed", mallocFrom);
+        }
         // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
         List<ObjectFile> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
         ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects);
