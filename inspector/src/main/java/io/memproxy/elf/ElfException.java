@@ -13,7 +13,9 @@ public abstract class ElfException extends Exception {
     private final String problem;
 
     protected ElfException(Path file, String problem) {
-        super(file + ": " + problem);
+        // No stack trace: this is an answer about the input, not a failure of the program, and a scan
+        // of a whole system meets hundreds of such files.
+        super(file + ": " + problem, null, false, false);
         this.file = file;
         this.problem = problem;
     }

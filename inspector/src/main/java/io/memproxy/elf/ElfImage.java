@@ -24,6 +24,10 @@ import java.util.Optional;
  * by the file's size. Like ld.so, the dynamic parts are found through {@code PT_DYNAMIC} and its tags
  * (addresses mapped through {@code PT_LOAD}); the section headers only supply the dynamic symbol count.
  *
+ * <p>The reading is our own rather than jelf's: jelf 0.12.0 reads tables eagerly and answers hostile
+ * input with unchecked exceptions (NegativeArraySizeException for {@code e_shnum} 0xffff); tests use
+ * it as a second opinion on well-formed files.
+ *
  * <p>Instances are safe to share between threads.
  */
 public final class ElfImage {
