@@ -29,18 +29,13 @@ public record ExclusionList(List<ConfigLine> lines, String mode, boolean secureA
     }
 
     /**
-     * Whether a line names the executable (shim/src/config.c: mp_config_lists): a name with a slash is
-     * compared with the whole path, any other with the file name.
+     * Whether a line names the executable (shim/src/config.c: mp_config_lists): the file name is compared
+     * byte for byte, so a name with a '/' never matches.
      *
      * @param exePath the executable's path with links resolved, as /proc/self/exe gives it
      */
     public boolean lists(String exePath) {
         String base = exePath.substring(exePath.lastIndexOf('/') + 1);
-        for (String name : names()) {
-            if (name.contains("/") ? name.equals(exePath) : name.equals(base)) {
-                return true;
-            }
-        }
-        return false;
+        return names().contains(base);
     }
 }

@@ -59,7 +59,7 @@ public final class AllocatorCheck implements Check {
             }
             return out;
         }
-        ObjectFile o = d.provider().get();
+        ObjectFile o = (ObjectFile) d.provider().get();
         if (d.allocator().equals("custom")) {
             out.add(Finding.info("allocator.detected", o.path(), "the exclusion list names the allocator's functions (@allocator custom)"));
             return out;

@@ -80,15 +80,9 @@ public final class ConfigCheck implements Check {
                         "'" + name + "' is followed by blanks; the shim trims them, older tools may not"));
             }
             if (name.contains("/")) {
-                // The shim compares a path with /proc/self/exe, which has every link resolved.
-                String real = in.realPath(name).orElse("");
-                if (!real.equals(name)) {
-                    out.add(Finding.warning("config.path-entry", at,
-                            "'" + name + "' is compared with the executable's resolved path"
-                                    + (real.isEmpty() ? ", and no such file exists" : " (" + real + ")") + ", so it never matches",
-                            real.isEmpty() ? "write the program's file name alone: " + name.substring(name.lastIndexOf('/') + 1)
-                                    : "write '" + real + "' or the file name alone"));
-                }
+                out.add(Finding.warning("config.path-entry", at,
+                        "'" + name + "' contains a '/': the shim compares the executable's file name only, so it never matches",
+                        "write the program's file name alone: " + in.realName(name)));
                 continue;
             }
             Integer first = seen.putIfAbsent(name, l.number());

@@ -10,7 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** An ELF object of the chain or a target, with the symbol questions the doctor asks of it. */
-public final class ObjectFile {
+public final class ObjectFile implements ShimModel.Exports {
     private final String path;
     private final ElfImage image;
     private Set<String> shimVisible;
@@ -46,6 +46,7 @@ public final class ObjectFile {
      * Whether the shim's own lookup finds {@code name} here (shim/src/elfsym.c: matches): a defined,
      * non-zero STT_FUNC, global or weak, not hidden, in its default version.
      */
+    @Override
     public boolean shimFinds(String name) throws MalformedElfException {
         if (shimVisible == null) {
             Set<String> s = new HashSet<>();

@@ -15,7 +15,12 @@ public final class ShimModel {
     private ShimModel() {}
 
     /** What the shim will decide for one process, and the object holding the allocator if any. */
-    public record Decision(String route, String allocator, String reason, Optional<ObjectFile> provider) {}
+    public record Decision(String route, String allocator, String reason, Optional<Exports> provider) {}
+
+    /** The shim's view of one loaded object: whether its lookup finds a function there (shim/src/elfsym.c). */
+    public interface Exports {
+        boolean shimFinds(String name) throws MalformedElfException;
+    }
 
     /** The first profile (in the shim's order) the object provides: its marker and every role but trim. */
     public static Optional<AllocatorProfile> profileOf(ObjectFile o) {
@@ -27,7 +32,7 @@ public final class ShimModel {
         return Optional.empty();
     }
 
-    static boolean provides(ObjectFile o, AllocatorProfile p) {
+    static boolean provides(Exports o, AllocatorProfile p) {
         try {
             if (p.marker().isPresent() && !o.shimFinds(p.marker().get())) {
                 return false;
@@ -45,11 +50,11 @@ public final class ShimModel {
 
     /**
      * @param config  the exclusion list as the shim would read it
-     * @param exePath the executable with links resolved (/proc/self/exe)
+     * @param exePath the executable with links resolved (/proc/self/exe), or "" when unknown
      * @param secure  AT_SECURE: set-user-ID, set-group-ID or file capabilities
      * @param objects the process's objects in load order, without the shim and libc
      */
-    public static Decision decide(ConfigFile config, String exePath, boolean secure, List<ObjectFile> objects) {
+    public static Decision decide(ConfigFile config, String exePath, boolean secure, List<? extends Exports> objects) {
         ExclusionList list = config.list().orElse(ConfigGrammar.parse(new byte[0]));
         switch (config.state()) {
             case UNREADABLE -> { return system("config-unreadable"); }
@@ -62,6 +67,9 @@ public final class ShimModel {
         }
         if (secure && !list.secureAllocator()) {
             return system("secure-exec");
+        }
+        if (exePath.isEmpty()) {
+            return system("exe-unknown");
         }
         if (config.state() == ConfigFile.State.READ && list.lists(exePath)) {
             return system("excluded");
@@ -76,11 +84,11 @@ public final class ShimModel {
                     return system("allocator-missing");
                 }
             }
-            Optional<ObjectFile> first = objects.stream().filter(o -> finds(o, list.custom().get(Role.MALLOC))).findFirst();
+            Optional<Exports> first = objects.stream().filter(o -> finds(o, list.custom().get(Role.MALLOC))).findFirst().map(o -> o);
             return new Decision("allocator", "custom", ok, first);
         }
         Optional<AllocatorProfile> named = list.namedProfile();
-        for (ObjectFile o : objects) {
+        for (Exports o : objects) {
             for (AllocatorProfile p : AllocatorProfile.ALL) {
                 if (named.isPresent() && !named.get().equals(p)) {
                     continue;
@@ -97,7 +105,7 @@ public final class ShimModel {
         return new Decision("system", "none", reason, Optional.empty());
     }
 
-    private static boolean finds(ObjectFile o, String symbol) {
+    private static boolean finds(Exports o, String symbol) {
         try {
             return o.shimFinds(symbol);
         } catch (MalformedElfException e) {
