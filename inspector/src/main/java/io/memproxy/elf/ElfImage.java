@@ -37,7 +37,7 @@ public final class ElfImage {
     private final List<ProgramHeader> programHeaders;
     private final Map<Long, Long> tags;
     private final DynamicInfo dynamic;
-    private final int shoff32Count;
+    private final int sectionCount;
     private final long shoff;
     private final int shentsize;
     private final int shstrndx;
@@ -159,7 +159,7 @@ public final class ElfImage {
 
         // PN_XNUM / SHN_UNDEF / SHN_XINDEX escapes: the real values live in section header 0 (gABI).
         int shentMin = is64 ? 64 : 40;
-        boolean haveSection0 = shoff != 0 && shentsize >= shentMin && shoff > 0 && shoff <= b.size() - shentMin;
+        boolean haveSection0 = shoff > 0 && shentsize >= shentMin && shoff <= b.size() - shentMin;
         if (phnum == 0xffff && haveSection0) {
             phnum = (int) Math.min(b.u32(shoff + (is64 ? 44 : 28)), Integer.MAX_VALUE);
         }
@@ -169,7 +169,7 @@ public final class ElfImage {
         if (shstrndx == 0xffff && haveSection0) {
             shstrndx = (int) Math.min(b.u32(shoff + (is64 ? 40 : 24)), Integer.MAX_VALUE);
         }
-        this.shoff32Count = shoff == 0 ? 0 : shnum;
+        this.sectionCount = shoff == 0 ? 0 : shnum;
         this.shstrndx = shstrndx;
 
         this.programHeaders = readProgramHeaders(b, phoff, phentsize, phnum);
@@ -223,7 +223,7 @@ public final class ElfImage {
     /** The section header table with names resolved; empty when the file has none (e.g. stripped by sstrip). */
     public synchronized List<SectionHeader> sectionHeaders() throws MalformedElfException {
         if (sections == null) {
-            sections = guard(() -> SectionReader.read(in, shoff, shentsize, shoff32Count, shstrndx));
+            sections = guard(() -> SectionReader.read(in, shoff, shentsize, sectionCount, shstrndx));
         }
         return sections;
     }
