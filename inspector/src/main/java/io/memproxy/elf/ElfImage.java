@@ -232,6 +232,20 @@ public final class ElfImage {
         return symbols;
     }
 
+    /**
+     * The defined, non-local dynamic symbols named {@code name} (several when versions differ), in table order,
+     * found through the object's hash table as ld.so finds them: a handful of entries are read, not the table.
+     */
+    public List<DynamicSymbol> definitions(String name) throws MalformedElfException {
+        synchronized (this) {
+            if (symbols != null) {
+                return symbols.stream()
+                        .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+            }
+        }
+        return guard(() -> new SymbolReader(in, this).lookup(name));
+    }
+
     /** The versions this object defines ({@code .gnu.version_d}), base entry first; empty when none. */
     public synchronized List<VersionDefinition> versionDefinitions() throws MalformedElfException {
         if (definitions == null) {
@@ -279,6 +293,30 @@ public final class ElfImage {
 
     /** A string from the dynamic string table (DT_STRTAB bounded by DT_STRSZ). */
     String dynamicString(long offset, String what) throws MalformedElfException {
+        locateStringTable();
+        if (offset < 0 || offset >= stringTableSize) {
+            throw in.malformed(String.format("%s at 0x%x lies outside the dynamic string table (0x%x bytes)",
+                    what, offset, stringTableSize));
+        }
+        return in.cstring(stringTableOffset + offset, stringTableOffset + stringTableSize, what);
+    }
+
+    /** Whether the dynamic string at {@code offset} is exactly {@code name}, compared without decoding it. */
+    synchronized boolean dynamicStringEquals(long offset, byte[] name) throws MalformedElfException {
+        locateStringTable();
+        if (offset < 0 || offset + name.length >= stringTableSize) {
+            return false;
+        }
+        long at = stringTableOffset + offset;
+        for (int k = 0; k < name.length; k++) {
+            if (in.u8(at + k) != (name[k] & 0xff)) {
+                return false;
+            }
+        }
+        return in.u8(at + name.length) == 0;
+    }
+
+    private synchronized void locateStringTable() throws MalformedElfException {
         if (stringTableOffset < 0) {
             long address = tag(DT_STRTAB).orElseThrow(() -> in.malformed("dynamic section has strings but no DT_STRTAB"));
             long start = offsetOf(address, "DT_STRTAB");
@@ -287,11 +325,6 @@ public final class ElfImage {
             stringTableSize = size;
             stringTableOffset = start;
         }
-        if (offset < 0 || offset >= stringTableSize) {
-            throw in.malformed(String.format("%s at 0x%x lies outside the dynamic string table (0x%x bytes)",
-                    what, offset, stringTableSize));
-        }
-        return in.cstring(stringTableOffset + offset, stringTableOffset + stringTableSize, what);
     }
 
     private long stringTableOffset = -1;
