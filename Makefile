@@ -19,7 +19,8 @@ JSA  = inspector/target/memproxy.jsa
 # and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
 DEBIAN_PACKAGES = gcc make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
-	gcc-multilib binutils-powerpc-linux-gnu
+	gcc-multilib binutils-powerpc-linux-gnu \
+	libcap2-bin pax-utils hyperfine time
 
 .PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean
 

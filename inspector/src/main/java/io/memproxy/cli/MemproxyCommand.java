@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             ElfCommand.class,
             DoctorCommand.class,
             CheckCommand.class,
+            ScanCommand.class,
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {
