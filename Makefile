@@ -17,9 +17,10 @@ JSA  = inspector/target/memproxy.jsa
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
 # and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
-DEBIAN_PACKAGES = gcc make binutils libc6-dev \
+DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
+	python3 git xz-utils bzip2 \
 	libcap2-bin pax-utils hyperfine time
 
 .PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean
@@ -55,11 +56,13 @@ samples:
 
 test: all test-shim test-java
 
+# Not quiet: Surefire's closing "Tests run: …" summary is the record of what ran.
 test-java:
-	$(MVN) test
+	mvn -B -ntp -Dstyle.color=never test
 
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
+	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
 
 demo: all
 	bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'

@@ -31,7 +31,7 @@ public final class Training {
     public static void main(String[] args) {
         for (String[] run : RUNS) {
             PrintWriter sink = new PrintWriter(new StringWriter());
-            CommandLines.create(sink, sink, Terminal.none()).execute(run);
+            CommandLines.execute(sink, sink, Terminal.none(), run);
         }
     }
 }

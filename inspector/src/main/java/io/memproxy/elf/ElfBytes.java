@@ -37,7 +37,7 @@ final class ElfBytes {
     /** Checks that {@code [offset, offset + length)} lies inside the file; values are unsigned in ELF. */
     void check(long offset, long length, String what) throws MalformedElfException {
         if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-            throw malformed(String.format("%s (0x%x bytes at offset 0x%x) lies outside the file (0x%x bytes)",
+            throw malformed(String.format("%s (0x%x bytes at offset 0x%x) runs past the end of the file (0x%x bytes): truncated or corrupt",
                     what, length, offset, size));
         }
     }
@@ -95,6 +95,11 @@ final class ElfBytes {
         byte[] out = new byte[length];
         buf.get((int) offset, out);
         return out;
+    }
+
+    /** {@code length} bytes at {@code offset} as text; the caller has checked the range. */
+    String string(long offset, int length) {
+        return decode(offset, length);
     }
 
     private String decode(long offset, int length) {

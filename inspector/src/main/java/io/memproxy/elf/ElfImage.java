@@ -24,6 +24,10 @@ import java.util.Optional;
  * by the file's size. Like ld.so, the dynamic parts are found through {@code PT_DYNAMIC} and its tags
  * (addresses mapped through {@code PT_LOAD}); the section headers only supply the dynamic symbol count.
  *
+ * <p>The reading is our own rather than jelf's: jelf 0.12.0 reads tables eagerly and answers hostile
+ * input with unchecked exceptions (NegativeArraySizeException for {@code e_shnum} 0xffff); tests use
+ * it as a second opinion on well-formed files.
+ *
  * <p>Instances are safe to share between threads.
  */
 public final class ElfImage {
@@ -33,7 +37,7 @@ public final class ElfImage {
     private final List<ProgramHeader> programHeaders;
     private final Map<Long, Long> tags;
     private final DynamicInfo dynamic;
-    private final int shoff32Count;
+    private final int sectionCount;
     private final long shoff;
     private final int shentsize;
     private final int shstrndx;
@@ -101,6 +105,9 @@ public final class ElfImage {
         if (buf.limit() == 0) {
             throw NonElfFiles.of(path, NonElfKind.EMPTY, List.of(), "");
         }
+        if (buf.limit() < 4 && isMagicPrefix(buf)) {
+            throw new MalformedElfException(path, "truncated: the ELF identification needs 16 bytes, file has " + buf.limit());
+        }
         if (buf.limit() < 4 || buf.getInt(0) != 0x7f454c46) {
             throw NonElfFiles.classify(path, buf);
         }
@@ -152,7 +159,7 @@ public final class ElfImage {
 
         // PN_XNUM / SHN_UNDEF / SHN_XINDEX escapes: the real values live in section header 0 (gABI).
         int shentMin = is64 ? 64 : 40;
-        boolean haveSection0 = shoff != 0 && shentsize >= shentMin && shoff > 0 && shoff <= b.size() - shentMin;
+        boolean haveSection0 = shoff > 0 && shentsize >= shentMin && shoff <= b.size() - shentMin;
         if (phnum == 0xffff && haveSection0) {
             phnum = (int) Math.min(b.u32(shoff + (is64 ? 44 : 28)), Integer.MAX_VALUE);
         }
@@ -162,7 +169,7 @@ public final class ElfImage {
         if (shstrndx == 0xffff && haveSection0) {
             shstrndx = (int) Math.min(b.u32(shoff + (is64 ? 40 : 24)), Integer.MAX_VALUE);
         }
-        this.shoff32Count = shoff == 0 ? 0 : shnum;
+        this.sectionCount = shoff == 0 ? 0 : shnum;
         this.shstrndx = shstrndx;
 
         this.programHeaders = readProgramHeaders(b, phoff, phentsize, phnum);
@@ -216,7 +223,7 @@ public final class ElfImage {
     /** The section header table with names resolved; empty when the file has none (e.g. stripped by sstrip). */
     public synchronized List<SectionHeader> sectionHeaders() throws MalformedElfException {
         if (sections == null) {
-            sections = guard(() -> SectionReader.read(in, shoff, shentsize, shoff32Count, shstrndx));
+            sections = guard(() -> SectionReader.read(in, shoff, shentsize, sectionCount, shstrndx));
         }
         return sections;
     }
@@ -293,42 +300,25 @@ public final class ElfImage {
 
     /** A string from the dynamic string table (DT_STRTAB bounded by DT_STRSZ). */
     String dynamicString(long offset, String what) throws MalformedElfException {
-        locateStringTable();
-        if (offset < 0 || offset >= stringTableSize) {
-            throw in.malformed(String.format("%s at 0x%x lies outside the dynamic string table (0x%x bytes)",
-                    what, offset, stringTableSize));
-        }
-        return in.cstring(stringTableOffset + offset, stringTableOffset + stringTableSize, what);
+        return strings().get(offset, what);
     }
 
     /** Whether the dynamic string at {@code offset} is exactly {@code name}, compared without decoding it. */
-    synchronized boolean dynamicStringEquals(long offset, byte[] name) throws MalformedElfException {
-        locateStringTable();
-        if (offset < 0 || offset + name.length >= stringTableSize) {
-            return false;
-        }
-        long at = stringTableOffset + offset;
-        for (int k = 0; k < name.length; k++) {
-            if (in.u8(at + k) != (name[k] & 0xff)) {
-                return false;
-            }
-        }
-        return in.u8(at + name.length) == 0;
+    boolean dynamicStringEquals(long offset, byte[] name) throws MalformedElfException {
+        return strings().matches(offset, name);
     }
 
-    private synchronized void locateStringTable() throws MalformedElfException {
-        if (stringTableOffset < 0) {
+    private synchronized StringTable strings() throws MalformedElfException {
+        if (strings == null) {
             long address = tag(DT_STRTAB).orElseThrow(() -> in.malformed("dynamic section has strings but no DT_STRTAB"));
             long start = offsetOf(address, "DT_STRTAB");
             long size = tag(DT_STRSZ).orElse(in.size() - start);
-            in.check(start, size, "dynamic string table");
-            stringTableSize = size;
-            stringTableOffset = start;
+            strings = new StringTable(in, start, size, "dynamic string table");
         }
+        return strings;
     }
 
-    private long stringTableOffset = -1;
-    private long stringTableSize;
+    private StringTable strings;
 
     private interface Parse<T> {
         T run() throws MalformedElfException;
@@ -441,6 +431,16 @@ public final class ElfImage {
     private Optional<String> optionalString(long tag, String what) throws MalformedElfException {
         Long o = tags.get(tag);
         return o == null ? Optional.empty() : Optional.of(dynamicString(o, what));
+    }
+
+    private static boolean isMagicPrefix(ByteBuffer buf) {
+        byte[] magic = {0x7f, 'E', 'L', 'F'};
+        for (int i = 0; i < buf.limit(); i++) {
+            if (buf.get(i) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ByteBuffer map(Path path) throws UnreadableFileException {

@@ -17,25 +17,19 @@ final class SectionReader {
             throw b.malformed("section header entry size " + shentsize + " is smaller than " + min);
         }
         b.checkTable(shoff, shnum, shentsize, "section header table");
-        long namesOffset = -1;
-        long namesSize = 0;
+        StringTable names = null;
         if (shstrndx != 0 && shstrndx < shnum) {
             long o = shoff + (long) shstrndx * shentsize;
-            namesOffset = b.word(o + (b.is64() ? 24 : 16));
-            namesSize = b.word(o + (b.is64() ? 32 : 20));
-            b.check(namesOffset, namesSize, "section name string table");
+            names = new StringTable(b, b.word(o + (b.is64() ? 24 : 16)), b.word(o + (b.is64() ? 32 : 20)),
+                    "section name string table");
         }
         List<SectionHeader> out = new ArrayList<>(shnum);
         for (int i = 0; i < shnum; i++) {
             long o = shoff + (long) i * shentsize;
             long nameIndex = b.u32(o);
             String name = "";
-            if (namesOffset >= 0 && nameIndex != 0) {
-                if (nameIndex >= namesSize) {
-                    throw b.malformed(String.format("section %d's name offset 0x%x lies outside the section names (0x%x bytes)",
-                            i, nameIndex, namesSize));
-                }
-                name = b.cstring(namesOffset + nameIndex, namesOffset + namesSize, "section " + i + "'s name");
+            if (names != null && nameIndex != 0) {
+                name = names.get(nameIndex, "section " + i + "'s name");
             }
             if (b.is64()) {
                 out.add(new SectionHeader(name, (int) b.u32(o + 4), b.u64(o + 8), b.u64(o + 16), b.u64(o + 24),

@@ -1,0 +1,262 @@
+package io.memproxy.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LoaderEnvironment;
+import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.ObjectFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.jline.jansi.Ansi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "ldd", mixinStandardHelpOptions = true,
+        description = {
+            "List the objects ld.so loads for each program, in its order, found where and why, without running",
+            "anything: preloads (LD_PRELOAD, /etc/ld.so.preload), DT_NEEDED breadth-first, RPATH/RUNPATH,",
+            "LD_LIBRARY_PATH, ld.so.cache and glibc-hwcaps subdirectories, as glibc 2.36 on x86-64 does."
+        },
+        footer = {"%nExit codes:%n  0  every program was analysed%n  1  a program is unreadable, not ELF, or cannot be loaded"
+            + " (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})
+public final class LddCommand implements Callable<Integer> {
+    @ParentCommand
+    MemproxyCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "EXE", description = "Programs to analyse (each file is parsed once, in parallel).")
+    List<String> executables;
+
+    @Mixin
+    LoaderOptions loader;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--tree", description = "Draw the dependency tree with the reason each object was found.")
+    boolean tree;
+
+    /** One program's result, or the one-line reason it could not be analysed. */
+    record Result(String exe, LinkMap map, String error) {}
+
+    @Override
+    public Integer call() throws IOException {
+        LoaderEnvironment env = loader.environment();
+        ObjectFiles files = new ObjectFiles(env.root());
+        List<Result> results = IntStream.range(0, executables.size()).parallel()
+                .mapToObj(i -> analyse(env, files, executables.get(i))).toList();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean problem = false;
+        if (output.json) {
+            writeJson(results, out);
+        }
+        boolean colour = parent.terminal().colorWanted(output.noColor);
+        for (Result r : results) {
+            if (r.error() != null) {
+                err.println("memproxy: " + r.error());
+                problem = true;
+                continue;
+            }
+            LinkMap m = r.map();
+            for (LinkMap.IgnoredPreload p : m.ignoredPreloads()) {
+                err.println("memproxy: " + r.exe() + ": object '" + p.entry() + "' from " + p.source().label()
+                        + " cannot be preloaded (" + p.reason() + "): ignored");
+            }
+            if (m.fatal().isPresent()) {
+                err.println("memproxy: " + r.exe() + ": error while loading shared libraries: " + m.fatal().get());
+            }
+            problem |= !m.complete();
+            if (output.json) {
+                continue;
+            }
+            if (executables.size() > 1) {
+                out.println(r.exe() + ":");
+            }
+            if (tree) {
+                new Tree(colour, out).write(r.exe(), m);
+            } else if (m.fatal().isEmpty()) {
+                lines(m).forEach(l -> out.println("\t" + l));
+            }
+        }
+        out.flush();
+        return problem ? ExitCodes.PROBLEM : ExitCodes.OK;
+    }
+
+    static Result analyse(LoaderEnvironment env, ObjectFiles files, String exe) {
+        try {
+            return new Result(exe, LinkMap.load(env, files, exe), null);
+        } catch (LoaderException e) {
+            return new Result(exe, null, e.getMessage());
+        }
+    }
+
+    /** ldd's lines without addresses and without the vDSO. */
+    public static List<String> lines(LinkMap m) {
+        if (m.isStatic()) {
+            return List.of("statically linked");
+        }
+        List<String> out = new ArrayList<>();
+        for (LoadedObject o : m.loadOrder()) {
+            if (!o.found()) {
+                out.add(o.requestName() + " => not found");
+            } else if (o.requestName().equals(o.name())) {
+                out.add(o.name());
+            } else {
+                out.add(o.requestName() + " => " + o.name());
+            }
+        }
+        return out;
+    }
+
+    private static void writeJson(List<Result> results, PrintWriter out) throws IOException {
+        JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
+        boolean many = results.size() > 1;
+        if (many) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("executables");
+        }
+        for (Result r : results) {
+            g.writeStartObject();
+            g.writeStringField("executable", r.exe());
+            if (r.error() != null) {
+                g.writeStringField("error", r.error());
+                g.writeEndObject();
+                continue;
+            }
+            LinkMap m = r.map();
+            g.writeArrayFieldStart("objects");
+            for (LoadedObject o : m.loadOrder()) {
+                if (!o.found()) {
+                    continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("name", o.requestName());
+                g.writeStringField("path", o.name());
+                g.writeStringField("found_by", o.isPreload() ? "preload" : o.foundBy().label());
+                g.writeArrayFieldStart("needed_by");
+                for (LoadedObject by : o.neededBy()) {
+                    g.writeString(by == m.executable() ? r.exe() : by.name());
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("missing");
+            for (LinkMap.Missing x : m.missing()) {
+                g.writeStartObject();
+                g.writeStringField("name", x.name());
+                g.writeStringField("needed_by", x.requestedBy() == m.executable() ? r.exe() : x.requestedBy().name());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("ignored_preloads");
+            for (LinkMap.IgnoredPreload p : m.ignoredPreloads()) {
+                g.writeStartObject();
+                g.writeStringField("entry", p.entry());
+                g.writeStringField("source", p.source().label());
+                g.writeStringField("reason", p.reason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (m.fatal().isPresent()) {
+                g.writeStringField("fatal", m.fatal().get());
+            }
+            g.writeBooleanField("secure", m.secure());
+            g.writeEndObject();
+        }
+        if (many) {
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.flush();
+        out.println();
+    }
+
+    /** libtree-style tree: each object expanded where it is first reached, later references marked. */
+    private static final class Tree {
+        private final boolean colour;
+        private final PrintWriter out;
+        private final Set<LoadedObject> shown = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Tree(boolean colour, PrintWriter out) {
+            this.colour = colour;
+            this.out = out;
+        }
+
+        void write(String exe, LinkMap m) {
+            out.println(paint(exe, Ansi.Color.DEFAULT, true) + (m.secure() ? paint(" [secure]", Ansi.Color.YELLOW, false) : ""));
+            if (m.isStatic()) {
+                out.println("└── statically linked");
+                return;
+            }
+            List<LoadedObject> top = new ArrayList<>();
+            m.loadOrder().stream().filter(LoadedObject::isPreload).forEach(top::add);
+            top.addAll(m.executable().needs());
+            shown.add(m.executable());
+            for (int i = 0; i < top.size(); i++) {
+                node(top.get(i), "", i == top.size() - 1);
+            }
+            for (LinkMap.IgnoredPreload p : m.ignoredPreloads()) {
+                out.println(paint("   ignored preload " + p.entry() + " (" + p.source().label() + "): " + p.reason(), Ansi.Color.YELLOW, false));
+            }
+            m.fatal().ifPresent(f -> out.println(paint("   ld.so stops: " + f, Ansi.Color.RED, true)));
+        }
+
+        private void node(LoadedObject o, String indent, boolean last) {
+            String branch = indent + (last ? "└── " : "├── ");
+            if (!o.found()) {
+                out.println(branch + paint(o.requestName() + " not found", Ansi.Color.RED, true));
+                return;
+            }
+            boolean again = !shown.add(o);
+            String reason = again ? "already loaded" : o.isPreload() ? "preload" : o.foundBy().label();
+            String where = o.requestName().equals(o.name()) ? o.name() : o.requestName() + " => " + o.name();
+            Ansi.Color c = again ? Ansi.Color.DEFAULT : switch (o.foundBy()) {
+                case RPATH, RUNPATH -> Ansi.Color.CYAN;
+                case LD_LIBRARY_PATH -> Ansi.Color.MAGENTA;
+                case PATH -> Ansi.Color.BLUE;
+                default -> Ansi.Color.GREEN;
+            };
+            out.println(branch + (again ? faint(where) : where) + " " + paint("[" + reason + "]", c, false));
+            if (again) {
+                return;
+            }
+            List<LoadedObject> kids = o.needs();
+            for (int i = 0; i < kids.size(); i++) {
+                node(kids.get(i), indent + (last ? "    " : "│   "), i == kids.size() - 1);
+            }
+        }
+
+        private String paint(String s, Ansi.Color c, boolean bold) {
+            if (!colour) {
+                return s;
+            }
+            Ansi a = Ansi.ansi();
+            if (bold) {
+                a = a.bold();
+            }
+            return (c == Ansi.Color.DEFAULT ? a : a.fg(c)).a(s).reset().toString();
+        }
+
+        private String faint(String s) {
+            return colour ? Ansi.ansi().a(Ansi.Attribute.INTENSITY_FAINT).a(s).reset().toString() : s;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.memproxy.elf;
+
+import java.util.Arrays;
+
+/**
+ * A string table (dynamic strings, section names) inside the file. After a few lookups it indexes the
+ * positions of its NUL bytes once, so thousands of names in a hostile table without terminators cost
+ * one scan instead of one scan each.
+ */
+final class StringTable {
+    private static final int DIRECT_LOOKUPS = 32;
+
+    private final ElfBytes b;
+    private final long start;
+    private final long size;
+    private final String what;
+    private int lookups;
+    private int[] nuls;
+    private int nulCount;
+
+    StringTable(ElfBytes b, long start, long size, String what) throws MalformedElfException {
+        b.check(start, size, what);
+        this.b = b;
+        this.start = start;
+        this.size = size;
+        this.what = what;
+    }
+
+    String get(long offset, String name) throws MalformedElfException {
+        if (offset < 0 || offset >= size) {
+            throw b.malformed(String.format("%s at 0x%x lies outside the %s (0x%x bytes)", name, offset, what, size));
+        }
+        if (nuls == null && ++lookups <= DIRECT_LOOKUPS) {
+            return b.cstring(start + offset, start + size, name);
+        }
+        if (nuls == null) {
+            index();
+        }
+        int i = Arrays.binarySearch(nuls, 0, nulCount, (int) offset);
+        int at = i >= 0 ? i : -i - 1;
+        if (at >= nulCount) {
+            throw b.malformed(String.format("%s at 0x%x is not terminated before the end of the %s", name, offset, what));
+        }
+        return b.string(start + offset, nuls[at] - (int) offset);
+    }
+
+    /** Whether the string at {@code offset} is exactly {@code name}: a byte comparison, nothing decoded. */
+    boolean matches(long offset, byte[] name) {
+        if (offset < 0 || offset >= size || name.length >= size - offset) {
+            return false;
+        }
+        long at = start + offset;
+        for (int k = 0; k < name.length; k++) {
+            if (b.u8(at + k) != (name[k] & 0xff)) {
+                return false;
+            }
+        }
+        return b.u8(at + name.length) == 0;
+    }
+
+    private void index() {
+        int[] found = new int[64];
+        int n = 0;
+        for (long i = 0; i < size; i++) {
+            if (b.u8(start + i) == 0) {
+                if (n == found.length) {
+                    found = Arrays.copyOf(found, n * 2);
+                }
+                found[n++] = (int) i;
+            }
+        }
+        nuls = found;
+        nulCount = n;
+    }
+}

@@ -1,0 +1,470 @@
+package io.memproxy.loader;
+
+import io.memproxy.elf.DynamicInfo;
+import io.memproxy.elf.ElfImage;
+import io.memproxy.elf.ElfType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The objects ld.so loads for a program at start-up, without running it: preloads, then DT_NEEDED breadth-first
+ * (elf/rtld.c: dl_main, elf/dl-deps.c: _dl_map_object_deps, elf/dl-load.c: _dl_map_object). Like ld.so in
+ * trace mode it records names it cannot find and goes on; a fatal error (a non-ELF file on the search path)
+ * stops the load as it stops ld.so.
+ */
+public final class LinkMap {
+    /** A preload entry ld.so skips, with the reason its "cannot be preloaded" message gives. */
+    public record IgnoredPreload(String entry, PreloadChain.Source source, String reason) {}
+
+    /** A needed name that was not found, and the object that needed it. */
+    public record Missing(String name, LoadedObject requestedBy) {}
+
+    /** Interpreter name when the program has no PT_INTERP (sysdeps/x86_64 RTLD name). */
+    public static final String DEFAULT_INTERPRETER = "/lib64/ld-linux-x86-64.so.2";
+
+    private final LoaderEnvironment env;
+    private final LoadedObject executable;
+    private final List<LoadedObject> loadOrder;
+    private final List<LoadedObject> scope;
+    private final List<Missing> missing;
+    private final List<IgnoredPreload> ignoredPreloads;
+    private final String fatal;
+    private final boolean secure;
+    private final boolean isStatic;
+
+    private LinkMap(Builder b) {
+        this.env = b.env;
+        this.executable = b.exe;
+        this.loadOrder = List.copyOf(b.loadOrder());
+        this.scope = List.copyOf(b.searchList());
+        this.missing = List.copyOf(b.missing);
+        this.ignoredPreloads = List.copyOf(b.ignored);
+        this.fatal = b.fatal;
+        this.secure = b.secure;
+        this.isStatic = b.isStatic;
+    }
+
+    /** Loads {@code exe} (a loader path: absolute, or relative to the working directory) with a fresh file cache. */
+    public static LinkMap load(LoaderEnvironment env, String exe) {
+        return load(env, new ObjectFiles(env.root()), exe);
+    }
+
+    /**
+     * Loads {@code exe}, sharing parsed files through {@code files} (which must be for the same root).
+     *
+     * @throws LoaderException when the executable itself cannot be read or is not a loadable ELF file
+     */
+    public static LinkMap load(LoaderEnvironment env, ObjectFiles files, String exe) {
+        Builder b = new Builder(env, files, exe);
+        b.run();
+        return new LinkMap(b);
+    }
+
+    public LoaderEnvironment environment() {
+        return env;
+    }
+
+    public LoadedObject executable() {
+        return executable;
+    }
+
+    /** Every object after the executable in ld.so's list order (what ldd prints), missing ones included. */
+    public List<LoadedObject> loadOrder() {
+        return loadOrder;
+    }
+
+    /** The global scope in lookup order: executable, preloads, then DT_NEEDED breadth-first. */
+    public List<LoadedObject> scope() {
+        return scope;
+    }
+
+    public List<Missing> missing() {
+        return missing;
+    }
+
+    public List<IgnoredPreload> ignoredPreloads() {
+        return ignoredPreloads;
+    }
+
+    /** The error that stops ld.so ("NAME: invalid ELF header"), if any; objects loaded before it are still listed. */
+    public Optional<String> fatal() {
+        return Optional.ofNullable(fatal);
+    }
+
+    /** Whether ld.so runs this program in secure mode (AT_SECURE). */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** A statically linked program: ld.so is not involved. */
+    public boolean isStatic() {
+        return isStatic;
+    }
+
+    /** Whether the program would start: nothing missing and no fatal error. */
+    public boolean complete() {
+        return fatal == null && missing.isEmpty();
+    }
+
+    /** ld.so's error, thrown through the search as its _dl_signal_error is. */
+    private static class FatalError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String object;
+        final String reason;
+
+        FatalError(String object, String reason) {
+            super(object + ": " + reason, null, false, false);
+            this.object = object;
+            this.reason = reason;
+        }
+    }
+
+    /** A found candidate: the object file, the path it was opened by and the directory that held it. */
+    private record Hit(ObjectFiles.Usable file, String path, FoundBy by, String dir) {}
+
+    private static final class Builder {
+        final LoaderEnvironment env;
+        final ObjectFiles files;
+        final String exePath;
+        final List<LoadedObject> chain = new ArrayList<>();
+        final List<LoadedObject> queue = new ArrayList<>();
+        final List<Missing> missing = new ArrayList<>();
+        final List<IgnoredPreload> ignored = new ArrayList<>();
+        LoadedObject exe;
+        LoadedObject rtld;
+        String fatal;
+        boolean secure;
+        boolean isStatic;
+        List<String> libraryPath = List.of();
+        LdSoCache cache;
+        boolean cacheRead;
+
+        Builder(LoaderEnvironment env, ObjectFiles files, String exePath) {
+            this.env = env;
+            this.files = files;
+            this.exePath = exePath;
+        }
+
+        void run() {
+            ObjectFiles.Opened opened = files.open(exePath);
+            if (opened instanceof ObjectFiles.Absent) {
+                throw new LoaderException(exePath + ": cannot open file");
+            }
+            if (opened instanceof ObjectFiles.Fatal f) {
+                throw new LoaderException(exePath + ": " + f.reason());
+            }
+            if (opened instanceof ObjectFiles.OtherClass o) {
+                throw new LoaderException(exePath + ": " + (o.reason().startsWith("wrong") ? o.reason() : "not an x86-64 object"));
+            }
+            ObjectFiles.Usable u = (ObjectFiles.Usable) opened;
+            ElfImage elf = u.elf();
+            isStatic = elf.header().interpreter().isEmpty() && !elf.header().hasDynamicSection();
+            secure = env.secureFor(elf.header(), env.root().file(exePath));
+            boolean kernel = env.start() == LoaderEnvironment.Start.KERNEL;
+            String origin;
+            try {
+                origin = kernel ? dirname(env.root().realPath(exePath)) : dirname(absolute(exePath));
+            } catch (IOException e) {
+                origin = null;
+            }
+            exe = new LoadedObject(kernel ? "" : exePath, kernel ? "" : exePath, elf, null, FoundBy.EXECUTABLE, "", null, false, origin);
+            chain.add(exe);
+            if (isStatic) {
+                return;
+            }
+            String interp = elf.header().interpreter().orElse(DEFAULT_INTERPRETER);
+            ObjectFiles.Opened ri = files.open(interp);
+            if (!kernel && ri instanceof ObjectFiles.Usable ru && ru.fileKey().equals(u.fileKey())) {
+                // "ld.so ld.so": the loader finds itself already mapped and has nothing to load.
+                isStatic = true;
+                return;
+            }
+            ElfImage rtldElf = ri instanceof ObjectFiles.Usable ru ? ru.elf() : null;
+            rtld = new LoadedObject(interp, interp, rtldElf, null, FoundBy.INTERPRETER, "", null, false, dirname(interp));
+            if (rtldElf == null) {
+                rtld.names.add(interp.substring(interp.lastIndexOf('/') + 1));
+            }
+            queue.add(exe);
+            if (!secure) {
+                env.ldLibraryPath().filter(s -> !s.isEmpty())
+                        .ifPresent(llp -> libraryPath = SearchPath.parseList(llp, ":;", dst(exe)));
+            }
+            try {
+                preloads();
+                dependencies();
+            } catch (FatalError e) {
+                fatal = e.getMessage();
+            }
+        }
+
+        private void preloads() {
+            for (PreloadChain.Entry entry : PreloadChain.of(env.ldPreload().orElse(null), env.preloadFile())) {
+                // elf/rtld.c: dso_name_valid_for_suid; such LD_PRELOAD entries vanish without a message.
+                if (secure && entry.source() == PreloadChain.Source.LD_PRELOAD
+                        && (entry.name().contains("/") || entry.name().length() >= 255)) {
+                    continue;
+                }
+                int before = chain.size();
+                try {
+                    LoadedObject o = map(exe, entry.name(), true);
+                    if (chain.size() > before && !queue.contains(o)) {
+                        queue.add(o);
+                    }
+                } catch (FatalError e) {
+                    ignored.add(new IgnoredPreload(entry.name(), entry.source(), e.reason));
+                }
+            }
+        }
+
+        private void dependencies() {
+            Set<LoadedObject> reserved = Collections.newSetFromMap(new IdentityHashMap<>());
+            reserved.addAll(queue);
+            for (int i = 0; i < queue.size(); i++) {
+                LoadedObject l = queue.get(i);
+                if (!l.found()) {
+                    continue;
+                }
+                for (String needed : l.image().dynamic().needed()) {
+                    String name = needed;
+                    if (SearchPath.hasDst(needed)) {
+                        if (secure) {
+                            throw new FatalError(needed, "DST not allowed in SUID/SGID programs");
+                        }
+                        name = SearchPath.expand(needed, dst(l)).orElse("");
+                        if (name.isEmpty()) {
+                            throw new FatalError(needed, "empty dynamic string token substitution");
+                        }
+                    }
+                    LoadedObject dep;
+                    try {
+                        dep = map(l, name, false);
+                    } catch (NotFound e) {
+                        dep = new LoadedObject(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, null);
+                        chain.add(dep);
+                        missing.add(new Missing(name, l));
+                    }
+                    l.needs.add(dep);
+                    if (!dep.neededBy.contains(l)) {
+                        dep.neededBy.add(l);
+                    }
+                    if (reserved.add(dep)) {
+                        queue.add(dep);
+                    }
+                }
+            }
+        }
+
+        /** The search ended without a file; in trace mode the caller fakes an entry. */
+        private static final class NotFound extends FatalError {
+            private static final long serialVersionUID = 1L;
+
+            NotFound(String object, String reason) {
+                super(object, reason);
+            }
+        }
+
+        /** elf/dl-load.c: _dl_map_object for a start-up object (preloads use __RTLD_SECURE). */
+        private LoadedObject map(LoadedObject loader, String name, boolean preload) {
+            for (LoadedObject o : chain) {
+                if (o.matches(name)) {
+                    return o;
+                }
+            }
+            if (rtld.matches(name) || rtld.names.contains(name)) {
+                return rtld;
+            }
+            Hit hit;
+            boolean otherClass = false;
+            if (name.contains("/")) {
+                String real = SearchPath.hasDst(name) ? SearchPath.expand(name, dst(loader)).orElse(null) : name;
+                if (real == null || real.isEmpty()) {
+                    throw new NotFound(name, "cannot open shared object file");
+                }
+                ObjectFiles.Opened o = files.open(real);
+                if (o instanceof ObjectFiles.Fatal f) {
+                    throw new FatalError(real, f.reason());
+                }
+                if (o instanceof ObjectFiles.OtherClass c) {
+                    throw new NotFound(name, c.reason());
+                }
+                if (!(o instanceof ObjectFiles.Usable u)) {
+                    throw new NotFound(name, "cannot open shared object file");
+                }
+                hit = new Hit(u, real, FoundBy.PATH, "");
+            } else {
+                Search s = new Search(name, preload && secure);
+                hit = search(loader, s);
+                otherClass = s.otherClass;
+            }
+            if (hit == null) {
+                throw new NotFound(name, otherClass ? "wrong ELF class: ELFCLASS32" : "cannot open shared object file");
+            }
+            // _dl_map_object_from_fd: the same file under another name is the same object.
+            for (LoadedObject o : chain) {
+                if (o.found() && o.fileKey() != null && o.fileKey().equals(hit.file().fileKey())) {
+                    o.names.add(name);
+                    return o;
+                }
+            }
+            ElfImage elf = hit.file().elf();
+            if (elf.header().type() == ElfType.EXEC) {
+                throw new FatalError(hit.path(), "cannot dynamically load executable");
+            }
+            if ((elf.dynamic().flags1() & DynamicInfo.DF_1_PIE) != 0) {
+                throw new FatalError(hit.path(), "cannot dynamically load position-independent executable");
+            }
+            LoadedObject o = new LoadedObject(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
+                    dirname(absolute(hit.path())));
+            chain.add(o);
+            return o;
+        }
+
+        private static final class Search {
+            final String name;
+            final boolean securePreload;
+            boolean otherClass;
+
+            Search(String name, boolean securePreload) {
+                this.name = name;
+                this.securePreload = securePreload;
+            }
+        }
+
+        /** The bare-name search of _dl_map_object, in its order. */
+        private Hit search(LoadedObject loader, Search s) {
+            Hit hit;
+            if (loader.image().dynamic().runpath().isEmpty()) {
+                for (LoadedObject l = loader; l != null; l = l.loader().orElse(null)) {
+                    if ((hit = openPath(s, rpath(l), FoundBy.RPATH)) != null) {
+                        return hit;
+                    }
+                }
+                if (loader != exe && (hit = openPath(s, rpath(exe), FoundBy.RPATH)) != null) {
+                    return hit;
+                }
+            }
+            if ((hit = openPath(s, libraryPath, FoundBy.LD_LIBRARY_PATH)) != null) {
+                return hit;
+            }
+            if ((hit = openPath(s, runpath(loader), FoundBy.RUNPATH)) != null) {
+                return hit;
+            }
+            boolean nodeflib = loader.image().dynamic().noDefaultLib();
+            if (!s.securePreload) {
+                Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, env.host()));
+                if (cached.isPresent() && !(nodeflib && SearchPath.SYSTEM_DIRS.stream().anyMatch(cached.get()::startsWith))) {
+                    ObjectFiles.Opened o = files.open(cached.get());
+                    if (o instanceof ObjectFiles.Fatal f) {
+                        throw new FatalError(cached.get(), f.reason());
+                    }
+                    if (o instanceof ObjectFiles.OtherClass) {
+                        s.otherClass = true;
+                    }
+                    if (o instanceof ObjectFiles.Usable u) {
+                        return new Hit(u, cached.get(), FoundBy.CACHE, "");
+                    }
+                }
+            }
+            if (!nodeflib) {
+                return openPath(s, SearchPath.SYSTEM_DIRS, FoundBy.DEFAULT_DIR);
+            }
+            return null;
+        }
+
+        /** elf/dl-load.c: open_path over one list: per directory, hwcaps subdirectories then the directory. */
+        private Hit openPath(Search s, List<String> dirs, FoundBy by) {
+            for (String dir : dirs) {
+                for (String candidate : SearchPath.candidates(dir, s.name, env.host())) {
+                    ObjectFiles.Opened o = files.open(candidate);
+                    if (o instanceof ObjectFiles.Absent) {
+                        continue;
+                    }
+                    if (o instanceof ObjectFiles.OtherClass) {
+                        s.otherClass = true;
+                        continue;
+                    }
+                    if (o instanceof ObjectFiles.Fatal f) {
+                        throw new FatalError(candidate, f.reason());
+                    }
+                    ObjectFiles.Usable u = (ObjectFiles.Usable) o;
+                    // A secure-mode preload found by a search must be set-user-ID, or it counts as absent.
+                    if (s.securePreload && !u.elf().header().setuid()) {
+                        continue;
+                    }
+                    return new Hit(u, candidate, by, dir);
+                }
+            }
+            return null;
+        }
+
+        private List<String> rpath(LoadedObject l) {
+            if (l.rpathDirs == null) {
+                DynamicInfo d = l.image().dynamic();
+                l.rpathDirs = d.runpath().isPresent() || d.rpath().isEmpty() ? List.of()
+                        : SearchPath.parseList(d.rpath().get(), ":", dst(l));
+            }
+            return l.rpathDirs;
+        }
+
+        private List<String> runpath(LoadedObject l) {
+            if (l.runpathDirs == null) {
+                l.runpathDirs = l.image().dynamic().runpath().map(r -> SearchPath.parseList(r, ":", dst(l))).orElse(List.of());
+            }
+            return l.runpathDirs;
+        }
+
+        private SearchPath.DstContext dst(LoadedObject l) {
+            return new SearchPath.DstContext(l.origin(), env.host().platform(), secure, l == exe);
+        }
+
+        private Optional<LdSoCache> cache() {
+            if (!cacheRead) {
+                cacheRead = true;
+                try {
+                    cache = LdSoCache.parse(Files.readAllBytes(env.root().file("/etc/ld.so.cache")));
+                } catch (IOException | LoaderException e) {
+                    cache = null;
+                }
+            }
+            return Optional.ofNullable(cache);
+        }
+
+        private String absolute(String path) {
+            return path.startsWith("/") ? path : env.root().cwd() + "/" + path;
+        }
+
+        /** The search list: the queue without the placeholders of missing objects. */
+        List<LoadedObject> searchList() {
+            return queue.stream().filter(LoadedObject::found).toList();
+        }
+
+        /**
+         * ld.so's list order: creation order, with ld.so itself put back right after the object that precedes
+         * it in the search list (elf/rtld.c: dl_main), and only if something needed it.
+         */
+        List<LoadedObject> loadOrder() {
+            List<LoadedObject> out = new ArrayList<>(chain.subList(Math.min(1, chain.size()), chain.size()));
+            List<LoadedObject> search = searchList();
+            int i = rtld == null ? -1 : search.indexOf(rtld);
+            if (i > 0) {
+                LoadedObject prev = search.get(i - 1);
+                out.add(prev == exe ? 0 : out.indexOf(prev) + 1, rtld);
+            }
+            return out;
+        }
+    }
+
+    static String dirname(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) {
+            return ".";
+        }
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+}

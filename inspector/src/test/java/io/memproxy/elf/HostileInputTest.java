@@ -1,0 +1,296 @@
+package io.memproxy.elf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damaged and non-ELF input: every case ends in one {@link ElfException} whose one-line message names the
+ * file and the problem. Damage is applied to copies of the libver.so fixture (64-bit little-endian).
+ */
+class HostileInputTest {
+    @TempDir
+    Path dir;
+
+    Patch lib;
+
+    @BeforeEach
+    void load() throws Exception {
+        lib = new Patch(Fixtures.get("libver.so"));
+    }
+
+    /** Reads {@code file} and every lazy part; returns the error, failing if there is none. */
+    static MalformedElfException malformed(Path file) {
+        MalformedElfException e = assertThrows(MalformedElfException.class, () -> readAll(file));
+        assertOneLineNamingFile(e, file);
+        assertFalse(e.getMessage().contains("cannot be parsed"), "a check is missing: " + e.getMessage());
+        return e;
+    }
+
+    static void readAll(Path file) throws ElfException {
+        ElfImage image = ElfImage.read(file);
+        image.sectionHeaders();
+        image.dynamicSymbols();
+        image.versionDefinitions();
+        image.versionRequirements();
+        image.relocations();
+    }
+
+    static void assertOneLineNamingFile(ElfException e, Path file) {
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertEquals(file, e.file());
+    }
+
+    static void assertContains(String expected, ElfException e) {
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void truncatedAnywhereIsCleanOrReadable() throws Exception {
+        int size = lib.bytes.length;
+        int malformedCount = 0;
+        for (int len = 1; len < size; len += len < 256 ? 1 : 61) {
+            Path f = lib.write(dir, "t.so", len);
+            try {
+                readAll(f);
+            } catch (MalformedElfException e) {
+                assertOneLineNamingFile(e, f);
+                assertFalse(e.getMessage().contains("cannot be parsed"), len + ": " + e.getMessage());
+                malformedCount++;
+            }
+        }
+        assertTrue(malformedCount > 100, "most truncations break something: " + malformedCount);
+    }
+
+    @Test
+    void truncatedInsideTheElfHeader() throws Exception {
+        assertContains("truncated: the ELF header needs 64 bytes, file has 40", malformed(lib.write(dir, "h.so", 40)));
+        assertContains("truncated: the ELF identification needs 16 bytes", malformed(lib.write(dir, "i.so", 10)));
+    }
+
+    @Test
+    void programHeadersOutsideTheFile() throws Exception {
+        lib.u64(0x20, lib.bytes.length - 8L);
+        assertContains("program header table", malformed(lib.write(dir, "phoff.so")));
+    }
+
+    @Test
+    void absurdProgramHeaderCountViaExtendedNumbering() throws Exception {
+        // PN_XNUM: the real count lives in section 0's sh_info.
+        long shoff = lib.u64At(0x28);
+        lib.u16(0x38, 0xffff).u32(shoff + 44, 0x7fffffff);
+        assertContains("absurd size", malformed(lib.write(dir, "phnum.so")));
+    }
+
+    @Test
+    void tinyProgramHeaderEntrySize() throws Exception {
+        lib.u16(0x36, 8);
+        assertContains("program header entry size 8", malformed(lib.write(dir, "phent.so")));
+    }
+
+    @Test
+    void unknownClassAndEncoding() throws Exception {
+        lib.bytes[4] = 7;
+        assertContains("unknown ELF class 7", malformed(lib.write(dir, "class.so")));
+        lib.bytes[4] = 2;
+        lib.bytes[5] = 9;
+        assertContains("unknown ELF data encoding 9", malformed(lib.write(dir, "data.so")));
+    }
+
+    @Test
+    void sectionHeadersOutsideTheFile() throws Exception {
+        lib.u64(0x28, 0x7fff_0000_0000L);
+        Path f = lib.write(dir, "shoff.so");
+        MalformedElfException e = assertThrows(MalformedElfException.class, () -> ElfImage.read(f).sectionHeaders());
+        assertContains("section header table", e);
+        // The loader does not need section headers: symbols still come from DT_GNU_HASH.
+        assertEquals(ElfImage.read(lib.original.path()).dynamicSymbols().size(), ElfImage.read(f).dynamicSymbols().size());
+    }
+
+    @Test
+    void absurdStringTableSize() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_STRSZ), 0x4000_0000_0000L);
+        assertContains("dynamic string table", malformed(lib.write(dir, "strsz.so")));
+    }
+
+    @Test
+    void neededNameOutsideTheStringTable() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_NEEDED), 0x10_0000L);
+        assertContains("DT_NEEDED name at 0x100000 lies outside the dynamic string table", malformed(lib.write(dir, "n.so")));
+    }
+
+    @Test
+    void unterminatedStringTable() throws Exception {
+        long soname = lib.u64At(lib.dynamicValue(ElfImage.DT_SONAME));
+        lib.u64(lib.dynamicValue(ElfImage.DT_STRSZ), soname + 3);
+        assertContains("DT_SONAME", malformed(lib.write(dir, "unterminated.so")));
+        assertContains("not terminated", malformed(lib.write(dir, "unterminated.so")));
+    }
+
+    @Test
+    void unterminatedSymbolNamesCostOneScan() throws Exception {
+        // Every byte of .dynstr made non-zero: thousands of lookups must not each rescan the table.
+        long strtab = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_STRTAB)));
+        long strsz = lib.u64At(lib.dynamicValue(ElfImage.DT_STRSZ));
+        for (long i = strtab; i < strtab + strsz; i++) {
+            lib.bytes[(int) i] = 'x';
+        }
+        assertContains("not terminated", malformed(lib.write(dir, "nonul.so")));
+    }
+
+    @Test
+    void stringTableAddressOutsideEverySegment() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_STRTAB), 0x7000_0000L);
+        assertContains("DT_STRTAB address 0x70000000 is not inside any loadable segment", malformed(lib.write(dir, "a.so")));
+    }
+
+    @Test
+    void absurdDynamicSymbolCount() throws Exception {
+        long sh = lib.sectionHeader(".dynsym");
+        lib.u64(sh + 32, 0x7fff_ffff_ff00L);
+        assertContains("dynamic symbol table", malformed(lib.write(dir, "dynsym.so")));
+    }
+
+    @Test
+    void hugeVersionDefinitionCount() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_VERDEFNUM), 0xffff_ffffL);
+        assertContains("DT_VERDEFNUM says 4294967295 entries, more than the file could hold",
+                malformed(lib.write(dir, "verdefnum.so")));
+    }
+
+    @Test
+    void versionChainThatStopsEarlyEndsWithoutLooping() throws Exception {
+        // vd_next = 0 on the first entry while the count says 3: glibc and we stop there.
+        long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
+        lib.u32(verdef + 16, 0);
+        Path f = lib.write(dir, "chain.so");
+        assertEquals(1, ElfImage.read(f).versionDefinitions().size());
+    }
+
+    @Test
+    void versionChainRunningOffTheFile() throws Exception {
+        long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
+        lib.u64(lib.dynamicValue(ElfImage.DT_VERDEFNUM), lib.bytes.length / 20 - 1);
+        lib.u32(verdef + 16, 0x7000_0000L);
+        assertContains("version definition 1", malformed(lib.write(dir, "offchain.so")));
+    }
+
+    @Test
+    void hugeAuxiliaryChain() throws Exception {
+        // vd_cnt 0xffff with each Verdaux pointing 8 bytes further: bounded by the file, then out of it.
+        long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
+        lib.u16(verdef + 6, 0xffff);
+        long aux = verdef + lib.u32At(verdef + 12);
+        lib.u32(aux + 4, 0x1000_0000L);
+        assertContains("version definition 0 name entry 1", malformed(lib.write(dir, "aux.so")));
+    }
+
+    @Test
+    void versionRequirementCountTooLarge() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_VERNEEDNUM), 0x1_0000_0000L);
+        assertContains("DT_VERNEEDNUM", malformed(lib.write(dir, "verneednum.so")));
+    }
+
+    @Test
+    void versymTableOutsideTheFile() throws Exception {
+        // Put DT_VERSYM at the very end of the last loadable segment's file bytes.
+        ProgramHeader last = lib.original.programHeaders().stream().filter(p -> p.type() == ProgramHeader.PT_LOAD)
+                .reduce((a, b) -> b).orElseThrow();
+        lib.u64(lib.dynamicValue(ElfImage.DT_VERSYM), last.vaddr() + last.filesz() - 2);
+        Path f = lib.write(dir, "versym.so", (int) (last.offset() + last.filesz()));
+        MalformedElfException e = assertThrows(MalformedElfException.class, () -> ElfImage.read(f).dynamicSymbols());
+        assertContains("symbol version table", e);
+    }
+
+    @Test
+    void relocationTableOutsideTheFile() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_RELASZ), 0x10_0000_0000L);
+        assertContains("relocation table", malformed(lib.write(dir, "rela.so")));
+    }
+
+    @Test
+    void badSymbolEntrySize() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_SYMENT), 4096);
+        assertContains("DT_SYMENT is 4096, expected 24", malformed(lib.write(dir, "syment.so")));
+    }
+
+    @Test
+    void noteRunningPastItsSegment() throws Exception {
+        ProgramHeader note = lib.original.programHeaders().stream().filter(p -> p.type() == ProgramHeader.PT_NOTE)
+                .findFirst().orElseThrow();
+        lib.u32(note.offset(), 0x7fff_fff0L);
+        assertContains("runs past the end of its PT_NOTE segment", malformed(lib.write(dir, "note.so")));
+    }
+
+    // ---- not ELF at all ----
+
+    static NotElfException notElf(Path file, NonElfKind kind) {
+        NotElfException e = assertThrows(NotElfException.class, () -> ElfImage.read(file));
+        assertEquals(kind, e.kind(), e.getMessage());
+        assertOneLineNamingFile(e, file);
+        return e;
+    }
+
+    Path text(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void gnuLdScripts() throws Exception {
+        NotElfException e = notElf(text("libc.so", "/* GNU ld script\n   Use the shared library. */\n"
+                + "OUTPUT_FORMAT(elf64-x86-64)\nGROUP ( /lib/x86_64-linux-gnu/libc.so.6 "
+                + "/usr/lib/x86_64-linux-gnu/libc_nonshared.a  AS_NEEDED ( /lib64/ld-linux-x86-64.so.2 ) )\n"),
+                NonElfKind.LINKER_SCRIPT);
+        assertEquals(List.of("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc_nonshared.a",
+                "/lib64/ld-linux-x86-64.so.2"), e.scriptInputs());
+        assertContains("GNU ld script naming /lib/x86_64-linux-gnu/libc.so.6", e);
+        NotElfException input = notElf(text("libm.so", "INPUT(-lm_real, libextra.so.1)\n"), NonElfKind.LINKER_SCRIPT);
+        assertEquals(List.of("-lm_real", "libextra.so.1"), input.scriptInputs());
+    }
+
+    @Test
+    void theMachinesOwnLdScripts() throws Exception {
+        NotElfException e = notElf(Path.of("/usr/lib/x86_64-linux-gnu/libc.so"), NonElfKind.LINKER_SCRIPT);
+        assertEquals("/lib/x86_64-linux-gnu/libc.so.6", e.scriptInputs().get(0));
+        notElf(Path.of("/usr/lib/x86_64-linux-gnu/libm.so"), NonElfKind.LINKER_SCRIPT);
+    }
+
+    @Test
+    void scriptsTextDataArchivesEmptyDirectoriesFifos() throws Exception {
+        assertContains("script (#!/bin/sh)", notElf(text("run", "#!/bin/sh\nexec true\n"), NonElfKind.SCRIPT));
+        notElf(Path.of("/usr/bin/zgrep"), NonElfKind.SCRIPT);
+        notElf(text("notes.txt", "just some words\n"), NonElfKind.TEXT);
+        notElf(Files.write(dir.resolve("blob"), new byte[] {1, 2, 3, 0, (byte) 0xff}), NonElfKind.DATA);
+        notElf(Files.write(dir.resolve("del"), new byte[] {0x7f, 'E', 'X', 'E'}), NonElfKind.DATA);
+        assertContains("truncated", malformed(Files.write(dir.resolve("elf"), new byte[] {0x7f, 'E', 'L'})));
+        notElf(text("libx.a", "!<arch>\n/               0           0     0     0       4         `\n"),
+                NonElfKind.ARCHIVE);
+        assertContains("not an ELF file: empty file", notElf(Files.createFile(dir.resolve("empty")), NonElfKind.EMPTY));
+        notElf(dir, NonElfKind.DIRECTORY);
+        notElf(Path.of("/dev/null"), NonElfKind.SPECIAL);
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mk.waitFor());
+        notElf(fifo, NonElfKind.SPECIAL);
+    }
+
+    @Test
+    void missingAndUnreadableFiles() throws Exception {
+        Path missing = dir.resolve("missing.so");
+        UnreadableFileException e = assertThrows(UnreadableFileException.class, () -> ElfImage.read(missing));
+        assertEquals(missing + ": no such file", e.getMessage());
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling.so"), dir.resolve("nowhere"));
+        assertThrows(UnreadableFileException.class, () -> ElfImage.read(dangling));
+    }
+}

@@ -1,0 +1,253 @@
+/* memproxy.conf grammar and the route decision. Pure functions: no I/O, no
+ * allocation, no libc state, so the test vectors run them unchanged.
+ * The grammar is written down in memproxy.conf(5). */
+#include <string.h>
+
+#include "memproxy.h"
+
+const struct mp_profile mp_profiles[] = {
+	{ "jemalloc", "mallocx",
+	  { "malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "mallctl" },
+	  MP_TRIM_MALLCTL },
+	{ "tcmalloc", NULL,
+	  { "tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign", "tc_malloc_size",
+	    "MallocExtension_ReleaseFreeMemory" },
+	  MP_TRIM_VOID },
+	{ "mimalloc", NULL,
+	  { "mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_memalign", "mi_usable_size",
+	    "mi_collect" },
+	  MP_TRIM_BOOL },
+	{ NULL, NULL, { NULL }, MP_TRIM_NONE },
+};
+
+static const char *const role_names[MP_ROLES] = {
+	"malloc", "free", "calloc", "realloc", "memalign", "usable_size", "trim"
+};
+
+const char *mp_role_name(enum mp_role role)
+{
+	return role_names[role];
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* A line with its surrounding blanks removed. */
+struct span {
+	const char *p;
+	size_t n;
+};
+
+static int next_line(const char *buf, size_t len, size_t *pos, struct span *line)
+{
+	if (*pos >= len)
+		return 0;
+	const char *start = buf + *pos;
+	const char *nl = memchr(start, '\n', len - *pos);
+	size_t n = nl ? (size_t)(nl - start) : len - *pos;
+	*pos += n + 1;
+	while (n > 0 && is_blank(start[0])) {
+		start++;
+		n--;
+	}
+	while (n > 0 && is_blank(start[n - 1]))
+		n--;
+	line->p = start;
+	line->n = n;
+	return 1;
+}
+
+/* Splits off the next blank-separated word of s. */
+static int next_word(struct span *s, struct span *word)
+{
+	while (s->n > 0 && is_blank(*s->p)) {
+		s->p++;
+		s->n--;
+	}
+	if (s->n == 0)
+		return 0;
+	word->p = s->p;
+	while (s->n > 0 && !is_blank(*s->p)) {
+		s->p++;
+		s->n--;
+	}
+	word->n = (size_t)(s->p - word->p);
+	return 1;
+}
+
+static int is_word(struct span w, const char *lit)
+{
+	return w.n == strlen(lit) && memcmp(w.p, lit, w.n) == 0;
+}
+
+static int is_comment(struct span line)
+{
+	return line.n == 0 || line.p[0] == '#' || line.p[0] == ';';
+}
+
+/* "@allocator VALUE" | "@secure system|allocator" | "@symbol ROLE NAME". 0 when invalid. */
+static int parse_directive(struct span line, struct mp_config *cfg)
+{
+	struct span rest = { line.p + 1, line.n - 1 }, key, val, name, extra;
+	if (!next_word(&rest, &key) || !next_word(&rest, &val))
+		return 0;
+	if (is_word(key, "allocator")) {
+		if (next_word(&rest, &extra))
+			return 0;
+		if (is_word(val, "auto")) {
+			cfg->mode = MP_AUTO;
+			return 1;
+		}
+		if (is_word(val, "none")) {
+			cfg->mode = MP_NONE;
+			return 1;
+		}
+		if (is_word(val, "custom")) {
+			cfg->mode = MP_CUSTOM;
+			return 1;
+		}
+		for (int i = 0; mp_profiles[i].name; i++) {
+			if (is_word(val, mp_profiles[i].name)) {
+				cfg->mode = MP_NAMED;
+				cfg->profile = i;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	if (is_word(key, "secure")) {
+		if (next_word(&rest, &extra))
+			return 0;
+		if (is_word(val, "system"))
+			cfg->secure_allocator = 0;
+		else if (is_word(val, "allocator"))
+			cfg->secure_allocator = 1;
+		else
+			return 0;
+		return 1;
+	}
+	if (is_word(key, "symbol")) {
+		if (!next_word(&rest, &name) || next_word(&rest, &extra) || name.n >= MP_NAME_MAX ||
+		    memchr(name.p, '\0', name.n))
+			return 0;
+		for (int r = 0; r < MP_ROLES; r++) {
+			if (is_word(val, role_names[r])) {
+				memcpy(cfg->custom[r], name.p, name.n);
+				cfg->custom[r][name.n] = '\0';
+				return 1;
+			}
+		}
+		return 0;
+	}
+	return 0;
+}
+
+void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->mode = MP_AUTO;
+	cfg->profile = -1;
+	size_t pos = 0;
+	struct span line;
+	while (next_line(buf, len, &pos, &line)) {
+		if (!is_comment(line) && line.p[0] == '@' && !parse_directive(line, cfg))
+			cfg->bad = 1;
+	}
+	if (cfg->mode == MP_CUSTOM) {
+		for (int r = 0; r < MP_TRIM; r++)
+			if (!cfg->custom[r][0])
+				cfg->bad = 1;
+	}
+}
+
+int mp_config_lists(const char *buf, size_t len, const char *exe_path)
+{
+	const char *slash = strrchr(exe_path, '/');
+	const char *base = slash ? slash + 1 : exe_path;
+	size_t base_n = strlen(base);
+	size_t pos = 0;
+	struct span line;
+	while (next_line(buf, len, &pos, &line)) {
+		if (is_comment(line) || line.p[0] == '@')
+			continue;
+		/* Names only: a line with a '/' can never equal a file name. */
+		if (line.n == base_n && memcmp(line.p, base, base_n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void route(struct mp_decision *out, enum mp_route_kind r, const char *allocator,
+		  const char *reason)
+{
+	out->route = r;
+	out->allocator = allocator;
+	out->reason = reason;
+}
+
+static int object_has_profile(const struct mp_chain *chain, int obj, const struct mp_profile *p)
+{
+	if (p->marker && !chain->has(chain->ctx, obj, p->marker))
+		return 0;
+	for (int r = 0; r < MP_TRIM; r++)
+		if (!chain->has(chain->ctx, obj, p->sym[r]))
+			return 0;
+	return 1;
+}
+
+static int chain_has(const struct mp_chain *chain, const char *symbol)
+{
+	for (int obj = 0; obj < chain->count; obj++)
+		if (chain->has(chain->ctx, obj, symbol))
+			return 1;
+	return 0;
+}
+
+void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
+	       struct mp_config *cfg, struct mp_decision *out)
+{
+	static const char *const status_reason[] = {
+		[MP_CONF_UNREADABLE] = "config-unreadable",
+		[MP_CONF_NOT_REGULAR] = "config-not-regular",
+		[MP_CONF_TOO_LARGE] = "config-too-large",
+	};
+	out->profile = -1;
+	out->object = -1;
+	mp_config_parse(in->status == MP_CONF_OK ? in->conf : "", in->status == MP_CONF_OK ? in->conf_len : 0, cfg);
+
+	if (in->status != MP_CONF_OK && in->status != MP_CONF_MISSING)
+		return route(out, MP_SYSTEM, "none", status_reason[in->status]);
+	if (cfg->bad)
+		return route(out, MP_SYSTEM, "none", "bad-config");
+	if (in->secure && !cfg->secure_allocator)
+		return route(out, MP_SYSTEM, "none", "secure-exec");
+	if (!in->exe_path)
+		return route(out, MP_SYSTEM, "none", "exe-unknown");
+	if (in->status == MP_CONF_OK && mp_config_lists(in->conf, in->conf_len, in->exe_path))
+		return route(out, MP_SYSTEM, "none", "excluded");
+	if (cfg->mode == MP_NONE)
+		return route(out, MP_SYSTEM, "none", "forced");
+
+	const char *ok = in->status == MP_CONF_MISSING ? "no-config" : "not-excluded";
+	if (cfg->mode == MP_CUSTOM) {
+		for (int r = 0; r < MP_ROLES; r++)
+			if (cfg->custom[r][0] && !chain_has(chain, cfg->custom[r]))
+				return route(out, MP_SYSTEM, "none", "allocator-missing");
+		return route(out, MP_ALLOCATOR, "custom", ok);
+	}
+	for (int obj = 0; obj < chain->count; obj++) {
+		for (int i = 0; mp_profiles[i].name; i++) {
+			if (cfg->mode == MP_NAMED && i != cfg->profile)
+				continue;
+			if (object_has_profile(chain, obj, &mp_profiles[i])) {
+				out->profile = i;
+				out->object = obj;
+				return route(out, MP_ALLOCATOR, mp_profiles[i].name, ok);
+			}
+		}
+	}
+	return route(out, MP_SYSTEM, "none",
+		     cfg->mode == MP_NAMED ? "allocator-missing" : "no-allocator");
+}

@@ -1,0 +1,180 @@
+/* Symbol lookup in the objects already loaded, without allocating: dlsym()
+ * of a missing name and dlopen(RTLD_NOLOAD) allocate through the malloc we
+ * are defining, and dlsym(RTLD_NEXT, "__libc_malloc") may land on an
+ * allocator that exports glibc's names (tcmalloc, mimalloc do). */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <link.h>
+#include <string.h>
+
+#include "elfsym.h"
+
+static ElfW(Addr) dyn_ptr(const struct mp_object *o, ElfW(Addr) p)
+{
+	/* ld.so relocates most .dynamic pointers in place, but not read-only
+	 * ones (the vDSO); see elf/get-dynamic-info.h. */
+	return p < o->base ? p + o->base : p;
+}
+
+static void load_dynamic(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
+{
+	const ElfW(Dyn) *dyn = NULL;
+	for (int i = 0; i < phnum; i++) {
+		if (ph[i].p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(o->base + ph[i].p_vaddr);
+		if (ph[i].p_type == PT_LOAD) {
+			ElfW(Addr) lo = o->base + ph[i].p_vaddr, hi = lo + ph[i].p_memsz;
+			if (!o->lo || lo < o->lo)
+				o->lo = lo;
+			if (hi > o->hi)
+				o->hi = hi;
+		}
+	}
+	if (!dyn)
+		return;
+	for (; dyn->d_tag != DT_NULL; dyn++) {
+		switch (dyn->d_tag) {
+		case DT_SYMTAB: o->symtab = (const ElfW(Sym) *)dyn_ptr(o, dyn->d_un.d_ptr); break;
+		case DT_STRTAB: o->strtab = (const char *)dyn_ptr(o, dyn->d_un.d_ptr); break;
+		case DT_STRSZ: o->strsz = dyn->d_un.d_val; break;
+		case DT_GNU_HASH: o->gnu_hash = (const uint32_t *)dyn_ptr(o, dyn->d_un.d_ptr); break;
+		case DT_HASH: o->sysv_hash = (const uint32_t *)dyn_ptr(o, dyn->d_un.d_ptr); break;
+		case DT_VERSYM: o->versym = (const ElfW(Half) *)dyn_ptr(o, dyn->d_un.d_ptr); break;
+		}
+	}
+}
+
+struct collect {
+	struct mp_objects *set;
+};
+
+static int collect_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	struct mp_objects *set = ((struct collect *)data)->set;
+	if (set->count >= MP_MAX_OBJECTS)
+		return 1;
+	struct mp_object *o = &set->obj[set->count];
+	memset(o, 0, sizeof *o);
+	o->base = info->dlpi_addr;
+	o->name = info->dlpi_name;
+	load_dynamic(o, info->dlpi_phdr, info->dlpi_phnum);
+	if (o->symtab && o->strtab && (o->gnu_hash || o->sysv_hash))
+		set->count++;
+	return 0;
+}
+
+struct search {
+	const char *name;
+	void *found;
+};
+
+static int search_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	struct search *s = data;
+	struct mp_object o = { .base = info->dlpi_addr, .name = info->dlpi_name };
+	load_dynamic(&o, info->dlpi_phdr, info->dlpi_phnum);
+	if (o.symtab && o.strtab && (o.gnu_hash || o.sysv_hash))
+		s->found = mp_object_symbol(&o, s->name);
+	return s->found != NULL;
+}
+
+void *mp_symbol_anywhere(const char *name)
+{
+	struct search s = { name, NULL };
+	dl_iterate_phdr(search_one, &s);
+	return s.found;
+}
+
+void mp_objects_scan(struct mp_objects *set)
+{
+	struct collect c = { set };
+	set->count = 0;
+	dl_iterate_phdr(collect_one, &c);
+}
+
+int mp_object_contains(const struct mp_object *o, const void *addr)
+{
+	ElfW(Addr) a = (ElfW(Addr))addr;
+	return a >= o->lo && a < o->hi;
+}
+
+static int matches(const struct mp_object *o, uint32_t index, const char *name)
+{
+	const ElfW(Sym) *s = &o->symtab[index];
+	if (s->st_shndx == SHN_UNDEF || s->st_value == 0 || s->st_name >= o->strsz)
+		return 0;
+	if (ELF64_ST_TYPE(s->st_info) != STT_FUNC)
+		return 0;
+	int bind = ELF64_ST_BIND(s->st_info);
+	if (bind != STB_GLOBAL && bind != STB_WEAK)
+		return 0;
+	if (ELF64_ST_VISIBILITY(s->st_other) == STV_HIDDEN || ELF64_ST_VISIBILITY(s->st_other) == STV_INTERNAL)
+		return 0;
+	/* Only the default version (foo@@V or unversioned), as dlsym() picks. */
+	if (o->versym && (o->versym[index] & 0x8000))
+		return 0;
+	return strcmp(o->strtab + s->st_name, name) == 0;
+}
+
+static uint32_t gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static unsigned long sysv_hash(const char *s)
+{
+	unsigned long h = 0, g;
+	for (; *s; s++) {
+		h = (h << 4) + (unsigned char)*s;
+		g = h & 0xf0000000;
+		if (g)
+			h ^= g >> 24;
+		h &= ~g;
+	}
+	return h;
+}
+
+void *mp_object_symbol(const struct mp_object *o, const char *name)
+{
+	if (o->gnu_hash) {
+		/* Layout: nbuckets, symoffset, bloom_size, bloom_shift, bloom[], buckets[], chain[]. */
+		const uint32_t *h = o->gnu_hash;
+		uint32_t nbuckets = h[0], symoffset = h[1], bloom_size = h[2], bloom_shift = h[3];
+		const ElfW(Addr) *bloom = (const ElfW(Addr) *)(h + 4);
+		const uint32_t *buckets = (const uint32_t *)(bloom + bloom_size);
+		const uint32_t *chain = buckets + nbuckets;
+		uint32_t hash = gnu_hash(name);
+		if (nbuckets == 0 || bloom_size == 0)
+			return NULL;
+		const unsigned bits = sizeof(ElfW(Addr)) * 8;
+		ElfW(Addr) word = bloom[(hash / bits) % bloom_size];
+		ElfW(Addr) mask = ((ElfW(Addr))1 << (hash % bits)) |
+				  ((ElfW(Addr))1 << ((hash >> bloom_shift) % bits));
+		if ((word & mask) != mask)
+			return NULL;
+		uint32_t i = buckets[hash % nbuckets];
+		if (i < symoffset)
+			return NULL;
+		for (;; i++) {
+			uint32_t h2 = chain[i - symoffset];
+			if ((h2 | 1) == (hash | 1) && matches(o, i, name))
+				return (void *)(o->base + o->symtab[i].st_value);
+			if (h2 & 1)
+				return NULL;
+		}
+	}
+	/* DT_HASH: nbucket, nchain, buckets[], chains[]. */
+	const uint32_t *h = o->sysv_hash;
+	uint32_t nbucket = h[0];
+	if (nbucket == 0)
+		return NULL;
+	for (uint32_t i = h[2 + sysv_hash(name) % nbucket]; i != STN_UNDEF; i = h[2 + nbucket + i])
+		if (matches(o, i, name))
+			return (void *)(o->base + o->symtab[i].st_value);
+	return NULL;
+}

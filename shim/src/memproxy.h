@@ -1,0 +1,87 @@
+/* Internal interface of libmemproxy.so. Nothing here is exported. */
+#ifndef MEMPROXY_H
+#define MEMPROXY_H
+
+#include <stddef.h>
+
+/* One allocator's entry points. memalign takes (alignment, size). */
+enum mp_role {
+	MP_MALLOC, MP_FREE, MP_CALLOC, MP_REALLOC, MP_MEMALIGN, MP_USABLE, MP_TRIM,
+	MP_ROLES
+};
+
+/* How an allocator returns memory to the system (malloc_trim). */
+enum mp_trim_kind {
+	MP_TRIM_NONE,     /* no such operation: malloc_trim returns 0 */
+	MP_TRIM_INT,      /* int f(size_t pad), like glibc's malloc_trim */
+	MP_TRIM_MALLCTL,  /* jemalloc: mallctl("arena.<ALL>.purge") */
+	MP_TRIM_VOID,     /* void f(void): tcmalloc's MallocExtension_ReleaseFreeMemory */
+	MP_TRIM_BOOL,     /* void f(bool force): mimalloc's mi_collect(true) */
+};
+
+/* A supported allocator: the names it exports, all looked up in one object. */
+struct mp_profile {
+	const char *name;
+	const char *marker;              /* extra symbol that identifies it, or NULL */
+	const char *sym[MP_ROLES];       /* sym[MP_TRIM] may be NULL */
+	enum mp_trim_kind trim;
+};
+
+extern const struct mp_profile mp_profiles[];  /* terminated by name == NULL */
+const char *mp_role_name(enum mp_role role);
+
+/* --- Configuration (config.c): pure functions over a byte buffer. --- */
+
+enum mp_mode { MP_AUTO, MP_NONE, MP_NAMED, MP_CUSTOM };
+
+#define MP_NAME_MAX 128
+
+struct mp_config {
+	int bad;                          /* 1: a directive is invalid (reason bad-config) */
+	enum mp_mode mode;
+	int profile;                      /* index in mp_profiles when mode == MP_NAMED */
+	int secure_allocator;             /* "@secure allocator" */
+	char custom[MP_ROLES][MP_NAME_MAX]; /* "@symbol ROLE NAME", empty when unset */
+};
+
+void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg);
+/* 1 when a line of the list names the executable (exe_path: absolute path). */
+int mp_config_lists(const char *buf, size_t len, const char *exe_path);
+
+/* --- The decision (config.c), independent of how objects are found. --- */
+
+enum mp_config_status {
+	MP_CONF_OK, MP_CONF_MISSING, MP_CONF_UNREADABLE, MP_CONF_NOT_REGULAR, MP_CONF_TOO_LARGE
+};
+
+/* The objects of the process in load order, libmemproxy and libc left out. */
+struct mp_chain {
+	int count;
+	int (*has)(void *ctx, int object, const char *symbol);
+	void *ctx;
+};
+
+enum mp_route_kind { MP_SYSTEM, MP_ALLOCATOR };
+
+struct mp_decision {
+	enum mp_route_kind route;
+	const char *allocator;  /* profile name, "custom" or "none" */
+	const char *reason;
+	int profile;            /* index in mp_profiles, -1 for custom/none */
+	int object;             /* chain object holding the profile, -1 otherwise */
+};
+
+struct mp_inputs {
+	enum mp_config_status status;
+	const char *conf;       /* contents when status == MP_CONF_OK */
+	size_t conf_len;
+	const char *exe_path;   /* NULL when unknown */
+	int secure;             /* AT_SECURE */
+};
+
+void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
+	       struct mp_config *cfg, struct mp_decision *out);
+
+#define MP_CONF_MAX (64 * 1024)
+
+#endif

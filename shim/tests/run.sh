@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Runs the shim's tests under the real Debian allocators. Ends with the line
+# "N passed, N failed" and exits non-zero when anything failed.
+set -u
+cd "$(dirname "$0")/.."
+SHIM_DIR=$PWD
+B=$SHIM_DIR/build
+T=$B/tests
+SHIM=$B/libmemproxy.so
+LIBDIR=/usr/lib/x86_64-linux-gnu
+VECTORS=$SHIM_DIR/../samples/config-vectors.tsv
+export SAMPLES=$SHIM_DIR/../samples/build
+make -s -C "$SHIM_DIR/../samples" all || exit 1
+declare -A ALLOC_LIB=(
+	[jemalloc]=$LIBDIR/libjemalloc.so.2
+	[tcmalloc]=$LIBDIR/libtcmalloc_minimal.so.4
+	[mimalloc]=$LIBDIR/libmimalloc.so.2
+)
+ALLOCATORS="jemalloc tcmalloc mimalloc"
+
+WORK=$(mktemp -d /tmp/memproxy-test.XXXXXX)
+chmod 755 "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+: > "$WORK/empty.conf"
+printf '# listed programs\nprobe\ncontract\nstress\nctor\ncxxtest\n' > "$WORK/listed.conf"
+printf '@allocator none\n' > "$WORK/none.conf"
+for a in jemalloc tcmalloc mimalloc; do printf '@allocator %s\n' $a > "$WORK/$a.conf"; done
+
+passed=0
+failed=0
+LOG=$WORK/log
+
+# check NAME COMMAND...: passes when COMMAND exits 0.
+check() {
+	local name=$1
+	shift
+	if "$@" > "$LOG" 2>&1; then
+		passed=$((passed + 1))
+		echo "ok - $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL - $name"
+		tail -n 15 "$LOG" | sed 's/^/    /'
+	fi
+}
+
+# shim_run CONF PRELOAD CMD...: run with MEMPROXY_DEBUG; the debug line lands in $WORK/debug.
+shim_run() {
+	local conf=$1 preload=$2
+	shift 2
+	MEMPROXY_CONF=$conf MEMPROXY_DEBUG=1 LD_PRELOAD=$preload "$@" 2> "$WORK/debug"
+	local rc=$?
+	cat "$WORK/debug" >&2
+	return $rc
+}
+
+# expect_line ROUTE ALLOCATOR REASON: the debug line of the last shim_run.
+expect_line() {
+	grep -Eq "^memproxy: pid=[0-9]+ exe=[^ ]+ route=$1 allocator=$2 reason=$3\$" "$WORK/debug" || {
+		echo "expected route=$1 allocator=$2 reason=$3 in:"
+		cat "$WORK/debug"
+		return 1
+	}
+}
+
+# routed CONF PRELOAD ROUTE ALLOCATOR REASON CMD...: runs, then checks the line.
+routed() {
+	local conf=$1 preload=$2 route=$3 alloc=$4 reason=$5
+	shift 5
+	shim_run "$conf" "$preload" "$@" && expect_line "$route" "$alloc" "$reason"
+}
+
+echo "# build facts"
+exports() {
+	local want got
+	want=$(printf '%s\n' malloc free calloc realloc reallocarray posix_memalign aligned_alloc memalign \
+		valloc pvalloc malloc_usable_size malloc_trim _Znwm _Znam _ZnwmRKSt9nothrow_t _ZnamRKSt9nothrow_t \
+		_ZdlPv _ZdaPv _ZdlPvm _ZdaPvm _ZdlPvRKSt9nothrow_t _ZdaPvRKSt9nothrow_t \
+		_ZnwmSt11align_val_t _ZnamSt11align_val_t _ZnwmSt11align_val_tRKSt9nothrow_t \
+		_ZnamSt11align_val_tRKSt9nothrow_t _ZdlPvSt11align_val_t _ZdaPvSt11align_val_t \
+		_ZdlPvmSt11align_val_t _ZdaPvmSt11align_val_t _ZdlPvSt11align_val_tRKSt9nothrow_t \
+		_ZdaPvSt11align_val_tRKSt9nothrow_t | sort)
+	got=$(nm -D --defined-only "$SHIM" | awk '{print $3}' | sort)
+	diff <(echo "$want") <(echo "$got")
+}
+check "exports exactly the interposed symbols (nm -D --defined-only)" exports
+no_cxx_runtime() {
+	! readelf -d "$SHIM" | grep -E 'NEEDED.*(stdc\+\+|gcc_s)' && readelf -d "$SHIM" | grep -q 'NEEDED.*libc.so.6'
+}
+check "needs only libc (no C++ runtime)" no_cxx_runtime
+check "config vectors ($VECTORS)" "$T/vectors" "$VECTORS"
+
+echo "# no allocator in the chain: glibc"
+check "no allocator: debug line" routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/probe" glibc
+check "no allocator: contract" routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/contract"
+check "no allocator: C++" routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/cxxtest" glibc
+
+for a in $ALLOCATORS; do
+	lib=${ALLOC_LIB[$a]}
+	for order in short libc; do
+		if [ $order = short ]; then chain="$SHIM:$lib"; else chain="$SHIM:libc.so.6:$lib"; fi
+		tag="$a, ${chain//$B\//}"
+		tag=${tag//$LIBDIR\//}
+		echo "# $tag"
+		check "$tag: not listed -> $a serves everything" \
+			routed "$WORK/empty.conf" "$chain" allocator "$a" not-excluded "$T/probe" "$a"
+		check "$tag: listed -> glibc serves everything" \
+			routed "$WORK/listed.conf" "$chain" system none excluded "$T/probe" glibc
+		check "$tag: @allocator none -> glibc" \
+			routed "$WORK/none.conf" "$chain" system none forced "$T/probe" glibc
+		check "$tag: @allocator $a" \
+			routed "$WORK/$a.conf" "$chain" allocator "$a" not-excluded "$T/probe" "$a"
+		for route in allocator system; do
+			if [ $route = allocator ]; then conf=$WORK/empty.conf; owner=$a; else conf=$WORK/listed.conf; owner=glibc; fi
+			check "$tag: $route route: contract (errno, EINVAL, overflow, alignment 16..64K)" \
+				shim_run "$conf" "$chain" "$T/contract"
+			check "$tag: $route route: threads x malloc/realloc/free + fork" \
+				shim_run "$conf" "$chain" "$T/stress"
+			check "$tag: $route route: constructors, destructors, dlopen" \
+				shim_run "$conf" "$chain" "$T/ctor" "$T/libctor.so"
+			check "$tag: $route route: C++ new/delete, aligned, nothrow, bad_alloc" \
+				shim_run "$conf" "$chain" "$T/cxxtest" "$owner"
+		done
+	done
+done
+
+echo "# bad configs: the process always starts (jemalloc chain, probe)"
+JE="$SHIM:${ALLOC_LIB[jemalloc]}"
+C=$WORK/conf
+mkdir -p "$C"
+printf 'probe\n' > "$C/unreadable"; chmod 600 "$C/unreadable"
+mkfifo "$C/fifo"
+ln -s loop-b "$C/loop-a"; ln -s loop-a "$C/loop-b"
+head -c 30000 /dev/urandom | tr -d '@' > "$C/junk"
+{ head -c 3000 /dev/urandom | tr -d '@\n'; printf '\n@\xff\xfe junk\n'; } > "$C/junk-directive"
+head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' 'x' > "$C/ten-mib"
+{ head -c 60000 /dev/zero | tr '\0' 'y'; printf '\nprobe\n'; } > "$C/long-line"
+printf 'pro\0be\nprobe\0\n' > "$C/nul-only"
+printf 'x\0y\nprobe\n' > "$C/nul-other-line"
+printf '# exclusions\r\nls\r\nprobe\r\n' > "$C/crlf"
+check "missing config -> allocator, no-config" \
+	routed "$C/does-not-exist" "$JE" allocator jemalloc no-config "$T/probe" jemalloc
+check "empty config -> allocator, not-excluded" \
+	routed "$WORK/empty.conf" "$JE" allocator jemalloc not-excluded "$T/probe" jemalloc
+check "unreadable config (run as nobody) -> system, config-unreadable" \
+	routed "$C/unreadable" "$JE" system none config-unreadable \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/probe" glibc
+check "directory -> system, config-not-regular" \
+	routed "$C" "$JE" system none config-not-regular "$T/probe" glibc
+check "FIFO without writer does not block -> system, config-not-regular" \
+	routed "$C/fifo" "$JE" system none config-not-regular timeout 20 "$T/probe" glibc
+check "symlink loop -> system, config-unreadable" \
+	routed "$C/loop-a" "$JE" system none config-unreadable "$T/probe" glibc
+check "binary junk without directives -> names that match nothing" \
+	routed "$C/junk" "$JE" allocator jemalloc not-excluded "$T/probe" jemalloc
+check "binary junk with an @ line -> system, bad-config" \
+	routed "$C/junk-directive" "$JE" system none bad-config "$T/probe" glibc
+check "10 MiB config -> system, config-too-large" \
+	routed "$C/ten-mib" "$JE" system none config-too-large "$T/probe" glibc
+check "60000-byte line (longer than PATH_MAX), then the name -> excluded" \
+	routed "$C/long-line" "$JE" system none excluded "$T/probe" glibc
+check "NUL bytes inside names -> they match nothing" \
+	routed "$C/nul-only" "$JE" allocator jemalloc not-excluded "$T/probe" jemalloc
+check "NUL byte in another line -> the name still matches" \
+	routed "$C/nul-other-line" "$JE" system none excluded "$T/probe" glibc
+check "CRLF line endings -> excluded" \
+	routed "$C/crlf" "$JE" system none excluded "$T/probe" glibc
+check "MEMPROXY_DEBUG unset -> nothing on stderr" \
+	bash -c "MEMPROXY_CONF='$WORK/empty.conf' LD_PRELOAD='$JE' '$T/probe' jemalloc 2>&1 >/dev/null | wc -c | grep -qx 0"
+
+echo "# secure execution: setuid-root probe run as nobody"
+# The probe links jemalloc and finds the shim through its RPATH; the shim's
+# compiled-in config is $T/secure/memproxy.conf. MEMPROXY_CONF names a config
+# that would exclude the probe: in secure mode it must be ignored.
+SEC=$T/secure
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+printf 'secprobe\n' > "$WORK/exclude-secprobe.conf"
+secure_run() {  # CONFIG-TEXT EXPECTED-OWNER ROUTE ALLOCATOR REASON
+	printf "$1" > "$SEC/memproxy.conf"
+	as_root chown root:root "$SEC/secprobe" "$SEC/libmemproxy.so" &&
+	as_root chmod 4755 "$SEC/secprobe" "$SEC/libmemproxy.so" &&
+	as_root setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/env \
+		LD_PRELOAD=libmemproxy.so MEMPROXY_CONF="$WORK/exclude-secprobe.conf" MEMPROXY_DEBUG=1 \
+		"$SEC/secprobe" "$2" 2> "$WORK/debug"
+	local rc=$?
+	as_root chmod 0755 "$SEC/secprobe" "$SEC/libmemproxy.so"
+	cat "$WORK/debug"
+	[ $rc = 0 ] && expect_line "$3" "$4" "$5"
+}
+check "secure: default -> system, secure-exec" secure_run '' glibc system none secure-exec
+check "secure: @secure allocator -> MEMPROXY_CONF ignored, jemalloc" \
+	secure_run '@secure allocator\n' jemalloc allocator jemalloc not-excluded
+check "secure: the compiled-in list still applies" \
+	secure_run '@secure allocator\nsecprobe\n' glibc system none excluded
+not_secure_control() {
+	printf '@secure allocator\n' > "$SEC/memproxy.conf"
+	MEMPROXY_CONF="$WORK/exclude-secprobe.conf" MEMPROXY_DEBUG=1 LD_PRELOAD=libmemproxy.so \
+		"$SEC/secprobe" glibc 2> "$WORK/debug" && expect_line system none excluded
+}
+check "not secure (same program as its owner): MEMPROXY_CONF applies" not_secure_control
+
+echo "# real programs: identical output and exit status with the shim"
+mapfile -t PROGRAMS < <(grep -v -e '^#' -e '^$' "$SHIM_DIR/tests/programs.txt")
+cd "$WORK"
+for i in "${!PROGRAMS[@]}"; do
+	bash -c "${PROGRAMS[$i]}" > "base.$i.out" 2> "base.$i.err"
+	echo $? > "base.$i.rc"
+done
+same_as_without() {  # INDEX PRELOAD
+	LD_PRELOAD=$2 MEMPROXY_CONF=$WORK/empty.conf bash -c "${PROGRAMS[$1]}" > "shim.out" 2> "shim.err"
+	echo $? > "shim.rc"
+	cmp -s "base.$1.rc" shim.rc || { echo "exit status $(cat "base.$1.rc") -> $(cat shim.rc)"; return 1; }
+	diff "base.$1.out" shim.out >/dev/null || { echo "stdout differs"; diff "base.$1.out" shim.out | head; return 1; }
+	diff "base.$1.err" shim.err >/dev/null || { echo "stderr differs"; diff "base.$1.err" shim.err | head; return 1; }
+}
+for a in $ALLOCATORS; do
+	check "$a: a real program takes the allocator route" \
+		routed "$WORK/empty.conf" "$SHIM:${ALLOC_LIB[$a]}" allocator "$a" not-excluded ls /
+	for i in "${!PROGRAMS[@]}"; do
+		check "$a: ${PROGRAMS[$i]}" same_as_without "$i" "$SHIM:${ALLOC_LIB[$a]}"
+	done
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
