@@ -64,12 +64,18 @@ test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
 
+# The main job: the doctor on the demo chain (the freshly built shim, then jemalloc from Debian, with the
+# sample exclusion list), probe included. Nothing is installed.
+DEMO_CHAIN  = $(CURDIR)/shim/build/libmemproxy.so:/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+DEMO_CONFIG = samples/memproxy.conf
+
 demo: all
-	bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'
+	bin/memproxy doctor --preload $(DEMO_CHAIN) --config $(DEMO_CONFIG) --probe
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/memproxy.jar
+	install -m 0755 inspector/target/memproxy-probe $(DESTDIR)$(DATADIR)/memproxy-probe
 	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
 	install -m 0644 inspector/man/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy.1

@@ -22,6 +22,7 @@ public final class MemproxyCommand implements Runnable {
             ElfCommand.class,
             DoctorCommand.class,
             CheckCommand.class,
+            ReportCommand.class,
             LddCommand.class,
             ScanCommand.class);
 
