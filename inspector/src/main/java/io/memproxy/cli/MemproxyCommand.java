@@ -23,7 +23,8 @@ public final class MemproxyCommand implements Runnable {
             DoctorCommand.class,
             CheckCommand.class,
             ReportCommand.class,
-            LddCommand.class);
+            LddCommand.class,
+            ScanCommand.class);
 
     private final Terminal terminal;
 

@@ -23,6 +23,9 @@ public final class Training {
         {"doctor", "--preload", LIBC},
         {"doctor", "--format", "json", "--preload", LIBC},
         {"check", "--preload", LIBC},
+        {"scan", "--no-progress", "/usr/sbin"},
+        {"scan", "--no-progress", "--format", "json", "/usr/sbin"},
+        {"scan", "--no-progress", "--format", "prometheus", "--suggest-config", "/usr/sbin"},
     };
 
     public static void main(String[] args) {

@@ -239,6 +239,20 @@ public final class ElfImage {
         return symbols;
     }
 
+    /**
+     * The defined, non-local dynamic symbols named {@code name} (several when versions differ), in table order,
+     * found through the object's hash table as ld.so finds them: a handful of entries are read, not the table.
+     */
+    public List<DynamicSymbol> definitions(String name) throws MalformedElfException {
+        synchronized (this) {
+            if (symbols != null) {
+                return symbols.stream()
+                        .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+            }
+        }
+        return guard(() -> new SymbolReader(in, this).lookup(name));
+    }
+
     /** The versions this object defines ({@code .gnu.version_d}), base entry first; empty when none. */
     public synchronized List<VersionDefinition> versionDefinitions() throws MalformedElfException {
         if (definitions == null) {
@@ -286,13 +300,22 @@ public final class ElfImage {
 
     /** A string from the dynamic string table (DT_STRTAB bounded by DT_STRSZ). */
     String dynamicString(long offset, String what) throws MalformedElfException {
+        return strings().get(offset, what);
+    }
+
+    /** Whether the dynamic string at {@code offset} is exactly {@code name}, compared without decoding it. */
+    boolean dynamicStringEquals(long offset, byte[] name) throws MalformedElfException {
+        return strings().matches(offset, name);
+    }
+
+    private synchronized StringTable strings() throws MalformedElfException {
         if (strings == null) {
             long address = tag(DT_STRTAB).orElseThrow(() -> in.malformed("dynamic section has strings but no DT_STRTAB"));
             long start = offsetOf(address, "DT_STRTAB");
             long size = tag(DT_STRSZ).orElse(in.size() - start);
             strings = new StringTable(in, start, size, "dynamic string table");
         }
-        return strings.get(offset, what);
+        return strings;
     }
 
     private StringTable strings;
