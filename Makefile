@@ -20,9 +20,10 @@ JSA  = inspector/target/memproxy.jsa
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
-	python3 git xz-utils bzip2
+	python3 git xz-utils bzip2 \
+	libcap2-bin pax-utils hyperfine time
 
-.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean
+.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean bench
 
 all: deps inspector shim samples
 
@@ -63,12 +64,22 @@ test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
 
+# Shim overhead (BENCHMARKS.md "Shim overhead"); installs valgrind if missing.
+bench: shim
+	$(MAKE) -C bench bench
+
+# The main job: the doctor on the demo chain (the freshly built shim, then jemalloc from Debian, with the
+# sample exclusion list), probe included. Nothing is installed.
+DEMO_CHAIN  = $(CURDIR)/shim/build/libmemproxy.so:/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+DEMO_CONFIG = samples/memproxy.conf
+
 demo: all
-	bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'
+	bin/memproxy doctor --preload $(DEMO_CHAIN) --config $(DEMO_CONFIG) --probe
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/memproxy.jar
+	install -m 0755 inspector/target/memproxy-probe $(DESTDIR)$(DATADIR)/memproxy-probe
 	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
 	install -m 0644 inspector/man/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy.1

@@ -22,7 +22,7 @@ WORK=$(mktemp -d /tmp/memproxy-test.XXXXXX)
 chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 : > "$WORK/empty.conf"
-printf '# listed programs\nprobe\ncontract\nstress\nctor\ncxxtest\n' > "$WORK/listed.conf"
+printf '# listed programs\nprobe\ncontract\nstress\nctor\ncxxtest\nreenter\n' > "$WORK/listed.conf"
 printf '@allocator none\n' > "$WORK/none.conf"
 for a in jemalloc tcmalloc mimalloc; do printf '@allocator %s\n' $a > "$WORK/$a.conf"; done
 
@@ -120,6 +120,10 @@ for a in $ALLOCATORS; do
 				shim_run "$conf" "$chain" "$T/ctor" "$T/libctor.so"
 			check "$tag: $route route: C++ new/delete, aligned, nothrow, bad_alloc" \
 				shim_run "$conf" "$chain" "$T/cxxtest" "$owner"
+			check "$tag: $route route: arena blocks from a re-entrant call" \
+				shim_run "$conf" "${chain/$SHIM/$SHIM:$T/libreenter.so}" "$T/reenter"
+			check "$tag: $route route: probe with an arena in use" \
+				shim_run "$conf" "${chain/$SHIM/$SHIM:$T/libreenter.so}" "$T/probe" "$owner"
 		done
 	done
 done

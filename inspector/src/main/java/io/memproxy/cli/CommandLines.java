@@ -2,13 +2,32 @@ package io.memproxy.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** Builds the picocli command tree around given writers, so tests run commands in-process. */
 public final class CommandLines {
     private CommandLines() {}
 
-    public static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal) {
+    /** Parses and runs one command line; the exit code is the command's. */
+    public static int execute(PrintWriter out, PrintWriter err, Terminal terminal, String... args) {
+        return create(out, err, terminal, args).execute(args);
+    }
+
+    /**
+     * The command tree for {@code args}. Picocli reflects over every registered command when it
+     * builds the tree, which dominated start-up (BENCHMARKS.md), so when the first argument names a
+     * command only that one is built; help, errors and everything else get the whole tree.
+     */
+    public static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal, String... args) {
         CommandLine cl = new CommandLine(new MemproxyCommand(terminal));
+        String first = args.length > 0 ? args[0] : "";
+        boolean versionOnly = first.equals("--version") || first.equals("-V");
+        Class<?> only = commandNamed(first);
+        for (Class<?> command : MemproxyCommand.SUBCOMMANDS) {
+            if (!versionOnly && (only == null || only == command)) {
+                cl.addSubcommand(command);
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
@@ -22,12 +41,26 @@ public final class CommandLines {
             commandLine.getErr().println("memproxy: internal error: " + e);
             return ExitCodes.COULD_NOT_RUN;
         });
-        cl.setParameterExceptionHandler((e, args) -> {
+        cl.setParameterExceptionHandler((e, unmatched) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println("memproxy: " + e.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
         return cl;
+    }
+
+    /** The command {@code name} names, or null; {@code help} needs the others, so it is never alone. */
+    private static Class<?> commandNamed(String name) {
+        for (Class<?> command : MemproxyCommand.SUBCOMMANDS) {
+            if (command == picocli.CommandLine.HelpCommand.class) {
+                continue;
+            }
+            Command c = command.getAnnotation(Command.class);
+            if (c.name().equals(name) || java.util.Arrays.asList(c.aliases()).contains(name)) {
+                return command;
+            }
+        }
+        return null;
     }
 }

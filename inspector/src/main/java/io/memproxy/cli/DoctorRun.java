@@ -11,16 +11,34 @@ import java.util.Optional;
 final class DoctorRun {
     private DoctorRun() {}
 
+    /** A finished run: the question and its answer. */
+    record Result(Inspection inspection, Diagnosis diagnosis) {}
+
     static Diagnosis diagnose(DoctorInputs in, boolean probe) {
+        return run(in, probe).diagnosis();
+    }
+
+    static Result run(DoctorInputs in, boolean probe) {
         Path root = in.root == null ? Path.of("/") : in.root.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, in.root + ": not a directory (--root)");
+        }
+        if (probe && in.root != null) {
+            throw new MemproxyException(ExitCodes.USAGE, "--probe runs on this machine and cannot be combined with --root");
+        }
+        for (String exe : in.exes) {
+            Path f = exe.startsWith("/") ? root.resolve(exe.substring(1)) : Path.of(exe);
+            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": no such readable file (--exe)");
+            }
         }
         String path = in.searchPath != null ? in.searchPath
                 : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
         Inspection.Inputs inputs = new Inspection.Inputs(root, Optional.ofNullable(in.preload),
                 Optional.ofNullable(System.getenv("LD_PRELOAD")),
                 in.config == null ? Inspection.DEFAULT_CONFIG : in.config, in.exes, path);
-        return Doctor.standard().diagnose(new Inspection(inputs), Version.get());
+        Inspection inspection = new Inspection(inputs);
+        Doctor doctor = probe ? Doctor.withProbe(Doctor.probeProgram()) : Doctor.standard();
+        return new Result(inspection, doctor.diagnose(inspection, Version.get()));
     }
 }

@@ -24,14 +24,17 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "elf",
         description = {
-            "Show what the dynamic loader sees in ELF files: class, machine, type, interpreter, soname,",
-            "needed libraries, rpath/runpath, DT_FLAGS/DT_FLAGS_1 and GNU version definitions and",
-            "requirements. With --symbols, list the dynamic symbols as name@@VERSION (default",
-            "definition), name@VERSION (older definition or reference) with type, binding and whether",
-            "the file defines them. Files that are not ELF (GNU ld scripts, shell scripts, empty files,",
-            "directories) are named for what they are."
+            "Show what the dynamic loader sees in ELF files: class, machine, type,",
+            "interpreter, soname, needed libraries, rpath/runpath, DT_FLAGS and",
+            "DT_FLAGS_1, GNU version definitions and requirements.",
+            "With --symbols, list dynamic symbols as name@@VERSION (the default",
+            "definition) or name@VERSION (an older definition, or a reference), with",
+            "type, binding and whether the file defines them.",
+            "Files that are not ELF are named for what they are: a GNU ld script (with",
+            "the files it points to), a script, an empty file, a directory."
         },
         mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
         footer = {
             "%nExamples:",
             "  memproxy elf /lib/x86_64-linux-gnu/libc.so.6 --symbols 'malloc*'",

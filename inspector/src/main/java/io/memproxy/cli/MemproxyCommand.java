@@ -11,16 +11,22 @@ import picocli.CommandLine.Spec;
             "Inspect ELF files and the dynamic loader's preload chain before routing malloc",
             "through libmemproxy.so. Nothing here runs the programs it examines."
         },
-        subcommands = {
+        footer = ExitCodes.HELP_FOOTER)
+public final class MemproxyCommand implements Runnable {
+    /**
+     * Every command, in the order help lists them. Register new commands here, not in
+     * {@code @Command(subcommands=…)}: CommandLines builds only the one a command line names.
+     */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
             picocli.CommandLine.HelpCommand.class,
             ElfCommand.class,
             DoctorCommand.class,
             CheckCommand.class,
+            ReportCommand.class,
             LddCommand.class,
             BindCommand.class,
-        },
-        footer = ExitCodes.HELP_FOOTER)
-public final class MemproxyCommand implements Runnable {
+            ScanCommand.class);
+
     private final Terminal terminal;
 
     @Spec

@@ -23,12 +23,15 @@ public final class Training {
         {"doctor", "--preload", LIBC},
         {"doctor", "--format", "json", "--preload", LIBC},
         {"check", "--preload", LIBC},
+        {"scan", "--no-progress", "/usr/sbin"},
+        {"scan", "--no-progress", "--format", "json", "/usr/sbin"},
+        {"scan", "--no-progress", "--format", "prometheus", "--suggest-config", "/usr/sbin"},
     };
 
     public static void main(String[] args) {
         for (String[] run : RUNS) {
             PrintWriter sink = new PrintWriter(new StringWriter());
-            CommandLines.create(sink, sink, Terminal.none()).execute(run);
+            CommandLines.execute(sink, sink, Terminal.none(), run);
         }
     }
 }

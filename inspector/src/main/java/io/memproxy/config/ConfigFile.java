@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param list    the parsed lines, when read
  */
 public record ConfigFile(String path, State state, String problem, int uid, int mode, Optional<ExclusionList> list) {
-    public enum State { MISSING, NOT_REGULAR, UNREADABLE, READ }
+    /** The shim's own outcomes of reading the file (shim/src/memproxy.c: read_config). */
+    public enum State { MISSING, NOT_REGULAR, UNREADABLE, TOO_LARGE, READ }
 
     public static ConfigFile read(String path, Path file) {
         Map<String, Object> attrs;
@@ -28,6 +29,10 @@ public record ConfigFile(String path, State state, String problem, int uid, int 
             attrs = Files.readAttributes(file, "unix:uid,mode,isRegularFile,isDirectory");
         } catch (NoSuchFileException e) {
             return new ConfigFile(path, State.MISSING, "", -1, 0, Optional.empty());
+        } catch (java.nio.file.FileSystemException e) {
+            // open(2) fails with ENOTDIR when a parent is a file: the shim counts that as missing too.
+            boolean notDir = "Not a directory".equals(e.getReason());
+            return new ConfigFile(path, notDir ? State.MISSING : State.UNREADABLE, notDir ? "" : describe(e), -1, 0, Optional.empty());
         } catch (IOException | UnsupportedOperationException e) {
             return new ConfigFile(path, State.UNREADABLE, describe(e), -1, 0, Optional.empty());
         }
@@ -39,6 +44,10 @@ public record ConfigFile(String path, State state, String problem, int uid, int 
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] content = in.readNBytes(ConfigGrammar.MAX_BYTES + 1);
+            if (content.length > ConfigGrammar.MAX_BYTES) {
+                return new ConfigFile(path, State.TOO_LARGE, "larger than " + ConfigGrammar.MAX_BYTES + " bytes", uid, mode,
+                        Optional.empty());
+            }
             return new ConfigFile(path, State.READ, "", uid, mode, Optional.of(ConfigGrammar.parse(content)));
         } catch (IOException e) {
             return new ConfigFile(path, State.UNREADABLE, describe(e), uid, mode, Optional.empty());

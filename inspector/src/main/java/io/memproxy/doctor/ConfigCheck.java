@@ -30,11 +30,15 @@ public final class ConfigCheck implements Check {
                     p + " does not exist: the shim excludes no program, every process uses the allocator",
                     "create " + p + " with one program name per line (see memproxy.conf(5)), owned by root, mode 0644"));
             case NOT_REGULAR -> out.add(Finding.error("config.unreadable", p,
-                    p + " is " + c.problem() + ": the shim ignores it and excludes no program",
+                    p + " is " + c.problem() + ": the shim ignores it and keeps every process on glibc (reason config-not-regular)",
                     "replace " + p + " with a regular file owned by root, mode 0644"));
             case UNREADABLE -> out.add(Finding.error("config.unreadable", p,
-                    p + " cannot be read (" + c.problem() + "): the shim excludes no program if it cannot read it either",
+                    p + " cannot be read (" + c.problem() + "): if the shim cannot read it either, every process stays on glibc"
+                            + " (reason config-unreadable)",
                     "make " + p + " a readable regular file owned by root, mode 0644"));
+            case TOO_LARGE -> out.add(Finding.error("config.too-large", p,
+                    p + " is " + c.problem() + ": the shim does not read it and keeps every process on glibc (reason config-too-large)",
+                    "keep the list under 64 KiB: one program name per line"));
             case READ -> { }
         }
         if (c.state() != ConfigFile.State.MISSING && c.uid() > 0) {
@@ -60,6 +64,13 @@ public final class ConfigCheck implements Check {
             if (l.crlf()) {
                 crlf.add(l.number());
             }
+            if (l.kind() == ConfigLine.Kind.BAD_DIRECTIVE) {
+                out.add(Finding.error("config.bad-directive", at,
+                        "'" + l.value() + "': " + l.problem() + "; the shim rejects the whole file and keeps every process on glibc"
+                                + " (reason bad-config)",
+                        "correct or delete line " + l.number() + " (see memproxy.conf(5))"));
+                continue;
+            }
             if (l.kind() != ConfigLine.Kind.NAME) {
                 continue;
             }
@@ -71,7 +82,7 @@ public final class ConfigCheck implements Check {
             if (name.contains("/")) {
                 out.add(Finding.warning("config.path-entry", at,
                         "'" + name + "' contains a '/': the shim compares the executable's file name only, so it never matches",
-                        "write the program's file name alone: " + name.substring(name.lastIndexOf('/') + 1)));
+                        "write the program's file name alone: " + in.realName(name)));
                 continue;
             }
             Integer first = seen.putIfAbsent(name, l.number());
@@ -94,6 +105,11 @@ public final class ConfigCheck implements Check {
                                 + " so this line never matches",
                         "list '" + real + "' (add it next to '" + name + "')"));
             }
+        }
+        if (!list.bad().isEmpty() && list.lines().stream().noneMatch(l -> l.kind() == ConfigLine.Kind.BAD_DIRECTIVE)) {
+            out.add(Finding.error("config.bad-directive", p,
+                    list.bad() + "; the shim rejects the whole file and keeps every process on glibc (reason bad-config)",
+                    "add the missing @symbol lines or use '@allocator auto'"));
         }
         if (!crlf.isEmpty()) {
             out.add(new Finding("config.crlf", Severity.WARNING, List.of(p + ":" + crlf.get(0)),

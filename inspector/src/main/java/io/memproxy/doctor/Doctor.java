@@ -13,13 +13,37 @@ public final class Doctor {
 
     /** The checks of a full doctor run, in the order they are reported. */
     public static Doctor standard() {
-        return new Doctor(List.of(new ConfigCheck()));
+        return new Doctor(List.of(new ChainCheck(), new OrderCheck(), new AllocatorCheck(), new TargetCheck(), new SecureCheck(),
+                new ConfigCheck()));
+    }
+
+    /** The standard checks and the probe, which runs {@code probe} under the chain. */
+    public static Doctor withProbe(java.nio.file.Path probe) {
+        List<Check> all = new ArrayList<>(standard().checks);
+        all.add(new ProbeCheck(probe));
+        return new Doctor(all);
+    }
+
+    /** Where the probe program is installed: next to the inspector's jar (or its classes). */
+    public static java.nio.file.Path probeProgram() {
+        return ProbeCheck.nextToCode(Doctor.class).orElse(java.nio.file.Path.of("memproxy-probe"));
     }
 
     /** Runs the checks and gathers what the outputs show besides the findings. */
     public Diagnosis diagnose(Inspection inspection, String memproxyVersion) {
         List<CheckResult> results = run(inspection);
-        return new Diagnosis(memproxyVersion, "", inspection.inputs().configPath(), List.of(), List.of(), List.of(), results);
+        List<ChainEntry> chain = inspection.chain().stream()
+                .map(l -> new ChainEntry(l.entry(), l.source(), l.path(), l.role(), l.reason())).toList();
+        List<Route> routes = new ArrayList<>();
+        for (String exe : inspection.targets()) {
+            try {
+                routes.add(Routes.predict(inspection, exe));
+            } catch (Exception e) {
+                routes.add(new Route(exe, "none", "", "unreadable: " + e.getMessage(), ""));
+            }
+        }
+        return new Diagnosis(memproxyVersion, Routes.glibcVersion(inspection), inspection.inputs().configPath(), chain, routes,
+                List.of(), results);
     }
 
     public List<CheckResult> run(Inspection inspection) {

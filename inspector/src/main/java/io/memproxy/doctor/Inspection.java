@@ -1,27 +1,45 @@
 package io.memproxy.doctor;
 
 import io.memproxy.config.ConfigFile;
+import io.memproxy.elf.DynamicInfo;
+import io.memproxy.elf.ElfHeader;
+import io.memproxy.elf.ElfImage;
+import io.memproxy.elf.ElfType;
+import io.memproxy.elf.NotElfException;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LoaderEnvironment;
+import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.ObjectFiles;
+import io.memproxy.loader.PreloadChain;
+import io.memproxy.loader.Root;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The question the doctor answers (a chain, an exclusion list, target executables, a root) and the facts
- * gathered to answer it. Facts are read once, on first use, and shared by every check.
+ * gathered to answer it with the loader emulation. Facts are computed once, on first use, and shared by
+ * every check; every ELF file is parsed once per run.
  */
 public final class Inspection {
     /** The shim's compiled-in exclusion list (shim/Makefile: $(SYSCONFDIR)/memproxy.conf). */
     public static final String DEFAULT_CONFIG = "/etc/memproxy.conf";
     /** The representative target examined when none is named. */
     public static final String DEFAULT_TARGET = "/bin/sh";
+    /** The object ld.so itself provides for x86-64 (PT_INTERP of every dynamic executable here). */
+    public static final String SYSTEM_INTERPRETER = LinkMap.DEFAULT_INTERPRETER;
 
     /**
      * @param root          the image to examine, "/" for this machine
-     * @param proposedChain a chain given with --preload, replacing LD_PRELOAD and /etc/ld.so.preload
+     * @param proposedChain a chain given with --preload, examined as LD_PRELOAD instead of the environment's
      * @param ldPreload     the LD_PRELOAD of the environment
      * @param configPath    the exclusion list, as the shim names it
      * @param exes          executables named by the user; empty for the default set
@@ -35,23 +53,34 @@ public final class Inspection {
     }
 
     private final Inputs inputs;
+    private final Root root;
+    private final ObjectFiles files;
+    private final LoaderEnvironment environment;
+    private final Map<String, ObjectFile> objects = new HashMap<>();
+    private final Map<String, LinkMap> linkMaps = new HashMap<>();
     private ConfigFile config;
+    private List<Link> chain;
+    private List<String> targets;
 
     public Inspection(Inputs inputs) {
         this.inputs = inputs;
+        this.root = inputs.root().toString().equals("/") ? Root.host() : Root.at(inputs.root());
+        this.files = new ObjectFiles(root);
+        this.environment = LoaderEnvironment.system().withRoot(root).withPreload(preloadVariable().orElse(null));
     }
 
     public Inputs inputs() {
         return inputs;
     }
 
+    /** The LD_PRELOAD value examined: the proposed chain, or the environment's. */
+    public Optional<String> preloadVariable() {
+        return inputs.proposedChain().isPresent() ? inputs.proposedChain() : inputs.ldPreload();
+    }
+
     /** The file behind a path as the examined system names it. */
     public Path file(String systemPath) {
-        Path root = inputs.root();
-        if (!systemPath.startsWith("/") || root.toString().equals("/")) {
-            return Path.of(systemPath);
-        }
-        return root.resolve(systemPath.substring(1));
+        return root.file(systemPath);
     }
 
     public ConfigFile config() {
@@ -76,24 +105,176 @@ public final class Inspection {
         return Optional.empty();
     }
 
-    /** The file name of the executable behind a path once links are resolved, as the kernel reports it. */
-    public String realName(String systemPath) {
+    /** The path of a file once every link is resolved, as /proc/self/exe reports it; empty when it does not exist. */
+    public Optional<String> realPath(String systemPath) {
         try {
-            Path real = file(systemPath).toRealPath();
-            return real.getFileName().toString();
-        } catch (java.io.IOException e) {
-            return Path.of(systemPath).getFileName().toString();
+            return Optional.of(root.realPath(systemPath));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
+    }
+
+    /** The file name of the executable behind a path once links are resolved, as the shim sees it. */
+    public String realName(String systemPath) {
+        String p = realPath(systemPath).orElse(systemPath);
+        return p.substring(p.lastIndexOf('/') + 1);
     }
 
     /** The executables to examine: those named, or /bin/sh and every listed program found on the search path. */
     public List<String> targets() {
-        if (!inputs.exes().isEmpty()) {
-            return inputs.exes();
+        if (targets == null) {
+            if (!inputs.exes().isEmpty()) {
+                targets = inputs.exes();
+            } else {
+                Set<String> out = new LinkedHashSet<>();
+                out.add(DEFAULT_TARGET);
+                config().list().ifPresent(l -> l.names().forEach(n -> onSearchPath(n).ifPresent(out::add)));
+                targets = List.copyOf(out);
+            }
         }
-        Set<String> out = new LinkedHashSet<>();
-        out.add(DEFAULT_TARGET);
-        config().list().ifPresent(l -> l.names().forEach(n -> onSearchPath(n).ifPresent(out::add)));
-        return new ArrayList<>(out);
+        return targets;
+    }
+
+    /** An object parsed once per run (shared with the loader's file cache). */
+    public ObjectFile object(String systemPath) throws LoaderException {
+        ObjectFile o = objects.get(systemPath);
+        if (o == null) {
+            ObjectFiles.Opened opened = files.open(systemPath);
+            if (!(opened instanceof ObjectFiles.Usable u)) {
+                String why = opened instanceof ObjectFiles.Fatal f ? f.reason()
+                        : opened instanceof ObjectFiles.OtherClass c ? c.reason() : "cannot open file";
+                throw new LoaderException(systemPath + ": " + why);
+            }
+            o = new ObjectFile(systemPath, u.elf());
+            objects.put(systemPath, o);
+        }
+        return o;
+    }
+
+    ObjectFile object(LoadedObject l) {
+        return objects.computeIfAbsent(l.path(), p -> new ObjectFile(p, l.elf().orElseThrow()));
+    }
+
+    /** Whether ld.so runs the program in secure mode for the users it is meant for (set-user-ID or set-group-ID). */
+    public boolean secure(String exe) {
+        ElfHeader h = object(exe).image().header();
+        return h.setuid() || h.setgid();
+    }
+
+    /** What ld.so loads for the executable under the chain (elf/rtld.c, elf/dl-deps.c), computed once. */
+    public LinkMap linkMap(String exe) {
+        LinkMap m = linkMaps.get(exe);
+        if (m == null) {
+            LoaderEnvironment env = environment.withSecure(secure(exe) ? LoaderEnvironment.Secure.ON : LoaderEnvironment.Secure.OFF);
+            m = LinkMap.load(env, files, exe);
+            linkMaps.put(exe, m);
+        }
+        return m;
+    }
+
+    /** The chain as an ordinary (not secure) program sees it: the first target's link map in normal mode. */
+    LinkMap referenceMap() {
+        String exe = targets().get(0);
+        if (!secure(exe)) {
+            return linkMap(exe);
+        }
+        return LinkMap.load(environment.withSecure(LoaderEnvironment.Secure.OFF), files, exe);
+    }
+
+    /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */
+    public List<ObjectFile> loadOrder(String exe) {
+        List<ObjectFile> out = new ArrayList<>();
+        for (LoadedObject l : linkMap(exe).loadOrder()) {
+            if (l.found()) {
+                out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
+            }
+        }
+        return out;
+    }
+
+    /** The global scope: the order in which ld.so looks for a symbol. */
+    public List<ObjectFile> scope(String exe) {
+        List<ObjectFile> out = new ArrayList<>();
+        for (LoadedObject l : linkMap(exe).scope()) {
+            if (l.found()) {
+                out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
+            }
+        }
+        return out;
+    }
+
+    /** The chain as one line, for messages. */
+    public String chainText() {
+        List<String> e = chain().stream().map(Link::entry).toList();
+        return e.isEmpty() ? "(empty chain)" : String.join(":", e);
+    }
+
+    /** The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload). */
+    public List<Link> chain() {
+        if (chain == null) {
+            List<Link> out = new ArrayList<>();
+            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), environment.preloadFile())) {
+                out.add(link(e.name(), e.source().label()));
+            }
+            chain = List.copyOf(out);
+        }
+        return chain;
+    }
+
+    private Link link(String entry, String source) {
+        String path = entry;
+        if (!entry.contains("/")) {
+            // A bare name is searched with the executable as loader (elf/rtld.c: do_preload); ask the loader.
+            LinkMap m = referenceMap();
+            Optional<LoadedObject> hit = m.loadOrder().stream().filter(l -> l.found() && l.requestName().equals(entry)).findFirst();
+            if (hit.isEmpty()) {
+                hit = m.loadOrder().stream().filter(l -> l.found() && l.soname().map(entry::equals).orElse(false)).findFirst();
+            }
+            if (hit.isEmpty()) {
+                String why = m.ignoredPreloads().stream().filter(i -> i.entry().equals(entry)).map(LinkMap.IgnoredPreload::reason)
+                        .findFirst().orElse("cannot open shared object file");
+                return new Link(entry, source, "", Link.Outcome.NOT_FOUND, why, Optional.empty(), List.of());
+            }
+            path = hit.get().path();
+        }
+        ObjectFiles.Opened opened = files.open(path);
+        if (opened instanceof ObjectFiles.Usable u) {
+            return usable(entry, source, path, u.elf());
+        }
+        if (opened instanceof ObjectFiles.Fatal f) {
+            return notLoadable(entry, source, path, f.reason());
+        }
+        if (opened instanceof ObjectFiles.OtherClass c) {
+            return new Link(entry, source, path,
+                    c.reason().startsWith("wrong ELF class") ? Link.Outcome.WRONG_CLASS : Link.Outcome.WRONG_MACHINE, c.reason(),
+                    Optional.empty(), List.of());
+        }
+        return new Link(entry, source, path, Link.Outcome.MISSING, "cannot open shared object file", Optional.empty(), List.of());
+    }
+
+    private Link notLoadable(String entry, String source, String path, String reason) {
+        if (reason.equals("invalid ELF header") || reason.equals("file too short")) {
+            List<String> inputs = List.of();
+            try {
+                ElfImage.read(file(path));
+            } catch (NotElfException e) {
+                inputs = e.scriptInputs();
+            } catch (io.memproxy.elf.ElfException e) {
+                // Not ELF, and not a script either: no inputs to suggest.
+            }
+            return new Link(entry, source, path, Link.Outcome.NOT_ELF, reason, Optional.empty(), inputs);
+        }
+        return new Link(entry, source, path, Link.Outcome.UNLOADABLE, reason, Optional.empty(), List.of());
+    }
+
+    private Link usable(String entry, String source, String path, ElfImage elf) {
+        // elf/dl-load.c: _dl_map_object_from_fd rejects executables after mapping.
+        boolean pie = (elf.dynamic().flags1() & DynamicInfo.DF_1_PIE) != 0;
+        if (pie || elf.header().type() == ElfType.EXEC) {
+            String why = pie ? "cannot dynamically load position-independent executable" : "cannot dynamically load executable";
+            return new Link(entry, source, path, Link.Outcome.UNLOADABLE, why, Optional.empty(), List.of());
+        }
+        ObjectFile o = objects.computeIfAbsent(path, p -> new ObjectFile(p, elf));
+        return new Link(entry, source, path, Link.Outcome.LOADED, "", Optional.of(o), List.of());
     }
 }

@@ -13,9 +13,21 @@ public abstract class ElfException extends Exception {
     private final String problem;
 
     protected ElfException(Path file, String problem) {
-        super(file + ": " + problem);
+        // No stack trace: this is an answer about the input, not a failure of the program, and a scan
+        // of a whole system meets hundreds of such files.
+        super(oneLine(file + ": " + problem), null, false, false);
         this.file = file;
-        this.problem = problem;
+        this.problem = oneLine(problem);
+    }
+
+    /** Control characters (from a file name or the file's bytes) become '?': one line, no terminal escapes. */
+    static String oneLine(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : c);
+        }
+        return out.toString();
     }
 
     /** The file that could not be read. */

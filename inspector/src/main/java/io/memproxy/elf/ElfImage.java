@@ -24,6 +24,10 @@ import java.util.Optional;
  * by the file's size. Like ld.so, the dynamic parts are found through {@code PT_DYNAMIC} and its tags
  * (addresses mapped through {@code PT_LOAD}); the section headers only supply the dynamic symbol count.
  *
+ * <p>The reading is our own rather than jelf's: jelf 0.12.0 reads tables eagerly and answers hostile
+ * input with unchecked exceptions (NegativeArraySizeException for {@code e_shnum} 0xffff); tests use
+ * it as a second opinion on well-formed files.
+ *
  * <p>Instances are safe to share between threads.
  */
 public final class ElfImage {
@@ -33,7 +37,7 @@ public final class ElfImage {
     private final List<ProgramHeader> programHeaders;
     private final Map<Long, Long> tags;
     private final DynamicInfo dynamic;
-    private final int shoff32Count;
+    private final int sectionCount;
     private final long shoff;
     private final int shentsize;
     private final int shstrndx;
@@ -155,7 +159,7 @@ public final class ElfImage {
 
         // PN_XNUM / SHN_UNDEF / SHN_XINDEX escapes: the real values live in section header 0 (gABI).
         int shentMin = is64 ? 64 : 40;
-        boolean haveSection0 = shoff != 0 && shentsize >= shentMin && shoff > 0 && shoff <= b.size() - shentMin;
+        boolean haveSection0 = shoff > 0 && shentsize >= shentMin && shoff <= b.size() - shentMin;
         if (phnum == 0xffff && haveSection0) {
             phnum = (int) Math.min(b.u32(shoff + (is64 ? 44 : 28)), Integer.MAX_VALUE);
         }
@@ -165,7 +169,7 @@ public final class ElfImage {
         if (shstrndx == 0xffff && haveSection0) {
             shstrndx = (int) Math.min(b.u32(shoff + (is64 ? 40 : 24)), Integer.MAX_VALUE);
         }
-        this.shoff32Count = shoff == 0 ? 0 : shnum;
+        this.sectionCount = shoff == 0 ? 0 : shnum;
         this.shstrndx = shstrndx;
 
         this.programHeaders = readProgramHeaders(b, phoff, phentsize, phnum);
@@ -219,7 +223,7 @@ public final class ElfImage {
     /** The section header table with names resolved; empty when the file has none (e.g. stripped by sstrip). */
     public synchronized List<SectionHeader> sectionHeaders() throws MalformedElfException {
         if (sections == null) {
-            sections = guard(() -> SectionReader.read(in, shoff, shentsize, shoff32Count, shstrndx));
+            sections = guard(() -> SectionReader.read(in, shoff, shentsize, sectionCount, shstrndx));
         }
         return sections;
     }
@@ -233,6 +237,20 @@ public final class ElfImage {
             symbols = guard(() -> new SymbolReader(in, this).symbols());
         }
         return symbols;
+    }
+
+    /**
+     * The defined, non-local dynamic symbols named {@code name} (several when versions differ), in table order,
+     * found through the object's hash table as ld.so finds them: a handful of entries are read, not the table.
+     */
+    public List<DynamicSymbol> definitions(String name) throws MalformedElfException {
+        synchronized (this) {
+            if (symbols != null) {
+                return symbols.stream()
+                        .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+            }
+        }
+        return guard(() -> new SymbolReader(in, this).lookup(name));
     }
 
     /** The versions this object defines ({@code .gnu.version_d}), base entry first; empty when none. */
@@ -282,13 +300,22 @@ public final class ElfImage {
 
     /** A string from the dynamic string table (DT_STRTAB bounded by DT_STRSZ). */
     String dynamicString(long offset, String what) throws MalformedElfException {
+        return strings().get(offset, what);
+    }
+
+    /** Whether the dynamic string at {@code offset} is exactly {@code name}, compared without decoding it. */
+    boolean dynamicStringEquals(long offset, byte[] name) throws MalformedElfException {
+        return strings().matches(offset, name);
+    }
+
+    private synchronized StringTable strings() throws MalformedElfException {
         if (strings == null) {
             long address = tag(DT_STRTAB).orElseThrow(() -> in.malformed("dynamic section has strings but no DT_STRTAB"));
             long start = offsetOf(address, "DT_STRTAB");
             long size = tag(DT_STRSZ).orElse(in.size() - start);
             strings = new StringTable(in, start, size, "dynamic string table");
         }
-        return strings.get(offset, what);
+        return strings;
     }
 
     private StringTable strings;

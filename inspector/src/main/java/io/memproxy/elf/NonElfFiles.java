@@ -12,36 +12,46 @@ import java.util.regex.Pattern;
 final class NonElfFiles {
     private NonElfFiles() {}
 
-    /** Only the head of a file is examined; ld scripts are a few hundred bytes. */
-    private static final int HEAD = 64 * 1024;
+    /** Only the head of a file is examined: enough to tell text from data. */
+    private static final int HEAD = 8 * 1024;
+    /** ld scripts are a few hundred bytes; a longer one is read up to this much. */
+    private static final int SCRIPT_MAX = 64 * 1024;
     private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/", Pattern.DOTALL);
     private static final Pattern COMMAND = Pattern.compile("\\b(GROUP|INPUT)\\s*\\(");
     private static final Pattern SCRIPT_KEYWORD =
             Pattern.compile("\\b(GROUP|INPUT|OUTPUT_FORMAT|OUTPUT_ARCH|SEARCH_DIR|SECTIONS)\\s*\\(");
 
     static NotElfException classify(Path file, ByteBuffer buf) {
-        int n = Math.min(buf.limit(), HEAD);
-        byte[] head = new byte[n];
-        buf.get(0, head);
-        if (n >= 8 && new String(head, 0, 8, StandardCharsets.ISO_8859_1).equals("!<arch>\n")) {
+        byte[] head = head(buf, HEAD);
+        String start = new String(head, 0, Math.min(head.length, 8), StandardCharsets.ISO_8859_1);
+        if (start.equals("!<arch>\n")) {
             return of(file, NonElfKind.ARCHIVE, List.of(), "");
         }
-        if (!isText(head)) {
-            return of(file, NonElfKind.DATA, List.of(), "");
-        }
-        String text = new String(head, StandardCharsets.ISO_8859_1);
-        if (text.startsWith("#!")) {
+        if (start.startsWith("#!")) {
+            String text = new String(head, StandardCharsets.ISO_8859_1);
             int eol = text.indexOf('\n');
             String line = (eol < 0 ? text : text.substring(0, eol)).trim();
             return of(file, NonElfKind.SCRIPT, List.of(), " (" + shorten(line) + ")");
         }
-        String code = COMMENT.matcher(text).replaceAll(" ");
+        if (!isText(head)) {
+            return of(file, NonElfKind.DATA, List.of(), "");
+        }
+        String code = COMMENT.matcher(new String(head, StandardCharsets.ISO_8859_1)).replaceAll(" ");
         if (SCRIPT_KEYWORD.matcher(code).find()) {
+            if (buf.limit() > HEAD) {
+                code = COMMENT.matcher(new String(head(buf, SCRIPT_MAX), StandardCharsets.ISO_8859_1)).replaceAll(" ");
+            }
             List<String> inputs = scriptInputs(code);
             String naming = inputs.isEmpty() ? "" : " naming " + String.join(", ", inputs);
             return of(file, NonElfKind.LINKER_SCRIPT, inputs, naming);
         }
         return of(file, NonElfKind.TEXT, List.of(), "");
+    }
+
+    private static byte[] head(ByteBuffer buf, int max) {
+        byte[] head = new byte[Math.min(buf.limit(), max)];
+        buf.get(0, head);
+        return head;
     }
 
     static NotElfException of(Path file, NonElfKind kind, List<String> inputs, String detail) {

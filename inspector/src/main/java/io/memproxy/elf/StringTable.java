@@ -44,6 +44,20 @@ final class StringTable {
         return b.string(start + offset, nuls[at] - (int) offset);
     }
 
+    /** Whether the string at {@code offset} is exactly {@code name}: a byte comparison, nothing decoded. */
+    boolean matches(long offset, byte[] name) {
+        if (offset < 0 || offset >= size || name.length >= size - offset) {
+            return false;
+        }
+        long at = start + offset;
+        for (int k = 0; k < name.length; k++) {
+            if (b.u8(at + k) != (name[k] & 0xff)) {
+                return false;
+            }
+        }
+        return b.u8(at + name.length) == 0;
+    }
+
     private void index() {
         int[] found = new int[64];
         int n = 0;

@@ -36,54 +36,195 @@ final class SymbolReader {
         long count = count(entsize);
         b.checkTable(table, count, entsize, "dynamic symbol table");
 
-        long versym = -1;
-        Optional<Long> versymAddress = image.tag(ElfImage.DT_VERSYM);
+        long versym = versymTable(count);
         Map<Integer, String> defined = new HashMap<>();
         Map<Integer, String[]> needed = new HashMap<>();
-        if (versymAddress.isPresent()) {
-            versym = image.offsetOf(versymAddress.get(), "DT_VERSYM");
-            b.checkTable(versym, count, 2, "symbol version table");
-            for (VersionDefinition d : image.versionDefinitions()) {
-                defined.putIfAbsent(d.index(), d.name());
-            }
-            for (VersionRequirement r : image.versionRequirements()) {
-                for (VersionRequirement.Need n : r.versions()) {
-                    needed.putIfAbsent(n.other(), new String[] {n.name(), r.file()});
-                }
-            }
-        }
+        versionNames(versym, defined, needed);
 
         List<DynamicSymbol> out = new ArrayList<>((int) count);
         for (int i = 0; i < count; i++) {
-            long o = table + (long) i * entsize;
-            long nameOffset = b.u32(o);
-            int info;
-            int other;
-            int shndx;
-            long value;
-            long size;
-            if (b.is64()) {
-                info = b.u8(o + 4);
-                other = b.u8(o + 5);
-                shndx = b.u16(o + 6);
-                value = b.u64(o + 8);
-                size = b.u64(o + 16);
-            } else {
-                value = b.u32(o + 4);
-                size = b.u32(o + 8);
-                info = b.u8(o + 12);
-                other = b.u8(o + 13);
-                shndx = b.u16(o + 14);
-            }
-            String name = i == 0 && nameOffset == 0 ? "" : image.dynamicString(nameOffset, "name of dynamic symbol " + i);
-            Optional<SymbolVersion> version = Optional.empty();
-            if (versym >= 0) {
-                version = Optional.of(version(b.u16(versym + 2L * i), shndx, defined, needed));
-            }
-            out.add(new DynamicSymbol(i, name, value, size, SymbolBinding.of(info >> 4), SymbolType.of(info & 0xf),
-                    SymbolVisibility.of(other), shndx, version));
+            out.add(symbolAt(table, entsize, i, versym, defined, needed));
         }
         return List.copyOf(out);
+    }
+
+    /** The offset of DT_VERSYM checked for {@code count} entries, or -1 when the object has none. */
+    private long versymTable(long count) throws MalformedElfException {
+        Optional<Long> versymAddress = image.tag(ElfImage.DT_VERSYM);
+        if (versymAddress.isEmpty()) {
+            return -1;
+        }
+        long versym = image.offsetOf(versymAddress.get(), "DT_VERSYM");
+        b.checkTable(versym, count, 2, "symbol version table");
+        return versym;
+    }
+
+    private void versionNames(long versym, Map<Integer, String> defined, Map<Integer, String[]> needed)
+            throws MalformedElfException {
+        if (versym < 0) {
+            return;
+        }
+        for (VersionDefinition d : image.versionDefinitions()) {
+            defined.putIfAbsent(d.index(), d.name());
+        }
+        for (VersionRequirement r : image.versionRequirements()) {
+            for (VersionRequirement.Need n : r.versions()) {
+                needed.putIfAbsent(n.other(), new String[] {n.name(), r.file()});
+            }
+        }
+    }
+
+    /**
+     * The defined global, weak and unique symbols named {@code name}, in table order, found through the hash table ld.so uses (DT_GNU_HASH, else
+     * DT_HASH) without reading the rest of the table; by a full read when the object has neither.
+     */
+    List<DynamicSymbol> lookup(String name) throws MalformedElfException {
+        Long address = image.tag(ElfImage.DT_SYMTAB).orElse(null);
+        if (address == null) {
+            return List.of();
+        }
+        Optional<Long> gnuHash = image.tag(ElfImage.DT_GNU_HASH);
+        Optional<Long> sysvHash = image.tag(ElfImage.DT_HASH);
+        if (gnuHash.isEmpty() && sysvHash.isEmpty()) {
+            return image.dynamicSymbols().stream()
+                    .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+        }
+        int entsize = b.is64() ? 24 : 16;
+        long table = image.offsetOf(address, "DT_SYMTAB");
+        byte[] wanted = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<Integer> hits = gnuHash.isPresent()
+                ? gnuHashHits(image.offsetOf(gnuHash.get(), "DT_GNU_HASH"), table, entsize, wanted)
+                : sysvHashHits(image.offsetOf(sysvHash.get(), "DT_HASH"), table, entsize, wanted);
+        if (hits.isEmpty()) {
+            return List.of();
+        }
+        hits.sort(null);
+        int last = hits.get(hits.size() - 1);
+        long versym = versymTable(last + 1L);
+        Map<Integer, String> defined = new HashMap<>();
+        Map<Integer, String[]> needed = new HashMap<>();
+        versionNames(versym, defined, needed);
+        List<DynamicSymbol> out = new ArrayList<>();
+        for (int i : hits) {
+            DynamicSymbol d = symbolAt(table, entsize, i, versym, defined, needed);
+            if (d.isDefined() && d.binding() != SymbolBinding.LOCAL) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** dl-lookup.c: the bloom filter, then the bucket's chain; entries whose hash matches are compared by name. */
+    private List<Integer> gnuHashHits(long o, long table, int entsize, byte[] name) throws MalformedElfException {
+        b.check(o, 16, "DT_GNU_HASH header");
+        long nbuckets = b.u32(o);
+        long symoffset = b.u32(o + 4);
+        long bloomSize = b.u32(o + 8);
+        int shift = (int) b.u32(o + 12);
+        if (nbuckets == 0 || bloomSize == 0) {
+            return List.of();
+        }
+        b.checkTable(o + 16, bloomSize, b.wordSize(), "DT_GNU_HASH bloom filter");
+        long buckets = o + 16 + bloomSize * b.wordSize();
+        b.checkTable(buckets, nbuckets, 4, "DT_GNU_HASH buckets");
+        long h = 5381;
+        for (byte c : name) {
+            h = (h * 33 + (c & 0xff)) & 0xffffffffL;
+        }
+        int bits = b.wordSize() * 8;
+        long word = b.word(o + 16 + ((h / bits) % bloomSize) * b.wordSize());
+        long mask = (1L << (h % bits)) | (1L << ((h >>> (shift & 31)) % bits));
+        if ((word & mask) != mask) {
+            return List.of();
+        }
+        long i = b.u32(buckets + 4 * (h % nbuckets));
+        if (i == 0 || i < symoffset) {
+            return List.of();
+        }
+        long chains = buckets + 4 * nbuckets;
+        List<Integer> hits = new ArrayList<>(1);
+        for (long steps = 0; steps <= b.size() / 4; steps++, i++) {
+            long entry = chains + 4 * (i - symoffset);
+            b.check(entry, 4, "DT_GNU_HASH chain");
+            long ch = b.u32(entry);
+            if ((ch | 1) == (h | 1) && nameIs(table, entsize, i, name)) {
+                hits.add((int) i);
+            }
+            if ((ch & 1) != 0) {
+                return hits;
+            }
+        }
+        throw b.malformed("DT_GNU_HASH chain does not end");
+    }
+
+    /** The System V hash table (gABI "Hash Table"): bucket, then the chain until index 0. */
+    private List<Integer> sysvHashHits(long o, long table, int entsize, byte[] name) throws MalformedElfException {
+        b.check(o, 8, "DT_HASH header");
+        long nbucket = b.u32(o);
+        long nchain = b.u32(o + 4);
+        if (nbucket == 0) {
+            return List.of();
+        }
+        b.checkTable(o + 8, nbucket + nchain, 4, "DT_HASH table");
+        long h = 0;
+        for (byte c : name) {
+            h = ((h << 4) + (c & 0xff)) & 0xffffffffL;
+            long g = h & 0xf0000000L;
+            if (g != 0) {
+                h ^= g >>> 24;
+            }
+            h &= ~g;
+        }
+        List<Integer> hits = new ArrayList<>(1);
+        long i = b.u32(o + 8 + 4 * (h % nbucket));
+        for (long steps = 0; i != 0 && steps <= nchain; steps++) {
+            if (i >= nchain) {
+                throw b.malformed("DT_HASH chain index " + i + " is past the chain table (" + nchain + " entries)");
+            }
+            if (nameIs(table, entsize, i, name)) {
+                hits.add((int) i);
+            }
+            i = b.u32(o + 8 + 4 * nbucket + 4 * i);
+        }
+        return hits;
+    }
+
+    private boolean nameIs(long table, int entsize, long i, byte[] name) throws MalformedElfException {
+        long o = table + i * entsize;
+        b.check(o, entsize, "dynamic symbol " + i);
+        return image.dynamicStringEquals(b.u32(o), name);
+    }
+
+    private DynamicSymbol symbolAt(long table, int entsize, int i, long versym, Map<Integer, String> defined,
+            Map<Integer, String[]> needed) throws MalformedElfException {
+        long o = table + (long) i * entsize;
+        b.check(o, entsize, "dynamic symbol " + i);
+        long nameOffset = b.u32(o);
+        int info;
+        int other;
+        int shndx;
+        long value;
+        long size;
+        if (b.is64()) {
+            info = b.u8(o + 4);
+            other = b.u8(o + 5);
+            shndx = b.u16(o + 6);
+            value = b.u64(o + 8);
+            size = b.u64(o + 16);
+        } else {
+            value = b.u32(o + 4);
+            size = b.u32(o + 8);
+            info = b.u8(o + 12);
+            other = b.u8(o + 13);
+            shndx = b.u16(o + 14);
+        }
+        String name = i == 0 && nameOffset == 0 ? "" : image.dynamicString(nameOffset, "name of dynamic symbol " + i);
+        Optional<SymbolVersion> version = Optional.empty();
+        if (versym >= 0) {
+            version = Optional.of(version(b.u16(versym + 2L * i), shndx, defined, needed));
+        }
+        return new DynamicSymbol(i, name, value, size, SymbolBinding.of(info >> 4), SymbolType.of(info & 0xf),
+                SymbolVisibility.of(other), shndx, version);
     }
 
     /** Resolves a versym entry the way readelf does: definitions in Verdef, references in Verneed. */

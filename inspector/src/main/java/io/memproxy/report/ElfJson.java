@@ -39,7 +39,7 @@ public final class ElfJson {
         elf.put("abiVersion", h.abiVersion());
         elf.put("identPaddingZero", h.identPaddingZero());
         elf.put("type", h.type().name());
-        elf.put("entry", h.entry());
+        elf.put("entry", unsigned(h.entry()));
         elf.put("interpreter", h.interpreter().orElse(null));
         elf.put("static", h.isStatic());
         elf.put("pie", h.isPie());
@@ -55,10 +55,10 @@ public final class ElfJson {
         dyn.put("soname", d.soname().orElse(null));
         dyn.put("rpath", d.rpath().orElse(null));
         dyn.put("runpath", d.runpath().orElse(null));
-        dyn.put("flags", d.flags());
+        dyn.put("flags", unsigned(d.flags()));
         ArrayNode flagNames = dyn.putArray("flagNames");
         d.flagNames().forEach(flagNames::add);
-        dyn.put("flags1", d.flags1());
+        dyn.put("flags1", unsigned(d.flags1()));
         ArrayNode flags1Names = dyn.putArray("flags1Names");
         d.flags1Names().forEach(flags1Names::add);
         dyn.put("symbolic", d.symbolic());
@@ -97,8 +97,8 @@ public final class ElfJson {
                 o.put("visibility", s.visibility().name());
                 o.put("defined", s.isDefined());
                 o.put("shndx", s.shndx());
-                o.put("value", s.value());
-                o.put("size", s.size());
+                o.put("value", unsigned(s.value()));
+                o.put("size", unsigned(s.size()));
                 if (s.version().isPresent()) {
                     ObjectNode v = o.putObject("version");
                     v.put("index", s.version().get().index());
@@ -111,6 +111,11 @@ public final class ElfJson {
                 }
             }
         }
+    }
+
+    /** ELF addresses and sizes are unsigned 64-bit values. */
+    private static java.math.BigInteger unsigned(long v) {
+        return new java.math.BigInteger(Long.toUnsignedString(v));
     }
 
     /** Adds a file that could not be read as ELF. */

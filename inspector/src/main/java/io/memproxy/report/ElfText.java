@@ -31,7 +31,7 @@ public final class ElfText {
     public void summary(ElfImage image) throws MalformedElfException {
         ElfHeader h = image.header();
         DynamicInfo d = image.dynamic();
-        out.println(bold(image.path().toString()));
+        out.println(bold(printable(image.path().toString())));
         out.printf("  %s%n", describe(h, d.soname()));
         row("interpreter", h.interpreter());
         row("soname", d.soname());
@@ -48,11 +48,12 @@ public final class ElfText {
         row("build-id", h.buildId());
         List<VersionDefinition> defs = image.versionDefinitions();
         if (!defs.isEmpty()) {
-            out.printf("  %-12s %s%n", "defines", defs.stream().map(ElfText::definition).collect(Collectors.joining(", ")));
+            out.printf("  %-12s %s%n", "defines",
+                    printable(defs.stream().map(ElfText::definition).collect(Collectors.joining(", "))));
         }
         for (VersionRequirement r : image.versionRequirements()) {
-            out.printf("  %-12s %s: %s%n", "requires", r.file(), r.versions().stream()
-                    .map(n -> n.name() + (n.isWeak() ? " (weak)" : "")).collect(Collectors.joining(", ")));
+            out.printf("  %-12s %s%n", "requires", printable(r.file() + ": " + r.versions().stream()
+                    .map(n -> n.name() + (n.isWeak() ? " (weak)" : "")).collect(Collectors.joining(", "))));
         }
     }
 
@@ -72,7 +73,7 @@ public final class ElfText {
                 line.append(String.format(" defined    0x%x size %d", s.value(), s.size()));
             } else {
                 line.append(" undefined");
-                s.version().flatMap(SymbolVersion::file).ifPresent(f -> line.append(" from ").append(f));
+                s.version().flatMap(SymbolVersion::file).ifPresent(f -> line.append(" from ").append(printable(f)));
             }
             if (s.visibility() != SymbolVisibility.DEFAULT) {
                 line.append(' ').append(s.visibility().name().toLowerCase());
@@ -83,20 +84,20 @@ public final class ElfText {
 
     /** A file that is not ELF: what it is, and for an ld script what it names. */
     public void notElf(NotElfException e) {
-        out.println(bold(e.file().toString()));
+        out.println(bold(printable(e.file().toString())));
         out.printf("  not ELF: %s%n", e.kind().description());
         if (e.kind() == NonElfKind.LINKER_SCRIPT) {
             out.println("  ld.so cannot load it; only the link editor (ld) reads it. It names:");
             for (String input : e.scriptInputs()) {
                 String what = input.endsWith(".a") ? "static archive"
                         : input.matches(".*\\.so(\\.[0-9.]+)?") ? "shared library" : "input";
-                out.printf("    %-48s %s%n", input, what);
+                out.printf("    %-48s %s%n", printable(input), what);
             }
         }
     }
 
     private static String shownName(DynamicSymbol s) {
-        return s.name().isEmpty() && s.index() == 0 ? "(null symbol)" : s.versionedName();
+        return s.name().isEmpty() && s.index() == 0 ? "(null symbol)" : printable(s.versionedName());
     }
 
     private static String definition(VersionDefinition d) {
@@ -136,7 +137,26 @@ public final class ElfText {
     }
 
     private void row(String label, String value) {
-        out.printf("  %-12s %s%n", label, value);
+        out.printf("  %-12s %s%n", label, printable(value));
+    }
+
+    /**
+     * Text from the file (names, paths) with control characters shown as {@code \xNN}, so a hostile
+     * file cannot move the cursor or recolour the terminal.
+     */
+    static String printable(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+            if (control && out == null) {
+                out = new StringBuilder(s.substring(0, i));
+            }
+            if (out != null) {
+                out.append(control ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            }
+        }
+        return out == null ? s : out.toString();
     }
 
     private String bold(String s) {

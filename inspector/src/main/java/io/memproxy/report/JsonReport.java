@@ -11,6 +11,7 @@ import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Route;
 import io.memproxy.doctor.Severity;
+import io.memproxy.doctor.SystemFacts;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -29,6 +30,11 @@ public final class JsonReport {
     private JsonReport() {}
 
     public static void write(Diagnosis d, Writer out) throws IOException {
+        write(d, Optional.empty(), out);
+    }
+
+    /** The document with a {@code system} object for support reports (memproxy report). */
+    public static void write(Diagnosis d, Optional<SystemFacts> system, Writer out) throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.useDefaultPrettyPrinter();
@@ -107,9 +113,40 @@ public final class JsonReport {
                 }
             }
             g.writeEndArray();
+            if (system.isPresent()) {
+                writeSystem(g, system.get());
+            }
             g.writeEndObject();
             g.writeRaw('\n');
         }
+    }
+
+    private static void writeSystem(JsonGenerator g, SystemFacts s) throws IOException {
+        g.writeObjectFieldStart("system");
+        g.writeStringField("kernel", s.kernel());
+        g.writeStringField("distribution", s.distribution());
+        g.writeStringField("glibc_version", s.glibcVersion());
+        g.writeObjectFieldStart("loader_variables");
+        for (String v : SystemFacts.LOADER_VARIABLES) {
+            if (s.loaderVariables().containsKey(v)) {
+                g.writeStringField(v, s.loaderVariables().get(v));
+            }
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("objects");
+        for (SystemFacts.ObjectFacts o : s.objects()) {
+            g.writeStartObject();
+            g.writeStringField("entry", o.entry());
+            g.writeStringField("path", o.path());
+            g.writeStringField("role", o.role());
+            g.writeStringField("build_id", o.buildId());
+            g.writeStringField("sha256", o.sha256());
+            g.writeNumberField("size", o.size());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeStringField("config", s.config());
+        g.writeEndObject();
     }
 
     /** Reads a document {@link #write} produced; the inverse that keeps the schema honest. */

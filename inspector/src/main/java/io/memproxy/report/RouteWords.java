@@ -13,6 +13,6 @@ final class RouteWords {
             default -> "not proxied";
         };
         String malloc = r.mallocFrom().isEmpty() ? "" : "; malloc from " + r.mallocFrom();
-        return route + " (" + r.reason() + ")" + malloc;
+        return route + ", reason " + r.reason() + malloc;
     }
 }

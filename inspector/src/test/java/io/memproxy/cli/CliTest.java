@@ -17,7 +17,7 @@ class CliTest {
         public static Run with(Terminal terminal, String... args) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            int code = CommandLines.create(new PrintWriter(out, true), new PrintWriter(err, true), terminal).execute(args);
+            int code = CommandLines.execute(new PrintWriter(out, true), new PrintWriter(err, true), terminal, args);
             return new Run(code, out.toString(), err.toString());
         }
     }
@@ -49,6 +49,25 @@ class CliTest {
         Run r = Run.of("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Exit codes:"), r.out());
+    }
+
+    @Test
+    void helpListsEveryCommandAndHelpCommandReachesThem() {
+        Run r = Run.of("--help");
+        for (Class<?> command : MemproxyCommand.SUBCOMMANDS) {
+            String name = command.getAnnotation(picocli.CommandLine.Command.class).name();
+            assertTrue(r.out().contains("  " + name), name + " missing from:\n" + r.out());
+        }
+        Run help = Run.of("help", "elf");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("Usage: memproxy elf"), help.out());
+    }
+
+    @Test
+    void aNamedCommandRunsWithOnlyItselfBuilt() {
+        Run r = Run.of("elf", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Usage: memproxy elf"), r.out());
     }
 
     @Test

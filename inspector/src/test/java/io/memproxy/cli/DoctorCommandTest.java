@@ -39,9 +39,12 @@ class DoctorCommandTest {
 
     @Test
     void strictTurnsWarningsIntoExitOne() {
-        String[] base = {"check", "--preload", "", "--config", "/nonexistent/x.conf", "--exe", "/bin/sh"};
+        String chain = ChainScenarioTest.TOP.resolve("shim/build/libmemproxy.so") + ":/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+        String[] base = {"check", "--preload", chain, "--config", "/nonexistent/x.conf", "--exe", "/bin/sh"};
         CliTest.Run r = CliTest.Run.of(base);
+        assertEquals(ExitCodes.OK, r.code(), r.out());
         assertTrue(r.out().startsWith("warning config.missing /nonexistent/x.conf: "), r.out());
+        assertEquals(1, r.out().lines().count(), r.out());
         String[] strict = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.stream.Stream.of("--strict"))
                 .toArray(String[]::new);
         assertEquals(ExitCodes.PROBLEM, CliTest.Run.of(strict).code());

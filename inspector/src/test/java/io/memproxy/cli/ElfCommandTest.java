@@ -101,6 +101,40 @@ class ElfCommandTest {
     }
 
     @Test
+    void escapeSequencesFromTheFileAreNotPrinted(@TempDir Path dir) throws Exception {
+        byte[] lib = Files.readAllBytes(Path.of(System.getProperty("memproxy.fixtures"), "libver.so"));
+        byte[] soname = "libver.so.1\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = indexOf(lib, soname);
+        lib[at + 3] = 0x1b;
+        Path evil = Files.write(dir.resolve("evil.so"), lib);
+        Run r = Run.of("elf", evil.toString(), "--symbols");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.out().contains("\u001b"), r.out());
+        assertTrue(r.out().contains("lib\\x1ber.so.1"), r.out());
+    }
+
+    @Test
+    void fileNameWithNewlineStaysOneLine(@TempDir Path dir) throws Exception {
+        Path odd = Files.writeString(dir.resolve("two\nlines.so"), "");
+        Run r = Run.of("elf", odd.toString());
+        assertEquals(ExitCodes.PROBLEM, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void helpTeachesWithExamples() {
         Run r = Run.of("elf", "--help");
         assertEquals(0, r.code());

@@ -1,0 +1,53 @@
+package io.memproxy.cli;
+
+import io.memproxy.doctor.Diagnosis;
+import io.memproxy.doctor.SystemFacts;
+import io.memproxy.report.SupportReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {
+            "A diagnostic bundle for a support request: system facts (glibc, kernel, distribution, the chain's",
+            "files with build-ids and checksums, the exclusion list, the loader variables and no other",
+            "environment) and the doctor's findings, as Markdown with the JSON document inside."
+        },
+        footer = DoctorExit.FOOTER)
+public final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DoctorInputs inputs;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        DoctorRun.Result r = DoctorRun.run(inputs, false);
+        SystemFacts facts = SystemFacts.gather(r.inspection(), System.getenv());
+        if (output == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            SupportReport.write(r.diagnosis(), facts, out);
+            out.flush();
+        } else {
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8))) {
+                SupportReport.write(r.diagnosis(), facts, out);
+            } catch (IOException e) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, output + ": cannot write the report (" + e.getMessage() + ")");
+            }
+            spec.commandLine().getErr().println("memproxy: report written to " + output);
+        }
+        return DoctorExit.code(r.diagnosis(), inputs.strict);
+    }
+}

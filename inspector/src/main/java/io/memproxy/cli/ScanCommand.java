@@ -1,0 +1,126 @@
+package io.memproxy.cli;
+
+import io.memproxy.report.ScanReports;
+import io.memproxy.scan.Classifier;
+import io.memproxy.scan.ExecutableClass;
+import io.memproxy.scan.Scan;
+import io.memproxy.scan.ScanSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = {
+            "Classify every ELF executable under DIRs (default: the directories on PATH and /usr/lib*) by what",
+            "preloading libmemproxy.so means for it: fine, static, other-libc, own-malloc, other-allocator,",
+            "secure-execution, 32-bit, other-machine, unreadable, malformed. Symbolic links are not followed;",
+            "a file with several hard links is examined once. --suggest-config prints the exclusion list it implies."
+        },
+        footer = "%nExit codes:%n"
+                + "  0  every file was examined%n"
+                + "  1  some files or directories could not be read or are malformed (they are listed)%n"
+                + "  2  usage error%n"
+                + "  3  the scan could not run (--root is not a directory, internal failure)%n")
+public final class ScanCommand implements Callable<Integer> {
+    enum Format { text, json, prometheus }
+
+    @ParentCommand
+    MemproxyCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(paramLabel = "DIR", arity = "0..*", description = "Directories (or files) to scan, as the examined system names them.")
+    List<String> dirs = new ArrayList<>();
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Scan an offline system image under DIR; links never lead out of it.")
+    Path root;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or prometheus.")
+    Format format = Format.text;
+
+    @Option(names = "--suggest-config", description = "Print a commented memproxy.conf fragment naming the programs to exclude, and why.")
+    boolean suggestConfig;
+
+    @Option(names = "--all", description = "In text, list fine executables too.")
+    boolean all;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Files examined in parallel (default: the number of CPUs).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--no-progress", description = "No progress bar (there is none anyway when stderr is not a terminal).")
+    boolean noProgress;
+
+    @Option(names = "--search-path", paramLabel = "DIRS", description = "The PATH whose directories are scanned by default (default: $PATH).")
+    String searchPath;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Path r = root == null ? Path.of("/") : root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(r)) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, root + ": not a directory (--root)");
+        }
+        if (threads < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+        }
+        List<String> targets = new ArrayList<>();
+        for (String d : dirs) {
+            targets.add(d.startsWith("/") ? d : Path.of(d).toAbsolutePath().normalize().toString());
+        }
+        if (targets.isEmpty()) {
+            String path = searchPath != null ? searchPath
+                    : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
+            for (String d : Scan.defaultDirectories(r, path)) {
+                if (Files.isDirectory(r.resolve(d.substring(1)))) {
+                    targets.add(d);
+                }
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Format f = output.json ? Format.json : format;
+        ScanReports.Sink sink;
+        if (suggestConfig) {
+            sink = ScanReports.suggestedConfig(out, Version.get());
+        } else {
+            sink = switch (f) {
+                case text -> ScanReports.text(out, all);
+                case json -> ScanReports.json(out, Version.get(), r.toString());
+                case prometheus -> ScanReports.prometheus(out, System.currentTimeMillis() / 1000);
+            };
+        }
+        Scan scan = new Scan(new Scan.Options(r, targets, threads), new Classifier(Classifier.Platform.of(r)));
+        ScanSummary s;
+        if (!noProgress && ScanProgress.wanted()) {
+            try (ScanProgress bar = new ScanProgress()) {
+                s = scan.run(file -> {
+                    if (f == Format.text && !suggestConfig) {
+                        bar.clearLine();
+                    }
+                    sink.file(file);
+                    out.flush();
+                }, bar);
+            }
+        } else {
+            s = scan.run(sink::file, Scan.Progress.NONE);
+        }
+        sink.end(s);
+        out.flush();
+        long problems = s.count(ExecutableClass.UNREADABLE) + s.count(ExecutableClass.MALFORMED) + s.unreadableDirs();
+        return problems > 0 ? ExitCodes.PROBLEM : ExitCodes.OK;
+    }
+}

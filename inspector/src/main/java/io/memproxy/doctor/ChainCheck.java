@@ -1,0 +1,63 @@
+package io.memproxy.doctor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Each preload entry: can ld.so load it at all (elf/rtld.c: do_preload; elf/dl-load.c: open_verify)? */
+public final class ChainCheck implements Check {
+    @Override
+    public String name() {
+        return "chain";
+    }
+
+    @Override
+    public String title() {
+        return "Preload chain entries";
+    }
+
+    @Override
+    public List<Finding> run(Inspection in) {
+        List<Finding> out = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (Link l : in.chain()) {
+            String ignored = "ld.so prints \"object '" + l.entry() + "' from " + l.source() + " cannot be preloaded ("
+                    + l.reason() + "): ignored\" in every process";
+            String remove = "remove '" + l.entry() + "' from " + l.source();
+            switch (l.outcome()) {
+                case LOADED -> {
+                    String real = in.realPath(l.path()).orElse(l.path());
+                    String first = seen.putIfAbsent(real, l.entry());
+                    if (first != null) {
+                        out.add(new Finding("preload.duplicate", Severity.WARNING, List.of(l.entry(), first),
+                                "'" + l.entry() + "' is the same file as '" + first + "': ld.so loads it once, the second entry does nothing",
+                                remove + " (the second occurrence)"));
+                    }
+                }
+                case MISSING -> out.add(Finding.error("preload.missing", l.entry(), l.entry() + " does not exist: " + ignored,
+                        "install it, or " + remove));
+                case NOT_FOUND -> out.add(Finding.error("preload.not-found", l.entry(),
+                        "'" + l.entry() + "' is a bare name that ld.so's search (ld.so.cache, default directories) does not find: " + ignored,
+                        "write the full path of the library, or " + remove));
+                case NOT_ELF -> {
+                    boolean script = !l.scriptInputs().isEmpty();
+                    String elf = l.scriptInputs().stream().filter(s -> s.contains(".so.")).findFirst().orElse("");
+                    out.add(new Finding("preload.not-elf", Severity.ERROR, List.of(l.entry(), l.path()),
+                            l.path() + (script ? " is a GNU ld script (input for the link editor), not a shared object: "
+                                    : " is not an ELF file: ") + ignored,
+                            elf.isEmpty() ? remove : "preload the library the script names, " + elf + ", or " + remove));
+                }
+                case WRONG_CLASS -> out.add(Finding.error("preload.wrong-class", l.entry(),
+                        l.path() + " is a 32-bit object in a chain for 64-bit x86-64 processes: " + ignored,
+                        "use the 64-bit build of the library (under /usr/lib/x86_64-linux-gnu/), or " + remove));
+                case WRONG_MACHINE -> out.add(Finding.error("preload.wrong-machine", l.entry(),
+                        l.path() + " is built for another machine than x86-64: " + ignored,
+                        "use the x86-64 build of the library, or " + remove));
+                case UNLOADABLE -> out.add(Finding.error("preload.unloadable", l.entry(),
+                        l.path() + " cannot be loaded as a shared library (" + l.reason() + "): " + ignored, remove));
+            }
+        }
+        return out;
+    }
+}

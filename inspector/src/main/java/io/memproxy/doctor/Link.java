@@ -1,0 +1,39 @@
+package io.memproxy.doctor;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One preload entry and what ld.so will make of it.
+ *
+ * @param entry   the entry as written
+ * @param source  LD_PRELOAD, /etc/ld.so.preload or --preload
+ * @param path    the file ld.so opens for it, or "" when none is found
+ * @param outcome whether ld.so loads it and, if not, why
+ * @param reason  ld.so's words for an ignored entry ("invalid ELF header"), or ""
+ * @param object  the loaded object
+ * @param scriptInputs for a GNU ld script, the files it names
+ */
+public record Link(String entry, String source, String path, Outcome outcome, String reason, Optional<ObjectFile> object,
+        List<String> scriptInputs) {
+    public enum Outcome { LOADED, MISSING, NOT_FOUND, NOT_ELF, WRONG_CLASS, WRONG_MACHINE, UNLOADABLE }
+
+    public boolean loaded() {
+        return outcome == Outcome.LOADED;
+    }
+
+    /** shim, libc, allocator:NAME or other, as the outputs show it. */
+    public String role() {
+        if (object.isEmpty()) {
+            return "ignored";
+        }
+        ObjectFile o = object.get();
+        if (o.isShim()) {
+            return "shim";
+        }
+        if (o.isLibc()) {
+            return "libc";
+        }
+        return ShimModel.profileOf(o).map(p -> "allocator:" + p.name()).orElse("other");
+    }
+}

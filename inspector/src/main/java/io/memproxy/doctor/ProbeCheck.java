@@ -1,0 +1,124 @@
+package io.memproxy.doctor;
+
+import io.memproxy.elf.ElfException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs the project's own probe under the chain with MEMPROXY_DEBUG=1, once under a name the exclusion list
+ * names and once under one it does not, and compares the shim's route line with the prediction. Only the
+ * probe is ever executed, never a target.
+ */
+public final class ProbeCheck implements Check {
+    /** The shim's MEMPROXY_DEBUG line (shim/src/memproxy.c: debug_line). */
+    static final Pattern LINE = Pattern.compile("^memproxy: pid=\\d+ exe=(\\S*) route=(\\S+) allocator=(\\S+) reason=(\\S+)$",
+            Pattern.MULTILINE);
+    static final String UNLISTED = "memproxy-probe";
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final Path probe;
+
+    public ProbeCheck(Path probe) {
+        this.probe = probe;
+    }
+
+    @Override
+    public String name() {
+        return "probe";
+    }
+
+    @Override
+    public String title() {
+        return "Probe under the chain";
+    }
+
+    @Override
+    public List<Finding> run(Inspection in) throws IOException, InterruptedException, ElfException {
+        if (!Files.isExecutable(probe)) {
+            throw new IOException(probe + ": the probe program is missing (build it with make)");
+        }
+        List<String> names = new ArrayList<>(List.of(UNLISTED));
+        in.config().list().flatMap(l -> l.names().stream().filter(n -> !n.contains("/") && !n.equals(UNLISTED)).findFirst())
+                .ifPresent(names::add);
+        Path dir = Files.createTempDirectory("memproxy-probe");
+        try {
+            List<Finding> out = new ArrayList<>();
+            for (String name : names) {
+                Path copy = dir.resolve(name);
+                Files.copy(probe, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                out.add(compare(in, copy, name.equals(UNLISTED) ? "not listed" : "listed"));
+            }
+            return out;
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Finding compare(Inspection in, Path copy, String how) throws IOException, InterruptedException, ElfException {
+        String exe = copy.toString();
+        Route predicted = Routes.predict(in, exe);
+        ProcessBuilder pb = new ProcessBuilder(exe).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", "/usr/bin:/bin");
+        in.preloadVariable().ifPresent(v -> env.put("LD_PRELOAD", v));
+        env.put("MEMPROXY_DEBUG", "1");
+        env.put("MEMPROXY_CONF", in.file(in.config().path()).toString());
+        Process p = pb.start();
+        byte[] err = p.getErrorStream().readNBytes(64 * 1024);
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return Finding.error("probe.failed", exe, "the probe (" + how + ") did not finish within " + TIMEOUT_SECONDS + " s",
+                    "run '" + exe + "' under the chain by hand to see what hangs");
+        }
+        String stderr = new String(err, StandardCharsets.UTF_8);
+        Matcher m = LINE.matcher(stderr);
+        String expected = words(predicted.route(), predicted.route().equals("allocator") ? predicted.allocator() : "none",
+                predicted.reason());
+        if (!m.find()) {
+            if (predicted.route().equals("none")) {
+                return Finding.info("probe.agrees", exe, "the probe (" + how + ") ran without the shim, as predicted ("
+                        + predicted.reason() + ")");
+            }
+            String first = stderr.lines().findFirst().orElse("");
+            return Finding.error("probe.silent", exe,
+                    "the probe (" + how + ") printed no memproxy line although the shim should say " + expected
+                            + (first.isEmpty() ? "" : "; it said: " + first),
+                    "check that the shim in the chain is a memproxy build with MEMPROXY_DEBUG support");
+        }
+        String actual = words(m.group(2), m.group(3), m.group(4));
+        if (actual.equals(expected)) {
+            return Finding.info("probe.agrees", exe, "the probe (" + how + ") got " + actual + ", as predicted");
+        }
+        return new Finding("probe.mismatch", Severity.ERROR, List.of(exe),
+                "the probe (" + how + ") got " + actual + " but the doctor predicted " + expected,
+                "report this with 'memproxy report': the doctor and the shim disagree");
+    }
+
+    private static String words(String route, String allocator, String reason) {
+        return "route=" + route + " allocator=" + allocator + " reason=" + reason;
+    }
+
+    static Optional<Path> nextToCode(Class<?> c) {
+        try {
+            Path here = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Optional.of(here.getParent().resolve("memproxy-probe"));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+}

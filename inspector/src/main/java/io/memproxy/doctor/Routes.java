@@ -1,0 +1,87 @@
+package io.memproxy.doctor;
+
+import io.memproxy.elf.ElfException;
+import io.memproxy.elf.ElfHeader;
+import io.memproxy.elf.VersionDefinition;
+import java.util.List;
+
+/** The shim's predicted decision for one executable, and who provides its malloc. */
+final class Routes {
+    static final String LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
+
+    private Routes() {}
+
+    static Route predict(Inspection in, String exe) throws ElfException {
+        ObjectFile target = in.object(exe);
+        ElfHeader h = target.image().header();
+        if (in.linkMap(exe).isStatic()) {
+            return new Route(exe, "none", "", "static executable", exe);
+        }
+        if (!h.interpreter().orElse(Inspection.SYSTEM_INTERPRETER).equals(Inspection.SYSTEM_INTERPRETER)) {
+            return new Route(exe, "none", "", "other libc", "");
+        }
+        String mallocFrom = mallocProvider(in, exe);
+        List<ObjectFile> process = in.loadOrder(exe);
+        if (process.stream().noneMatch(ObjectFile::isShim)) {
+            return new Route(exe, "none", "", "no shim in the process", mallocFrom);
+        }
+        if (process.stream().noneMatch(o -> o.isShim() && o.path().equals(mallocFrom))) {
+            // Nothing calls the shim's malloc, so it never decides.
+            return new Route(exe, "none", "", "shim bypassed", mallocFrom);
+        }
+        // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
+        List<ObjectFile> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
+        ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects);
+        return new Route(exe, d.route(), d.route().equals("allocator") ? d.allocator() : "", d.reason(), mallocFrom);
+    }
+
+    /** The first object of the global scope that exports malloc: where the executable's references bind. */
+    static String mallocProvider(Inspection in, String exe) throws ElfException {
+        for (ObjectFile o : in.scope(exe)) {
+            if (o.exports("malloc")) {
+                return o.path();
+            }
+        }
+        return "";
+    }
+
+    /** The newest GLIBC_x.y version libc defines (its version definitions), or "" when libc cannot be read. */
+    static String glibcVersion(Inspection in) {
+        try {
+            String best = "";
+            for (VersionDefinition v : in.object(LIBC).image().versionDefinitions()) {
+                String n = v.name();
+                if (n.startsWith("GLIBC_2.") && compare(n.substring(6), best) > 0) {
+                    best = n.substring(6);
+                }
+            }
+            return best;
+        } catch (ElfException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static int compare(String a, String b) {
+        if (b.isEmpty()) {
+            return 1;
+        }
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int p = i < x.length ? parse(x[i]) : 0;
+            int q = i < y.length ? parse(y[i]) : 0;
+            if (p != q) {
+                return Integer.compare(p, q);
+            }
+        }
+        return 0;
+    }
+
+    private static int parse(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.memproxy.doctor;
+
+import io.memproxy.elf.ElfException;
+import io.memproxy.elf.ElfHeader;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoadedObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Set-user-ID and set-group-ID targets run in secure mode (AT_SECURE): ld.so drops LD_PRELOAD entries
+ * with a '/' silently, loads bare names only from set-user-ID files outside the cache (elf/rtld.c:
+ * dso_name_valid_for_suid; elf/dl-load.c: open_path), and the shim keeps such programs on glibc unless
+ * the list says '@secure allocator'.
+ */
+public final class SecureCheck implements Check {
+    @Override
+    public String name() {
+        return "secure";
+    }
+
+    @Override
+    public String title() {
+        return "Secure-execution targets";
+    }
+
+    @Override
+    public List<Finding> run(Inspection in) throws ElfException {
+        List<Finding> out = new ArrayList<>();
+        for (String exe : in.targets()) {
+            if (!in.secure(exe) || in.linkMap(exe).isStatic()) {
+                continue;
+            }
+            ElfHeader h = in.object(exe).image().header();
+            String kind = h.setuid() ? "set-user-ID" : "set-group-ID";
+            LinkMap secure = in.linkMap(exe);
+            List<String> loaded = secure.loadOrder().stream().filter(LoadedObject::isPreload).map(LoadedObject::requestName).toList();
+            List<String> dropped = new ArrayList<>();
+            boolean shimDropped = false;
+            for (Link l : in.chain()) {
+                if (!l.loaded() || loaded.contains(l.entry())) {
+                    continue;
+                }
+                Optional<String> reason = secure.ignoredPreloads().stream().filter(i -> i.entry().equals(l.entry()))
+                        .map(LinkMap.IgnoredPreload::reason).findFirst();
+                if (reason.isPresent()) {
+                    out.add(Finding.warning("secure.bare-name", exe,
+                            exe + " is " + kind + ": ld.so skips ld.so.cache for the bare name " + l.entry()
+                                    + " and accepts only set-user-ID files, so it is ignored (" + reason.get() + ")",
+                            "write the full path of " + l.entry() + " in the chain"));
+                } else {
+                    dropped.add(l.entry());
+                }
+                shimDropped |= l.role().equals("shim");
+            }
+            if (!dropped.isEmpty()) {
+                out.add(new Finding("secure.preload-dropped", shimDropped ? Severity.WARNING : Severity.INFO, List.of(exe),
+                        exe + " is " + kind + ": ld.so silently drops the LD_PRELOAD entries with a '/' (" + String.join(", ", dropped)
+                                + ")" + (shimDropped ? ", so it runs without the shim" : ""),
+                        shimDropped ? "install the chain in /etc/ld.so.preload, whose entries ld.so keeps for " + kind + " programs" : ""));
+            }
+            if (shimDropped || secure.loadOrder().stream().noneMatch(o -> o.found() && in.object(o).isShim())) {
+                continue;
+            }
+            boolean allocator = in.config().list().map(l -> l.secureAllocator()).orElse(false);
+            out.add(Finding.info("secure.route", exe, allocator
+                    ? exe + " is " + kind + " and the list says '@secure allocator': the shim routes it like any program"
+                    : exe + " is " + kind + ": the shim keeps it on glibc (reason secure-exec) and ignores MEMPROXY_CONF"));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,247 @@
+package io.memproxy.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.memproxy.scan.ExecutableClass;
+import io.memproxy.scan.ScanSummary;
+import io.memproxy.scan.ScannedFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The scan's outputs. Each receives files as the scan reports them and writes its end with the totals. */
+public final class ScanReports {
+    private ScanReports() {}
+
+    /** A rendering of a scan, fed file by file, in walk order. */
+    public interface Sink {
+        void file(ScannedFile f);
+
+        void end(ScanSummary s);
+    }
+
+    /** One line per executable that is not fine (every one with {@code all}), problems included, then totals. */
+    public static Sink text(PrintWriter out, boolean all) {
+        return new Sink() {
+            @Override
+            public void file(ScannedFile f) {
+                boolean listed = f.kind() == ScannedFile.Kind.DIRECTORY
+                        || (f.isExecutable() && (all || f.primary() != ExecutableClass.FINE));
+                if (listed) {
+                    out.println(String.format("%-16s  %s%s", f.primary().label(), f.path(), detail(f)));
+                }
+            }
+
+            @Override
+            public void end(ScanSummary s) {
+                out.println(summaryLine(s));
+                List<String> parts = new ArrayList<>();
+                for (ExecutableClass c : ExecutableClass.values()) {
+                    if (s.count(c) > 0) {
+                        parts.add(s.count(c) + " " + c.label());
+                    }
+                }
+                out.println("  " + (parts.isEmpty() ? "no executables" : String.join(", ", parts)));
+                if (!s.capabilities().isEmpty()) {
+                    out.println("  file capabilities " + s.capabilities());
+                }
+                out.flush();
+            }
+        };
+    }
+
+    static String summaryLine(ScanSummary s) {
+        return String.format("scanned %s: %d files, %d with an execute bit: %d executables, %d other ELF objects,"
+                        + " %d not ELF; %d symbolic links not followed, %d repeated hard links; %.2f s",
+                String.join(" ", s.directories()), s.files(), s.candidates(), s.executableCount(), s.otherElf(),
+                s.notElf(), s.symlinks(), s.hardLinks(), s.seconds());
+    }
+
+    /** What makes the file's class true, after its path. */
+    static String detail(ScannedFile f) {
+        List<String> d = new ArrayList<>();
+        if (!f.problem().isEmpty()) {
+            d.add(f.problem());
+        }
+        if (!f.ownMalloc().isEmpty()) {
+            d.add("defines " + String.join(", ", f.ownMalloc()));
+        }
+        if (!f.allocators().isEmpty()) {
+            d.add("needs " + String.join(", ", f.allocators()));
+        }
+        if (f.classes().contains(ExecutableClass.OTHER_LIBC)) {
+            d.add("interpreter " + f.interpreter().orElse(""));
+        }
+        if (!f.secureBits().isEmpty()) {
+            d.add(String.join(", ", f.secureBits()));
+        }
+        if (f.classes().size() > 1) {
+            d.add("also " + String.join(", ", f.classes().subList(1, f.classes().size()).stream()
+                    .map(ExecutableClass::label).toList()));
+        }
+        return d.isEmpty() ? "" : "  (" + String.join("; ", d) + ")";
+    }
+
+    /** The JSON document, streamed: every examined file, then the totals (README "JSON schema: scan"). */
+    public static Sink json(PrintWriter out, String memproxyVersion, String root) throws IOException {
+        JsonGenerator g = new JsonFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.writeStartObject();
+        g.writeNumberField("schema_version", JsonReport.SCHEMA_VERSION);
+        g.writeStringField("memproxy_version", memproxyVersion);
+        g.writeStringField("root", root);
+        g.writeArrayFieldStart("files");
+        return new Sink() {
+            @Override
+            public void file(ScannedFile f) {
+                try {
+                    g.writeStartObject();
+                    g.writeStringField("path", f.path());
+                    g.writeStringField("kind", f.kind().label());
+                    if (f.isExecutable() || f.kind() == ScannedFile.Kind.DIRECTORY) {
+                        g.writeStringField("class", f.primary().label());
+                        strings(g, "classes", f.classes().stream().map(ExecutableClass::label).toList());
+                        g.writeBooleanField("exclude", f.primary().shouldBeExcluded());
+                    }
+                    if (f.interpreter().isPresent()) {
+                        g.writeStringField("interpreter", f.interpreter().get());
+                    }
+                    strings(g, "allocators", f.allocators());
+                    strings(g, "own_malloc", f.ownMalloc());
+                    strings(g, "secure", f.secureBits());
+                    g.writeStringField("problem", f.problem());
+                    g.writeEndObject();
+                    g.writeRaw('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void end(ScanSummary s) {
+                try {
+                    g.writeEndArray();
+                    g.writeObjectFieldStart("summary");
+                    strings(g, "directories", s.directories());
+                    g.writeNumberField("files", s.files());
+                    g.writeNumberField("candidates", s.candidates());
+                    g.writeNumberField("executables", s.executableCount());
+                    g.writeObjectFieldStart("classes");
+                    for (ExecutableClass c : ExecutableClass.values()) {
+                        g.writeNumberField(c.label(), s.count(c));
+                    }
+                    g.writeEndObject();
+                    g.writeNumberField("other_elf", s.otherElf());
+                    g.writeNumberField("not_elf", s.notElf());
+                    g.writeNumberField("symlinks_not_followed", s.symlinks());
+                    g.writeNumberField("repeated_hard_links", s.hardLinks());
+                    g.writeNumberField("unreadable_directories", s.unreadableDirs());
+                    g.writeStringField("capabilities", s.capabilities().isEmpty() ? "checked" : s.capabilities());
+                    g.writeNumberField("seconds", s.seconds());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                    g.close();
+                    out.println();
+                    out.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    /** The totals as node_exporter textfile-collector metrics (README "Fleet monitoring"). */
+    public static Sink prometheus(PrintWriter out, long unixSeconds) {
+        return new Sink() {
+            @Override
+            public void file(ScannedFile f) {
+                // Only totals are metrics.
+            }
+
+            @Override
+            public void end(ScanSummary s) {
+                PrometheusText p = new PrometheusText(out);
+                p.gauge("memproxy_scan_executables", "Executables under the scanned directories, by class (memproxy scan).");
+                for (ExecutableClass c : ExecutableClass.values()) {
+                    p.sample("memproxy_scan_executables", s.count(c), "class", c.label());
+                }
+                p.gauge("memproxy_scan_exclusions_suggested", "Executables the exclusion list should name (own-malloc, other-allocator).");
+                p.sample("memproxy_scan_exclusions_suggested",
+                        s.count(ExecutableClass.OWN_MALLOC) + s.count(ExecutableClass.OTHER_ALLOCATOR));
+                p.gauge("memproxy_scan_files", "Files with an execute bit that are not executables, by kind.");
+                p.sample("memproxy_scan_files", s.otherElf(), "kind", "other-elf");
+                p.sample("memproxy_scan_files", s.notElf(), "kind", "not-elf");
+                p.gauge("memproxy_scan_unreadable_directories", "Directories the scan could not list.");
+                p.sample("memproxy_scan_unreadable_directories", s.unreadableDirs());
+                p.gauge("memproxy_scan_duration_seconds", "Wall time of the scan.");
+                p.sample("memproxy_scan_duration_seconds", s.seconds());
+                p.gauge("memproxy_scan_last_run_timestamp_seconds", "Unix time at which the scan finished.");
+                p.sample("memproxy_scan_last_run_timestamp_seconds", unixSeconds);
+                out.flush();
+            }
+        };
+    }
+
+    /**
+     * A commented memproxy.conf fragment naming the executables the shim should leave alone, with why;
+     * the rest of the scan's findings as comments. Names only: the shim matches the executable's file name.
+     */
+    public static Sink suggestedConfig(PrintWriter out, String memproxyVersion) {
+        return new Sink() {
+            // name -> the reasons, in walk order; only executables to exclude are kept.
+            private final java.util.Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+
+            @Override
+            public void file(ScannedFile f) {
+                if (f.isExecutable() && f.classes().stream().anyMatch(ExecutableClass::shouldBeExcluded)) {
+                    String name = f.path().substring(f.path().lastIndexOf('/') + 1);
+                    String why = f.path() + " " + (f.classes().contains(ExecutableClass.OWN_MALLOC)
+                            ? ExecutableClass.OWN_MALLOC.meaning() + " (" + String.join(", ", f.ownMalloc()) + ")"
+                            : ExecutableClass.OTHER_ALLOCATOR.meaning() + " (" + String.join(", ", f.allocators()) + ")");
+                    names.computeIfAbsent(name, n -> new ArrayList<>()).add(why);
+                }
+            }
+
+            @Override
+            public void end(ScanSummary s) {
+                out.println("# memproxy.conf fragment suggested by memproxy scan " + memproxyVersion);
+                out.println("# over " + String.join(" ", s.directories()));
+                out.println("# One program name per line: the shim leaves these on glibc's malloc (memproxy.conf(5)).");
+                for (var e : names.entrySet()) {
+                    out.println("#");
+                    for (String why : e.getValue()) {
+                        out.println("# " + why);
+                    }
+                    out.println(e.getKey());
+                }
+                out.println("#");
+                if (names.isEmpty()) {
+                    out.println("# No executable needs excluding.");
+                }
+                out.println(String.format("# Not listed, since preloading has no effect on them: %d static, %d other-libc,"
+                                + " %d 32-bit, %d other-machine executables.", s.count(ExecutableClass.STATIC),
+                        s.count(ExecutableClass.OTHER_LIBC), s.count(ExecutableClass.BITS_32),
+                        s.count(ExecutableClass.OTHER_MACHINE)));
+                out.println(String.format("# Not listed: %d secure-execution programs (the shim decides for them by its"
+                        + " secure-execution rule).", s.count(ExecutableClass.SECURE_EXECUTION)));
+                long problems = s.count(ExecutableClass.UNREADABLE) + s.count(ExecutableClass.MALFORMED) + s.unreadableDirs();
+                if (problems > 0) {
+                    out.println("# Not examined: " + problems + " unreadable or malformed files and directories"
+                            + " (run memproxy scan without --suggest-config to list them).");
+                }
+                out.flush();
+            }
+        };
+    }
+
+}

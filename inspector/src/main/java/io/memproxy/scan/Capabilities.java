@@ -1,0 +1,83 @@
+package io.memproxy.scan;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * File capabilities (the {@code security.capability} extended attribute), which put a program in
+ * secure-execution mode like a set-user-ID bit. Java reads only {@code user.*} extended attributes, so
+ * they are read with getcap(8) (Debian package libcap2-bin), one process per batch of files.
+ */
+final class Capabilities {
+    private static final List<String> LOCATIONS = List.of("/usr/sbin/getcap", "/sbin/getcap", "/usr/bin/getcap");
+
+    private final Optional<Path> getcap;
+
+    private Capabilities(Optional<Path> getcap) {
+        this.getcap = getcap;
+    }
+
+    static Capabilities find() {
+        return new Capabilities(LOCATIONS.stream().map(Path::of).filter(Files::isExecutable).findFirst());
+    }
+
+    static Capabilities none() {
+        return new Capabilities(Optional.empty());
+    }
+
+    boolean available() {
+        return getcap.isPresent();
+    }
+
+    /** The capabilities of each of {@code files} that has any, keyed by the file as given. */
+    Map<String, String> of(List<String> files) {
+        Map<String, String> out = new HashMap<>();
+        if (getcap.isEmpty() || files.isEmpty()) {
+            return out;
+        }
+        List<String> cmd = new ArrayList<>(files.size() + 2);
+        cmd.add(getcap.get().toString());
+        cmd.add("--");
+        cmd.addAll(files);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().close();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    parse(line, out);
+                }
+            }
+            p.waitFor();
+        } catch (IOException e) {
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
+    /** libcap 2.x prints "FILE CAPS" ("/usr/bin/ping cap_net_raw=ep"); older ones "FILE = CAPS". */
+    private static void parse(String line, Map<String, String> out) {
+        int cut = line.lastIndexOf(' ');
+        if (cut <= 0) {
+            return;
+        }
+        String file = line.substring(0, cut);
+        String caps = line.substring(cut + 1);
+        if (file.endsWith(" =")) {
+            file = file.substring(0, file.length() - 2);
+        }
+        out.put(file, caps);
+    }
+}
