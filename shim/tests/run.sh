@@ -89,6 +89,8 @@ no_cxx_runtime() {
 }
 check "needs only libc (no C++ runtime)" no_cxx_runtime
 check "config vectors ($VECTORS)" "$T/vectors" "$VECTORS"
+man_page_clean() { [ -z "$(groff -t -man -Tutf8 -ww -z "$SHIM_DIR/memproxy.conf.5" 2>&1)" ]; }
+check "memproxy.conf.5 formats without warnings" man_page_clean
 
 echo "# no allocator in the chain: glibc"
 check "no allocator: debug line" routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/probe" glibc
@@ -145,6 +147,12 @@ check "two allocators loaded: the first in the chain wins" \
 check "two allocators loaded: @allocator picks the second" \
 	routed "$WORK/jemalloc.conf" "$SHIM:${ALLOC_LIB[tcmalloc]}:${ALLOC_LIB[jemalloc]}" allocator jemalloc not-excluded \
 	"$T/probe" jemalloc
+
+check "the installed sample config is valid" \
+	routed "$SHIM_DIR/memproxy.conf" "$SHIM:${ALLOC_LIB[jemalloc]}" allocator jemalloc not-excluded "$T/probe" jemalloc
+check "samples/memproxy.conf is valid" \
+	routed "$SHIM_DIR/../samples/memproxy.conf" "$SHIM:${ALLOC_LIB[mimalloc]}:${ALLOC_LIB[jemalloc]}" \
+	allocator jemalloc not-excluded "$T/probe" jemalloc
 
 echo "# bad configs: the process always starts (jemalloc chain, probe)"
 JE="$SHIM:${ALLOC_LIB[jemalloc]}"
