@@ -21,6 +21,30 @@ class DoctorRootTest {
     }
 
     @Test
+    void setUserIdTargetKeepsThePreloadFileAndStaysOnGlibc(@TempDir Path root) throws Exception {
+        copy(root, "/bin/sh");
+        copy(root, "/lib/x86_64-linux-gnu/libc.so.6");
+        copy(root, "/lib64/ld-linux-x86-64.so.2");
+        copy(root, "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+        Files.createDirectories(root.resolve("usr/local/lib"));
+        Files.copy(ChainScenarioTest.TOP.resolve("shim/build/libmemproxy.so"), root.resolve("usr/local/lib/libmemproxy.so"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/ld.so.preload"), "/usr/local/lib/libmemproxy.so /usr/lib/x86_64-linux-gnu/libjemalloc.so.2\n");
+        Files.writeString(root.resolve("etc/memproxy.conf"), "bash\n");
+        Files.setPosixFilePermissions(root.resolve("bin/sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setAttribute(root.resolve("bin/sh"), "unix:mode", 04755);
+        CliTest.Run r = CliTest.Run.of("doctor", "--root", root.toString(), "--format", "json", "--exe", "/bin/sh",
+                "--search-path", "/bin");
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        List<String> ids = new ArrayList<>();
+        doc.path("findings").forEach(f -> ids.add(f.path("id").asText()));
+        assertTrue(ids.contains("secure.route"), r.out());
+        assertTrue(!ids.contains("secure.preload-dropped"), r.out());
+        assertEquals("secure-exec", doc.at("/routes/0/reason").asText(), r.out());
+        assertEquals(ExitCodes.OK, r.code(), r.out());
+    }
+
+    @Test
     void imageChainAndListAreExamined(@TempDir Path root) throws Exception {
         copy(root, "/bin/sh");
         copy(root, "/lib/x86_64-linux-gnu/libc.so.6");
