@@ -121,7 +121,7 @@ static void *boot_realloc(void *p, size_t size)
 		return arena_realloc(p, size);
 	if (ready())
 		return ROUTE(realloc)(p, size);
-	return p ? NULL : arena_alloc(16, size);
+	return p ? NULL : arena_alloc(16, size);  /* no other block exists before the decision */
 }
 
 static void *boot_memalign(size_t alignment, size_t size)
