@@ -24,7 +24,9 @@ public final class MemproxyCommand implements Runnable {
             CheckCommand.class,
             ReportCommand.class,
             LddCommand.class,
-            ScanCommand.class);
+            ScanCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class);
 
     private final Terminal terminal;
 
