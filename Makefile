@@ -20,10 +20,10 @@ JSA  = inspector/target/memproxy.jsa
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
-	python3 git xz-utils bzip2 \
+	python3 git xz-utils bzip2 groff-base \
 	libcap2-bin pax-utils hyperfine time
 
-.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean
+.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean bench
 
 all: deps inspector shim samples
 
@@ -63,6 +63,10 @@ test-java:
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
+
+# Shim overhead (BENCHMARKS.md "Shim overhead"); installs valgrind if missing.
+bench: shim
+	$(MAKE) -C bench bench
 
 # The main job: the doctor on the demo chain (the freshly built shim, then jemalloc from Debian, with the
 # sample exclusion list), probe included. Nothing is installed.

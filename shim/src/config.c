@@ -8,16 +8,16 @@
 const struct mp_profile mp_profiles[] = {
 	{ "jemalloc", "mallocx",
 	  { "malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "mallctl" },
-	  MP_TRIM_MALLCTL },
+	  MP_TRIM_MALLCTL, 1 },
 	{ "tcmalloc", NULL,
 	  { "tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign", "tc_malloc_size",
 	    "MallocExtension_ReleaseFreeMemory" },
-	  MP_TRIM_VOID },
+	  MP_TRIM_VOID, 0 },
 	{ "mimalloc", NULL,
 	  { "mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_memalign", "mi_usable_size",
 	    "mi_collect" },
-	  MP_TRIM_BOOL },
-	{ NULL, NULL, { NULL }, MP_TRIM_NONE },
+	  MP_TRIM_BOOL, 0 },
+	{ NULL, NULL, { NULL }, MP_TRIM_NONE, 0 },
 };
 
 static const char *const role_names[MP_ROLES] = {

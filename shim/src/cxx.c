@@ -71,9 +71,7 @@ static inline void *new_aligned(size_t size, size_t alignment, int nothrow)
 
 static inline void delete_any(void *p)
 {
-	if (__builtin_expect(IN_ARENA(p), 0))
-		return;
-	ROUTE(free)(p);
+	ROUTE(free)(p);  /* arena blocks: see checked_free */
 }
 
 struct nothrow_t;

@@ -32,6 +32,8 @@ static void load_dynamic(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
 	}
 	if (!dyn)
 		return;
+	ElfW(Xword) soname = 0;
+	int has_soname = 0;
 	for (; dyn->d_tag != DT_NULL; dyn++) {
 		switch (dyn->d_tag) {
 		case DT_SYMTAB: o->symtab = (const ElfW(Sym) *)dyn_ptr(o, dyn->d_un.d_ptr); break;
@@ -40,8 +42,11 @@ static void load_dynamic(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
 		case DT_GNU_HASH: o->gnu_hash = (const uint32_t *)dyn_ptr(o, dyn->d_un.d_ptr); break;
 		case DT_HASH: o->sysv_hash = (const uint32_t *)dyn_ptr(o, dyn->d_un.d_ptr); break;
 		case DT_VERSYM: o->versym = (const ElfW(Half) *)dyn_ptr(o, dyn->d_un.d_ptr); break;
+		case DT_SONAME: soname = dyn->d_un.d_val; has_soname = 1; break;
 		}
 	}
+	if (has_soname && o->strtab && soname < o->strsz)
+		o->soname = o->strtab + soname;
 }
 
 struct collect {

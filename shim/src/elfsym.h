@@ -8,6 +8,7 @@
 struct mp_object {
 	ElfW(Addr) base, lo, hi;   /* load bias; extent of the PT_LOAD segments */
 	const char *name;          /* dlpi_name ("" for the executable) */
+	const char *soname;        /* DT_SONAME, or NULL */
 	const ElfW(Sym) *symtab;
 	const char *strtab;
 	size_t strsz;

@@ -102,9 +102,11 @@ static void *boot_malloc(size_t size)
 	return ready() ? ROUTE(malloc)(size) : arena_alloc(16, size);
 }
 
+static void *arena_realloc(void *p, size_t size);
+
 static void boot_free(void *p)
 {
-	if (ready())
+	if (!IN_ARENA(p) && ready())
 		ROUTE(free)(p);
 }
 
@@ -115,9 +117,11 @@ static void *boot_calloc(size_t n, size_t size)
 
 static void *boot_realloc(void *p, size_t size)
 {
+	if (IN_ARENA(p))
+		return arena_realloc(p, size);
 	if (ready())
 		return ROUTE(realloc)(p, size);
-	return p ? NULL : arena_alloc(16, size);
+	return p ? NULL : arena_alloc(16, size);  /* no other block exists before the decision */
 }
 
 static void *boot_memalign(size_t alignment, size_t size)
@@ -169,6 +173,31 @@ static int trim_bool(size_t pad)
 	(void)pad;
 	((void (*)(bool))trim_target)(true);
 	return 1;
+}
+
+/* ------------------------------------------- wrappers, only when needed */
+
+/* The allocator's own free and realloc. The route points at them directly
+ * unless the arena was used or the allocator's realloc misses errno: then at
+ * the wrappers below, so the common hot path has no test at all. */
+static void (*raw_free)(void *);
+static void *(*raw_realloc)(void *, size_t);
+
+static void checked_free(void *p)
+{
+	if (!IN_ARENA(p))
+		raw_free(p);
+}
+
+static void *checked_realloc(void *p, size_t size)
+{
+	if (IN_ARENA(p))
+		return arena_realloc(p, size);
+	void *q = raw_realloc(p, size);
+	/* jemalloc fails a huge growth without setting errno. */
+	if (q == NULL && size != 0)
+		errno = ENOMEM;
+	return q;
 }
 
 /* --------------------------------------------------------- the decision */
@@ -275,13 +304,16 @@ static void debug_line(const char *exe, const struct mp_decision *d)
 	}
 }
 
-static void set_route(void *fn[MP_ROLES], int (*trim)(size_t))
+static void set_route(void *fn[MP_ROLES], int (*trim)(size_t), int realloc_errno)
 {
+	int arena_in_use = atomic_load(&arena_used) != 0;
+	raw_free = (void (*)(void *))fn[MP_FREE];
+	raw_realloc = (void *(*)(void *, size_t))fn[MP_REALLOC];
 	atomic_store(&mp_route.usable_size, (size_t(*)(void *))fn[MP_USABLE]);
 	atomic_store(&mp_route.memalign, (void *(*)(size_t, size_t))fn[MP_MEMALIGN]);
-	atomic_store(&mp_route.realloc, (void *(*)(void *, size_t))fn[MP_REALLOC]);
+	atomic_store(&mp_route.realloc, arena_in_use || realloc_errno ? checked_realloc : raw_realloc);
 	atomic_store(&mp_route.calloc, (void *(*)(size_t, size_t))fn[MP_CALLOC]);
-	atomic_store(&mp_route.free, (void (*)(void *))fn[MP_FREE]);
+	atomic_store(&mp_route.free, arena_in_use ? checked_free : raw_free);
 	atomic_store(&mp_route.malloc, (void *(*)(size_t))fn[MP_MALLOC]);
 	atomic_store(&mp_route.trim, trim);
 }
@@ -311,13 +343,13 @@ static int route_system(const struct mp_object *libc)
 		if (!fn[r])
 			break;
 		if (r == MP_ROLES - 1) {
-			set_route(fn, (int (*)(size_t))fn[MP_TRIM]);
+			set_route(fn, (int (*)(size_t))fn[MP_TRIM], 0);
 			return 1;
 		}
 	}
 	void *fallback[MP_ROLES] = { (void *)__libc_malloc, (void *)__libc_free, (void *)__libc_calloc,
 				     (void *)__libc_realloc, (void *)__libc_memalign, (void *)usable_unknown };
-	set_route(fallback, trim_none);
+	set_route(fallback, trim_none, 0);
 	return 0;
 }
 
@@ -325,12 +357,14 @@ static void route_allocator(const struct mp_decision *d, const struct mp_config 
 {
 	void *fn[MP_ROLES] = { 0 };
 	int (*trim)(size_t) = trim_none;
+	int realloc_errno = 1;  /* unknown allocators get the check */
 	if (d->profile >= 0) {
 		const struct mp_profile *p = &mp_profiles[d->profile];
 		const struct mp_object *o = &objects.obj[chain_index[d->object]];
 		for (int r = 0; r < MP_ROLES; r++)
 			fn[r] = p->sym[r] ? mp_object_symbol(o, p->sym[r]) : NULL;
 		trim_target = fn[MP_TRIM];
+		realloc_errno = p->realloc_errno;
 		if (trim_target) {
 			switch (p->trim) {
 			case MP_TRIM_MALLCTL: trim = trim_mallctl; break;
@@ -349,7 +383,7 @@ static void route_allocator(const struct mp_decision *d, const struct mp_config 
 		if (fn[MP_TRIM])
 			trim = (int (*)(size_t))fn[MP_TRIM];
 	}
-	set_route(fn, trim);
+	set_route(fn, trim, realloc_errno);
 }
 
 static void decide(void)
@@ -362,7 +396,8 @@ static void decide(void)
 		chain_index[i] = -1;
 	for (int i = 0; i < objects.count; i++) {
 		const struct mp_object *o = &objects.obj[i];
-		if (mp_object_contains(o, (const void *)getauxval)) {
+		/* By SONAME: any function's address could be interposed. */
+		if (!libc && o->soname && strcmp(o->soname, "libc.so.6") == 0) {
 			libc = o;
 			continue;
 		}
@@ -401,8 +436,6 @@ EXPORT void *malloc(size_t size)
 
 EXPORT void free(void *p)
 {
-	if (__builtin_expect(IN_ARENA(p), 0))
-		return;
 	ROUTE(free)(p);
 }
 
@@ -429,13 +462,7 @@ static void *arena_realloc(void *p, size_t size)
 
 EXPORT void *realloc(void *p, size_t size)
 {
-	if (__builtin_expect(IN_ARENA(p), 0))
-		return arena_realloc(p, size);
-	void *q = ROUTE(realloc)(p, size);
-	/* jemalloc fails a huge growth without setting errno. */
-	if (__builtin_expect(q == NULL && size != 0, 0))
-		errno = ENOMEM;
-	return q;
+	return ROUTE(realloc)(p, size);
 }
 
 EXPORT void *reallocarray(void *p, size_t n, size_t size)

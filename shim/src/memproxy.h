@@ -25,6 +25,7 @@ struct mp_profile {
 	const char *marker;              /* extra symbol that identifies it, or NULL */
 	const char *sym[MP_ROLES];       /* sym[MP_TRIM] may be NULL */
 	enum mp_trim_kind trim;
+	int realloc_errno;               /* its realloc can fail without setting errno */
 };
 
 extern const struct mp_profile mp_profiles[];  /* terminated by name == NULL */

@@ -18,7 +18,7 @@ struct mp_route {
 
 extern struct mp_route mp_route;
 
-/* A relaxed load is a plain move on x86-64: the hot path stays one indirect call. */
+/* A relaxed load is a plain move on x86-64: the hot path is one indirect jump. */
 #define ROUTE(fn) atomic_load_explicit(&mp_route.fn, memory_order_relaxed)
 
 /* Bootstrap arena: blocks handed out before the route is known. */

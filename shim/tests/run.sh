@@ -22,7 +22,7 @@ WORK=$(mktemp -d /tmp/memproxy-test.XXXXXX)
 chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 : > "$WORK/empty.conf"
-printf '# listed programs\nprobe\ncontract\nstress\nctor\ncxxtest\n' > "$WORK/listed.conf"
+printf '# listed programs\nprobe\ncontract\nstress\nctor\ncxxtest\nreenter\n' > "$WORK/listed.conf"
 printf '@allocator none\n' > "$WORK/none.conf"
 for a in jemalloc tcmalloc mimalloc; do printf '@allocator %s\n' $a > "$WORK/$a.conf"; done
 
@@ -89,6 +89,8 @@ no_cxx_runtime() {
 }
 check "needs only libc (no C++ runtime)" no_cxx_runtime
 check "config vectors ($VECTORS)" "$T/vectors" "$VECTORS"
+man_page_clean() { [ -z "$(groff -t -man -Tutf8 -ww -z "$SHIM_DIR/memproxy.conf.5" 2>&1)" ]; }
+check "memproxy.conf.5 formats without warnings" man_page_clean
 
 echo "# no allocator in the chain: glibc"
 check "no allocator: debug line" routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/probe" glibc
@@ -120,9 +122,37 @@ for a in $ALLOCATORS; do
 				shim_run "$conf" "$chain" "$T/ctor" "$T/libctor.so"
 			check "$tag: $route route: C++ new/delete, aligned, nothrow, bad_alloc" \
 				shim_run "$conf" "$chain" "$T/cxxtest" "$owner"
+			check "$tag: $route route: arena blocks from a re-entrant call" \
+				shim_run "$conf" "${chain/$SHIM/$SHIM:$T/libreenter.so}" "$T/reenter"
+			check "$tag: $route route: probe with an arena in use" \
+				shim_run "$conf" "${chain/$SHIM/$SHIM:$T/libreenter.so}" "$T/probe" "$owner"
 		done
 	done
 done
+
+echo "# allocators named in the config"
+MI="$SHIM:${ALLOC_LIB[mimalloc]}"
+printf '%s\n' '@allocator custom' '@symbol malloc mi_malloc' '@symbol free mi_free' '@symbol calloc mi_calloc' \
+	'@symbol realloc mi_realloc' '@symbol memalign mi_memalign' '@symbol usable_size mi_usable_size' > "$WORK/custom.conf"
+check "@allocator custom with mimalloc's functions -> mimalloc serves everything" \
+	routed "$WORK/custom.conf" "$MI" allocator custom not-excluded "$T/probe" mimalloc no-trim
+printf '@symbol trim mi_no_such_function\n' | cat "$WORK/custom.conf" - > "$WORK/custom-missing.conf"
+check "@allocator custom naming a missing function -> system, allocator-missing" \
+	routed "$WORK/custom-missing.conf" "$MI" system none allocator-missing "$T/probe" glibc
+check "@allocator tcmalloc when only jemalloc is loaded -> system, allocator-missing" \
+	routed "$WORK/tcmalloc.conf" "$SHIM:${ALLOC_LIB[jemalloc]}" system none allocator-missing "$T/probe" glibc
+check "two allocators loaded: the first in the chain wins" \
+	routed "$WORK/empty.conf" "$SHIM:${ALLOC_LIB[tcmalloc]}:${ALLOC_LIB[jemalloc]}" allocator tcmalloc not-excluded \
+	"$T/probe" tcmalloc
+check "two allocators loaded: @allocator picks the second" \
+	routed "$WORK/jemalloc.conf" "$SHIM:${ALLOC_LIB[tcmalloc]}:${ALLOC_LIB[jemalloc]}" allocator jemalloc not-excluded \
+	"$T/probe" jemalloc
+
+check "the installed sample config is valid" \
+	routed "$SHIM_DIR/memproxy.conf" "$SHIM:${ALLOC_LIB[jemalloc]}" allocator jemalloc not-excluded "$T/probe" jemalloc
+check "samples/memproxy.conf is valid" \
+	routed "$SHIM_DIR/../samples/memproxy.conf" "$SHIM:${ALLOC_LIB[mimalloc]}:${ALLOC_LIB[jemalloc]}" \
+	allocator jemalloc not-excluded "$T/probe" jemalloc
 
 echo "# bad configs: the process always starts (jemalloc chain, probe)"
 JE="$SHIM:${ALLOC_LIB[jemalloc]}"
