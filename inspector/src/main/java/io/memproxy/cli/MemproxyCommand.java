@@ -24,7 +24,10 @@ public final class MemproxyCommand implements Runnable {
             CheckCommand.class,
             ReportCommand.class,
             LddCommand.class,
-            ScanCommand.class);
+            BindCommand.class,
+            ScanCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class);
 
     private final Terminal terminal;
 

@@ -83,12 +83,31 @@ final class ElfBytes {
         if (offset < 0 || offset >= end) {
             throw malformed(String.format("%s at offset 0x%x lies outside its table (ends at 0x%x)", what, offset, end));
         }
-        for (long i = offset; i < end; i++) {
-            if (buf.get((int) i) == 0) {
-                return decode(offset, (int) (i - offset));
+        long nul = indexOfNul(offset, end);
+        if (nul < 0) {
+            throw malformed(String.format("%s at offset 0x%x is not terminated before 0x%x", what, offset, end));
+        }
+        return decode(offset, (int) (nul - offset));
+    }
+
+    /** The offset of the first NUL byte in {@code [from, end)}, or -1; scans in bulk copies, not byte by byte. */
+    long indexOfNul(long from, long end) {
+        byte[] chunk = new byte[(int) Math.min(256, Math.max(0, end - from))];
+        for (long p = from; p < end; p += chunk.length) {
+            int n = (int) Math.min(chunk.length, end - p);
+            buf.get((int) p, chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] == 0) {
+                    return p + i;
+                }
             }
         }
-        throw malformed(String.format("%s at offset 0x%x is not terminated before 0x%x", what, offset, end));
+        return -1;
+    }
+
+    /** Copies {@code length} checked bytes at {@code offset} into {@code dst}. */
+    void copy(long offset, byte[] dst, int length) {
+        buf.get((int) offset, dst, 0, length);
     }
 
     byte[] bytes(long offset, int length) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param machine           {@code e_machine} (62 for x86-64, 3 for i386, 20 for PowerPC)
  * @param machineName       a readable name for {@code machine} ("x86-64"), or "machine N" when unknown
  * @param osAbi             {@code e_ident[EI_OSABI]} (0 System V, 3 GNU/Linux)
+ * @param osAbiName         a readable name for {@code osAbi}
  * @param abiVersion        {@code e_ident[EI_ABIVERSION]}
  * @param identPaddingZero  whether {@code e_ident[EI_PAD..15]} are all zero, as the gABI requires
  * @param type              {@code e_type}

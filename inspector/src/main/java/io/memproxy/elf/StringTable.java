@@ -3,18 +3,17 @@ package io.memproxy.elf;
 import java.util.Arrays;
 
 /**
- * A string table (dynamic strings, section names) inside the file. After a few lookups it indexes the
- * positions of its NUL bytes once, so thousands of names in a hostile table without terminators cost
- * one scan instead of one scan each.
+ * A string table (dynamic strings, section names) inside the file. Lookups scan for the terminating NUL
+ * until they have scanned twice the table's size; then the NUL positions are indexed once, so thousands
+ * of names in a hostile table without terminators cost a few scans instead of one scan each.
  */
 final class StringTable {
-    private static final int DIRECT_LOOKUPS = 32;
-
     private final ElfBytes b;
     private final long start;
     private final long size;
     private final String what;
-    private int lookups;
+    /** Bytes scanned by direct lookups; past twice the table's size, one index is cheaper. */
+    private long scanned;
     private int[] nuls;
     private int nulCount;
 
@@ -30,8 +29,14 @@ final class StringTable {
         if (offset < 0 || offset >= size) {
             throw b.malformed(String.format("%s at 0x%x lies outside the %s (0x%x bytes)", name, offset, what, size));
         }
-        if (nuls == null && ++lookups <= DIRECT_LOOKUPS) {
-            return b.cstring(start + offset, start + size, name);
+        if (nuls == null && scanned <= 2 * size + 4096) {
+            long nul = b.indexOfNul(start + offset, start + size);
+            scanned += nul < 0 ? size - offset : nul - (start + offset) + 1;
+            if (nul < 0) {
+                throw b.malformed(String.format("%s at 0x%x is not terminated before the end of the %s",
+                        name, offset, what));
+            }
+            return b.string(start + offset, (int) (nul - start - offset));
         }
         if (nuls == null) {
             index();
@@ -61,12 +66,17 @@ final class StringTable {
     private void index() {
         int[] found = new int[64];
         int n = 0;
-        for (long i = 0; i < size; i++) {
-            if (b.u8(start + i) == 0) {
-                if (n == found.length) {
-                    found = Arrays.copyOf(found, n * 2);
+        byte[] chunk = new byte[(int) Math.min(size, 64 * 1024)];
+        for (long p = 0; p < size; p += chunk.length) {
+            int len = (int) Math.min(chunk.length, size - p);
+            b.copy(start + p, chunk, len);
+            for (int i = 0; i < len; i++) {
+                if (chunk[i] == 0) {
+                    if (n == found.length) {
+                        found = Arrays.copyOf(found, n * 2);
+                    }
+                    found[n++] = (int) (p + i);
                 }
-                found[n++] = (int) i;
             }
         }
         nuls = found;
