@@ -24,6 +24,7 @@ public final class MemproxyCommand implements Runnable {
             CheckCommand.class,
             ReportCommand.class,
             LddCommand.class,
+            BindCommand.class,
             ScanCommand.class);
 
     private final Terminal terminal;

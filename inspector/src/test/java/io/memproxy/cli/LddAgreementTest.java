@@ -58,13 +58,16 @@ class LddAgreementTest {
         pb.environment().put("LD_TRACE_LOADED_OBJECTS", "1");
         pb.environment().putAll(extraEnv);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path errFile = Files.createTempFile("memproxy-ldd", ".err");
+        pb.redirectError(errFile.toFile());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return List.of("TIMEOUT");
         }
+        String err = Files.readString(errFile, StandardCharsets.ISO_8859_1);
+        Files.delete(errFile);
         List<String> lines = new ArrayList<>();
         int at = err.indexOf("error while loading shared libraries: ");
         if (p.exitValue() != 0 && at >= 0) {

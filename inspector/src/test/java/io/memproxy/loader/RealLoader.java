@@ -2,6 +2,7 @@ package io.memproxy.loader;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,14 +27,18 @@ final class RealLoader {
             if (cwd != null) {
                 pb.directory(cwd.toFile());
             }
+            // stderr goes to a file: LD_DEBUG writes more than a pipe holds while stdout is being read.
+            Path errFile = Files.createTempFile("memproxy-ld", ".err");
+            pb.redirectError(errFile.toFile());
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process p = pb.start();
-            p.getOutputStream().close();
             var out = p.getInputStream().readAllBytes();
-            var err = p.getErrorStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("timed out: " + cmd);
             }
+            var err = Files.readAllBytes(errFile);
+            Files.delete(errFile);
             return new Output(p.exitValue(), new String(out, StandardCharsets.ISO_8859_1), new String(err, StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd + ": " + e);

@@ -1,0 +1,161 @@
+package io.memproxy.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.memproxy.loader.AllocatorSymbols;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LoaderEnvironment;
+import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.SymbolBinder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.jline.jansi.Ansi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "bind", mixinStandardHelpOptions = true,
+        description = {
+            "Say which object each reference to SYMBOL binds to at start-up (LD_BIND_NOW), as ld.so resolves it:",
+            "scope order, symbol versions, weak and unique definitions, copy relocations. Default symbols: the",
+            "malloc family and C++ operator new/delete. --next answers dlsym(RTLD_NEXT, SYMBOL) called from OBJ."
+        },
+        footer = {"%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded"
+            + " (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})
+public final class BindCommand implements Callable<Integer> {
+    @ParentCommand
+    MemproxyCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "EXE", description = "The program.")
+    String exe;
+
+    @Parameters(index = "1..*", paramLabel = "SYMBOL", description = "Symbols (default: malloc family and operator new/delete).")
+    List<String> symbols = new ArrayList<>();
+
+    @Option(names = "--next", arity = "2", paramLabel = "OBJ SYMBOL",
+            description = "What dlsym(RTLD_NEXT, SYMBOL) returns when called from OBJ (a path, soname or file name of a loaded object).")
+    List<String> next;
+
+    @Mixin
+    LoaderOptions loader;
+
+    @Mixin
+    OutputOptions output;
+
+    /** One distinct binding, as shown. */
+    record Row(String from, String to, String symbol, String version) {}
+
+    @Override
+    public Integer call() throws IOException {
+        LoaderEnvironment env = loader.environment();
+        LinkMap map;
+        try {
+            map = LinkMap.load(env, exe);
+        } catch (LoaderException e) {
+            throw new MemproxyException(ExitCodes.PROBLEM, e.getMessage());
+        }
+        if (map.isStatic()) {
+            throw new MemproxyException(ExitCodes.PROBLEM, exe + ": statically linked: ld.so binds nothing");
+        }
+        SymbolBinder binder = new SymbolBinder(map);
+        Set<String> wanted = symbols.isEmpty() ? AllocatorSymbols.ALL : Set.copyOf(symbols);
+        Set<Row> rows = new LinkedHashSet<>();
+        for (SymbolBinder.Binding b : binder.relocationBindings(wanted::contains)) {
+            rows.add(new Row(display(map, b.from()), b.to().map(t -> display(map, t)).orElse(null), b.symbol(), b.version().orElse(null)));
+        }
+        Optional<LoadedObject> nextFrom = Optional.empty();
+        Optional<LoadedObject> nextTo = Optional.empty();
+        if (next != null) {
+            nextFrom = find(map, next.get(0));
+            if (nextFrom.isEmpty()) {
+                throw new MemproxyException(ExitCodes.USAGE, "--next " + next.get(0) + ": no such object in the link map of " + exe);
+            }
+            nextTo = binder.next(nextFrom.get(), next.get(1));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean colour = parent.terminal().colorWanted(output.noColor);
+        if (output.json) {
+            JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeArrayFieldStart("bindings");
+            for (Row r : rows) {
+                g.writeStartObject();
+                g.writeStringField("symbol", r.symbol());
+                g.writeStringField("from", r.from());
+                g.writeStringField("to", r.to());
+                g.writeStringField("version", r.version());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (next != null) {
+                g.writeObjectFieldStart("next");
+                g.writeStringField("from", display(map, nextFrom.get()));
+                g.writeStringField("symbol", next.get(1));
+                g.writeStringField("to", nextTo.map(t -> display(map, t)).orElse(null));
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.flush();
+            out.println();
+        } else {
+            for (Row r : rows) {
+                String to = r.to() == null ? paint("(undefined)", Ansi.Color.RED, colour) : r.to();
+                out.println(r.from() + " -> " + to + "  " + r.symbol() + (r.version() == null ? "" : "@" + r.version()));
+            }
+            if (next != null) {
+                out.println(display(map, nextFrom.get()) + " -> "
+                        + nextTo.map(t -> display(map, t)).orElse(paint("(not found)", Ansi.Color.RED, colour))
+                        + "  " + next.get(1) + " (RTLD_NEXT)");
+            }
+        }
+        out.flush();
+        for (LinkMap.Missing m : map.missing()) {
+            err.println("memproxy: " + exe + ": " + m.name() + ": cannot open shared object file (needed by "
+                    + display(map, m.requestedBy()) + ")");
+        }
+        map.fatal().ifPresent(f -> err.println("memproxy: " + exe + ": error while loading shared libraries: " + f));
+        return map.complete() ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    /** The name ld.so gives an object; the executable as given on the command line. */
+    private String display(LinkMap map, LoadedObject o) {
+        return o == map.executable() ? exe : o.name();
+    }
+
+    private Optional<LoadedObject> find(LinkMap map, String name) {
+        if (name.equals(exe)) {
+            return Optional.of(map.executable());
+        }
+        List<LoadedObject> all = new ArrayList<>(map.scope());
+        for (LoadedObject o : all) {
+            if (o.name().equals(name) || o.requestName().equals(name) || o.soname().map(name::equals).orElse(false)) {
+                return Optional.of(o);
+            }
+        }
+        for (LoadedObject o : all) {
+            if (o.name().endsWith("/" + name)) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String paint(String s, Ansi.Color c, boolean colour) {
+        return colour ? Ansi.ansi().fg(c).a(s).reset().toString() : s;
+    }
+}

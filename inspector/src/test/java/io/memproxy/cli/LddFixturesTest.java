@@ -1,0 +1,160 @@
+package io.memproxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoaderEnvironment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Edge cases of the library search, built from source by the test build, each run through memproxy ldd and
+ * compared with what the real ld.so prints in trace mode (objects, paths, and "cannot be preloaded" lines).
+ */
+class LddFixturesTest {
+    static final Path L = Path.of(System.getProperty("memproxy.fixtures", "target/fixtures"), "loader").toAbsolutePath();
+    static final Pattern PRELOAD_ERROR = Pattern.compile("object '(.*?)' from (\\S+) cannot be preloaded \\((.*?)\\): ignored");
+
+    @TempDir
+    Path tmp;
+
+    record Outcome(List<String> lines, List<String> preloadErrors) {}
+
+    static Outcome real(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().put("LD_TRACE_LOADED_OBJECTS", "1");
+        pb.environment().putAll(env);
+        pb.directory(L.toFile());
+        Path err = Files.createTempFile("memproxy-fx", ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String e = Files.readString(err, StandardCharsets.ISO_8859_1);
+        Files.delete(err);
+        List<String> lines = new ArrayList<>();
+        for (String l : out.split("\n")) {
+            if (l.startsWith("\t") && !l.startsWith("\tlinux-vdso.so.1")) {
+                lines.add(l.substring(1).replaceFirst(" \\(0x[0-9a-f]+\\)$", ""));
+            }
+        }
+        return new Outcome(lines, preloadErrors(e));
+    }
+
+    static List<String> preloadErrors(String err) {
+        List<String> out = new ArrayList<>();
+        Matcher m = PRELOAD_ERROR.matcher(err);
+        while (m.find()) {
+            out.add(m.group(1) + " | " + m.group(2) + " | " + m.group(3));
+        }
+        return out;
+    }
+
+    Outcome ours(String exe, Map<String, String> env, boolean asLdd) throws IOException {
+        Path envFile = tmp.resolve("env");
+        StringBuilder sb = new StringBuilder();
+        env.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        Files.writeString(envFile, sb.toString());
+        List<String> args = new ArrayList<>(List.of("ldd", "--no-color", "--env-file", envFile.toString()));
+        if (asLdd) {
+            args.add("--as-ldd");
+        }
+        args.add(exe);
+        CliTest.Run r = CliTest.Run.of(args.toArray(String[]::new));
+        List<String> lines = new ArrayList<>();
+        for (String l : r.out().split("\n")) {
+            if (l.startsWith("\t")) {
+                lines.add(l.substring(1));
+            }
+        }
+        return new Outcome(lines, preloadErrors(r.err()));
+    }
+
+    /** Every case twice: as ldd starts the program (ld.so EXE) and as the kernel does. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = ';', value = {
+        "rr/m_rpath; LD_LIBRARY_PATH=rr/llp",
+        "rr/m_runpath; LD_LIBRARY_PATH=rr/llp",
+        "rr/m_runpath; ",
+        "inherit/m_rpath; ",
+        "inherit/m_runpath; ",
+        "inherit/m_rpath_arun; ",
+        "origin/link/m; ",
+        "origin/real/bin/m; ",
+        "nodeflib/m; ",
+        "nodeflib/m; LD_LIBRARY_PATH=/lib/x86_64-linux-gnu",
+        "wc/m; ",
+        "wc/m; LD_LIBRARY_PATH=wc/w32",
+        "pre/m; LD_PRELOAD=libpre.so",
+        "pre/m; LD_PRELOAD=@/pre/dir/libpre.so",
+        "pre/m; LD_PRELOAD=@/pre/libscript.so",
+        "pre/m; LD_PRELOAD=libmissing.so:libpre.so",
+        "pre/m; LD_PRELOAD=libc.so libc.so.6 @/wc/w32/libwc.so",
+        "pre/m; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libc.so.6",
+        "ver/m_v1; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 libtcmalloc_minimal.so.4",
+    })
+    void agreesWithTheRealLoader(String exe, String envSpec) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        if (envSpec != null) {
+            int eq = envSpec.indexOf('=');
+            env.put(envSpec.substring(0, eq), envSpec.substring(eq + 1).replace("@", L.toString())
+                    .replaceAll("(^|[ :])(rr|wc)/", "$1" + L + "/$2/"));
+        }
+        String path = L.resolve(exe).toString();
+        Outcome viaLdSo = real(List.of("/lib64/ld-linux-x86-64.so.2", path), env);
+        assertEquals(viaLdSo, ours(path, env, true), "ld.so EXE");
+        Outcome viaKernel = real(List.of(path), env);
+        assertEquals(viaKernel, ours(path, env, false), "exec EXE");
+        assertTrue(!viaLdSo.lines().isEmpty() || !viaLdSo.preloadErrors().isEmpty());
+    }
+
+    /**
+     * A set-user-ID copy run as nobody: ld.so ignores LD_LIBRARY_PATH and drops LD_PRELOAD paths. Secure
+     * mode turns trace mode off, so the program runs (it only returns) and its error is compared.
+     */
+    @Test
+    void setuidProgramIgnoresLibraryPath() throws Exception {
+        Path dir = Files.createDirectories(L.resolve("secure/run"));
+        Path exe = dir.resolve("m_suid");
+        Files.copy(L.resolve("secure/m"), exe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, new ProcessBuilder("chmod", "4755", exe.toString()).start().waitFor());
+        String llp = L.resolve("secure/llp").toString();
+        String preload = L.resolve("pre/dir/libpre.so").toString();
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "env", "LD_LIBRARY_PATH=" + llp, "LD_PRELOAD=" + preload, exe.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+
+        LoaderEnvironment env = LoaderEnvironment.system().withLibraryPath(llp).withPreload(preload)
+                .withSecure(LoaderEnvironment.Secure.ON);
+        LinkMap secure = LinkMap.load(env, exe.toString());
+        String predicted = secure.missing().isEmpty() ? "" : secure.missing().get(0).name() + ": cannot open shared object file";
+        assertEquals(127, p.exitValue(), out);
+        assertTrue(!predicted.isEmpty() && out.contains(predicted), out + " vs " + predicted);
+        assertTrue(!out.contains("cannot be preloaded") && secure.ignoredPreloads().isEmpty());
+        assertTrue(secure.loadOrder().stream().noneMatch(o -> o.name().equals(preload)));
+
+        // The same program as its owner is not secure: everything is found.
+        LinkMap owner = LinkMap.load(env.withSecure(LoaderEnvironment.Secure.AUTO), exe.toString());
+        Process q = new ProcessBuilder("env", "LD_LIBRARY_PATH=" + llp, exe.toString()).start();
+        assertTrue(q.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(q.exitValue() == 0, owner.complete());
+    }
+}

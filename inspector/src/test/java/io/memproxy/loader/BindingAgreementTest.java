@@ -1,0 +1,134 @@
+package io.memproxy.loader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The malloc-family and operator new/delete bindings SymbolBinder predicts equal, as a multiset, the ones
+ * glibc prints with LD_DEBUG=bindings (trace mode, BIND_NOW: no code of the program runs), for dozens of
+ * programs, with no preload, with each allocator and with the shim in front of each allocator.
+ */
+class BindingAgreementTest {
+    static final String LD_SO = RealLoader.LD_SO;
+    static final Pattern LINE = Pattern.compile(
+            "^ *\\d+:\\tbinding file (.*) \\[(\\d+)\\] to (.*) \\[(\\d+)\\]: (normal|protected) symbol `([^']*)'(?: \\[([^\\]]*)\\])?$");
+    static final String LIB = "/usr/lib/x86_64-linux-gnu/";
+    static final List<String> ALLOCATORS = List.of(LIB + "libjemalloc.so.2", LIB + "libtcmalloc_minimal.so.4", LIB + "libmimalloc.so.2");
+
+    /** Every 20th dynamically linked program of /usr/bin (sorted), plus a few C++ ones. */
+    static List<String> programs() throws IOException {
+        ObjectFiles files = new ObjectFiles(Root.host());
+        List<String> all = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/usr/bin"))) {
+            for (Path p : s.sorted().toList()) {
+                if (files.open(p.toString()) instanceof ObjectFiles.Usable u && u.elf().header().interpreter().isPresent()
+                        && !u.elf().header().setuid() && !u.elf().header().setgid()) {
+                    all.add(p.toString());
+                }
+            }
+        }
+        List<String> picked = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 20) {
+            picked.add(all.get(i));
+        }
+        for (String cxx : List.of("/usr/bin/c++filt", "/usr/bin/hyperfine", "/usr/bin/gdb", "/usr/bin/cmake", "/usr/bin/python3")) {
+            if (all.contains(cxx) && !picked.contains(cxx)) {
+                picked.add(cxx);
+            }
+        }
+        return picked;
+    }
+
+    static Map<String, Integer> real(String exe, String preload) {
+        Map<String, String> env = new HashMap<>(Map.of("LD_TRACE_LOADED_OBJECTS", "1", "LD_WARN", "yes", "LD_BIND_NOW", "1",
+                "LD_DEBUG", "bindings"));
+        if (preload != null) {
+            env.put("LD_PRELOAD", preload);
+        }
+        var out = RealLoader.run(List.of(LD_SO, exe), env, null);
+        Map<String, Integer> m = new TreeMap<>();
+        for (String l : out.err().split("\n")) {
+            Matcher x = LINE.matcher(l);
+            if (x.matches() && AllocatorSymbols.ALL.contains(x.group(6))) {
+                m.merge(x.group(1) + " -> " + x.group(3) + " " + x.group(6) + (x.group(7) == null ? "" : " [" + x.group(7) + "]")
+                        + (x.group(5).equals("protected") ? " protected" : ""), 1, Integer::sum);
+            }
+        }
+        return m;
+    }
+
+    static Map<String, Integer> ours(ObjectFiles files, String exe, String preload) {
+        LoaderEnvironment env = LoaderEnvironment.system().withStart(LoaderEnvironment.Start.LOADER_COMMAND).withPreload(preload);
+        LinkMap map = LinkMap.load(env, files, exe);
+        Map<String, Integer> m = new TreeMap<>();
+        for (SymbolBinder.Binding b : new SymbolBinder(map).relocationBindings(AllocatorSymbols.ALL::contains)) {
+            if (b.to().isEmpty()) {
+                continue;
+            }
+            m.merge(b.from().name() + " -> " + b.to().get().name() + " " + b.symbol() + b.version().map(v -> " [" + v + "]").orElse("")
+                    + (b.protectedKind() ? " protected" : ""), 1, Integer::sum);
+        }
+        return m;
+    }
+
+    static Path shim() throws IOException, InterruptedException {
+        Path dir = Path.of(System.getProperty("user.dir")).resolve("../shim").normalize();
+        Path lib = dir.resolve("build/libmemproxy.so");
+        if (!Files.exists(lib)) {
+            var r = RealLoader.run(List.of("make", "-s", "-C", dir.toString()), Map.of(), null);
+            assertEquals(0, r.code(), "building the shim: " + r.err());
+        }
+        return lib;
+    }
+
+    @Test
+    void allocatorBindingsEqualGlibcs() throws Exception {
+        List<String> chains = new ArrayList<>();
+        chains.add(null);
+        chains.addAll(ALLOCATORS);
+        String shim = shim().toString();
+        for (String a : ALLOCATORS) {
+            chains.add(shim + " " + a);
+        }
+        ObjectFiles files = new ObjectFiles(Root.host());
+        List<String> programs = programs();
+        int total = 0;
+        int agree = 0;
+        int mixed = 0;
+        List<String> diffs = new ArrayList<>();
+        for (String chain : chains) {
+            for (String exe : programs) {
+                Map<String, Integer> real = real(exe, chain);
+                Map<String, Integer> ours = ours(files, exe, chain);
+                total++;
+                if (real.equals(ours)) {
+                    agree++;
+                } else if (diffs.size() < 8) {
+                    diffs.add(exe + " with " + chain + "\n  real: " + real + "\n  ours: " + ours);
+                }
+                if (chain != null && !chain.contains("memproxy") && real.keySet().stream().anyMatch(k -> k.matches(".* -> \\S*/libc\\.so\\.6 reallocarray.*"))) {
+                    mixed++;
+                }
+            }
+        }
+        System.out.printf("bindings: %d of %d (program, chain) pairs agree with LD_DEBUG=bindings (%d programs x %d chains)%n",
+                agree, total, programs.size(), chains.size());
+        System.out.printf("with an allocator preloaded, %d of %d runs still bind reallocarray to glibc%n", mixed, programs.size() * 3);
+        diffs.forEach(System.out::println);
+        assertTrue(programs.size() >= 24, "programs: " + programs.size());
+        assertEquals(total, agree);
+    }
+}
