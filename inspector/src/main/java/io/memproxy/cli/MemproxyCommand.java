@@ -25,7 +25,9 @@ public final class MemproxyCommand implements Runnable {
             ReportCommand.class,
             LddCommand.class,
             BindCommand.class,
-            ScanCommand.class);
+            ScanCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class);
 
     private final Terminal terminal;
 

@@ -1,0 +1,48 @@
+package io.memproxy.cli;
+
+import io.memproxy.install.Installer;
+import io.memproxy.loader.Root;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What install, uninstall and ps share: the root option, error words, the recovery text. */
+final class Fleet {
+    private Fleet() {}
+
+    static Root root(Path dir) {
+        if (dir == null) {
+            return Root.host();
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, dir + ": not a directory (--root)");
+        }
+        return Root.at(dir);
+    }
+
+    /** One line for an I/O failure: the file and the system's words (ENOSPC, EROFS, EACCES). */
+    static String describe(IOException e) {
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** How to undo a preload file that stops programs from starting, when no program starts. */
+    static void recovery(PrintWriter out) {
+        out.println();
+        out.println("If programs stop starting because of " + Installer.PRELOAD + ":");
+        out.println("  from any shell that still works:  memproxy uninstall   or   mv " + Installer.BACKUP + " " + Installer.PRELOAD);
+        out.println("  a statically linked shell ignores the file:  busybox rm " + Installer.PRELOAD
+                + "   (Debian package busybox-static)");
+        out.println("  at boot, add  break=bottom  to the kernel command line (Debian initramfs-tools); in that shell:");
+        out.println("    mount -o remount,rw /root && rm /root" + Installer.PRELOAD);
+        out.println("  or boot a rescue system, mount the root file system and remove etc/ld.so.preload there.");
+    }
+}

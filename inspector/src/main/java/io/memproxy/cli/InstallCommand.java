@@ -1,0 +1,128 @@
+package io.memproxy.cli;
+
+import io.memproxy.doctor.Diagnosis;
+import io.memproxy.doctor.Inspection;
+import io.memproxy.doctor.Severity;
+import io.memproxy.install.Installer;
+import io.memproxy.install.PreloadPlan;
+import io.memproxy.install.Step;
+import io.memproxy.loader.Root;
+import io.memproxy.report.ProblemLines;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {
+            "Put libmemproxy.so and an allocator first in /etc/ld.so.preload, machine-wide. The proposed chain",
+            "goes through the pre-install check first; the file is replaced atomically (temporary file, fsync,",
+            "rename, fsync of /etc) after a backup, unrelated entries are kept after memproxy's, and a commented",
+            "default /etc/memproxy.conf is installed if there is none. Running it again changes nothing."
+        },
+        footer = "%nExit codes:%n"
+                + "  0  installed, or already installed (--dry-run: the change is possible)%n"
+                + "  1  refused: the pre-install check found errors (--force overrides, except a chain that would stop%n"
+                + "     programs from starting), or the shim or the allocator is missing%n"
+                + "  2  usage error%n"
+                + "  3  could not write (read-only or full file system, permissions); the old file is unchanged%n")
+public final class InstallCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--allocator", paramLabel = "NAME|PATH",
+            description = "jemalloc, tcmalloc, mimalloc, or a library path (default: the first of these installed).")
+    String allocator;
+
+    @Option(names = "--shim", paramLabel = "PATH", description = "The shim (default: the first of /usr/local/lib/libmemproxy.so, /usr/lib/...).")
+    String shim;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Install into the system image under DIR.")
+    Path root;
+
+    @Option(names = "--dry-run", description = "Print the change to /etc/ld.so.preload and the check's verdict; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Install despite errors of the pre-install check, unless the loader emulation proves that programs would no longer start.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Root r = Fleet.root(root);
+        Installer installer = new Installer(r, Step.Hook.NONE);
+        String s;
+        String a;
+        try {
+            s = installer.shim(Optional.ofNullable(shim));
+            a = installer.allocator(Optional.ofNullable(allocator));
+        } catch (Installer.Refusal e) {
+            throw new MemproxyException(ExitCodes.PROBLEM, e.getMessage());
+        }
+        PreloadPlan plan = installer.planInstall(s, a);
+
+        // ld.so reads LD_PRELOAD before the file: the memproxy entries given as LD_PRELOAD, with today's
+        // file after them, are the objects and order of the new file (repeats are loaded once).
+        DoctorInputs check = new DoctorInputs();
+        check.preload = s + ":" + a;
+        check.root = root;
+        DoctorRun.Result result = DoctorRun.run(check, false);
+        Diagnosis d = result.diagnosis();
+        Inspection today = new Inspection(new Inspection.Inputs(r.dir(), Optional.of(""), Optional.empty(),
+                Inspection.DEFAULT_CONFIG, List.of(), result.inspection().inputs().searchPath()));
+        Optional<String> breaks = Installer.breaksEveryProgram(result.inspection(), today);
+
+        out.println(Installer.PRELOAD + (r.isHost() ? "" : " under " + r.dir()) + (plan.changes() ? ":" : ": unchanged"));
+        plan.diff().forEach(l -> out.println("  " + l));
+        plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's), after memproxy's entries"));
+        plan.dropped().forEach(k -> out.println("dropped " + k + " (an earlier memproxy entry)"));
+        long errors = d.count(Severity.ERROR) + d.crashedChecks();
+        if (errors > 0 || d.count(Severity.WARNING) > 0) {
+            out.println("pre-install check (memproxy check --preload " + check.preload + "):");
+            ProblemLines.write(d, out);
+        }
+        if (breaks.isPresent()) {
+            out.flush();
+            throw new MemproxyException(ExitCodes.PROBLEM, "refused, even with --force: " + breaks.get());
+        }
+        if (errors > 0 && !force) {
+            out.flush();
+            throw new MemproxyException(ExitCodes.PROBLEM, "refused: the pre-install check found " + errors
+                    + " error(s) (above); fix them, or install anyway with --force");
+        }
+        if (errors > 0) {
+            out.println("--force: installing despite " + errors + " error(s) of the pre-install check");
+        }
+        if (dryRun) {
+            out.println("dry run: nothing written");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        Installer.Outcome o;
+        try {
+            o = installer.install(plan, Installer.defaultConfig());
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e) + "; " + Installer.PRELOAD + " is unchanged");
+        }
+        o.leftoversRemoved().forEach(p -> out.println("removed " + p + ", left by an interrupted run"));
+        if (o.configInstalled()) {
+            out.println("installed the default " + Installer.CONFIG + " (nothing excluded yet; see memproxy scan --suggest-config)");
+        }
+        if (o.backupWritten()) {
+            out.println("previous file saved as " + Installer.BACKUP);
+        }
+        out.println(o.preloadWritten() ? "installed: programs started from now on load " + s + " and " + a
+                : "already installed: nothing changed");
+        out.println("running processes keep what they have; memproxy ps shows them");
+        Fleet.recovery(out);
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,72 @@
+package io.memproxy.cli;
+
+import io.memproxy.install.Installer;
+import io.memproxy.install.PreloadPlan;
+import io.memproxy.install.Step;
+import io.memproxy.loader.Root;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "uninstall", mixinStandardHelpOptions = true,
+        description = {
+            "Remove exactly memproxy's entries from /etc/ld.so.preload (every libmemproxy.so, and the allocator",
+            "memproxy install added), atomically and after a backup; other entries stay in their order. The file",
+            "is removed when nothing else is in it. /etc/memproxy.conf is kept. Running it again changes nothing."
+        },
+        footer = "%nExit codes:%n"
+                + "  0  uninstalled, or not installed%n"
+                + "  2  usage error%n"
+                + "  3  could not write (read-only or full file system, permissions); the old file is unchanged%n")
+public final class UninstallCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Uninstall from the system image under DIR.")
+    Path root;
+
+    @Option(names = "--dry-run", description = "Print the change to /etc/ld.so.preload; write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Root r = Fleet.root(root);
+        Installer installer = new Installer(r, Step.Hook.NONE);
+        PreloadPlan plan = installer.planUninstall();
+        boolean changes = plan.changes() && !plan.dropped().isEmpty();
+        out.println(Installer.PRELOAD + (r.isHost() ? "" : " under " + r.dir()) + (changes ? ":" : ": no memproxy entries"));
+        if (changes) {
+            plan.diff().forEach(l -> out.println("  " + l));
+            plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's)"));
+        }
+        if (dryRun) {
+            out.println("dry run: nothing written");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        Installer.Outcome o;
+        try {
+            o = installer.uninstall(plan);
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e) + "; " + Installer.PRELOAD + " is unchanged");
+        }
+        o.leftoversRemoved().forEach(p -> out.println("removed " + p + ", left by an interrupted run"));
+        if (o.backupWritten()) {
+            out.println("previous file saved as " + Installer.BACKUP);
+        }
+        out.println(o.preloadWritten()
+                ? (plan.newEntries().isEmpty() ? "uninstalled: " + Installer.PRELOAD + " removed (nothing else was in it)"
+                        : "uninstalled: programs started from now on do not load memproxy")
+                : "not installed: nothing changed");
+        out.println("kept " + Installer.CONFIG + " (your exclusion list)");
+        Fleet.recovery(out);
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

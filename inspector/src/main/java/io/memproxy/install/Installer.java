@@ -1,0 +1,263 @@
+package io.memproxy.install;
+
+import io.memproxy.doctor.Inspection;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.PreloadChain;
+import io.memproxy.loader.Root;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Puts memproxy into /etc/ld.so.preload of a root and takes it out again, through {@link AtomicFile}
+ * only. Which entries are memproxy's is recorded in {@link #STATE}, since the preload file itself cannot
+ * safely carry comments.
+ */
+public final class Installer {
+    public static final String PRELOAD = "/etc/ld.so.preload";
+    public static final String BACKUP = "/etc/ld.so.preload.memproxy-backup";
+    public static final String STATE = "/var/lib/memproxy/preload-entries";
+    public static final String CONFIG = Inspection.DEFAULT_CONFIG;
+
+    /** Where `make install` and distributions put the shim, in the order they are tried. */
+    static final List<String> SHIM_LOCATIONS = List.of("/usr/local/lib/libmemproxy.so", "/usr/lib/libmemproxy.so",
+            "/usr/lib/x86_64-linux-gnu/libmemproxy.so", "/usr/local/lib/x86_64-linux-gnu/libmemproxy.so");
+
+    /** Each supported allocator's library as Debian installs it, in the order a default install prefers. */
+    static final List<List<String>> ALLOCATORS = List.of(
+            List.of("jemalloc", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"),
+            List.of("tcmalloc", "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4",
+                    "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"),
+            List.of("mimalloc", "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"));
+
+    private final Root root;
+    private final Step.Hook hook;
+
+    public Installer(Root root, Step.Hook hook) {
+        this.root = root;
+        this.hook = hook;
+    }
+
+    /** A problem that stops the install before anything is written; the message is one line. */
+    public static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public Refusal(String message) {
+            super(message);
+        }
+    }
+
+    /** The shim to put first: the one named, else the first installed one. */
+    public String shim(Optional<String> named) throws Refusal {
+        if (named.isPresent()) {
+            String s = named.get();
+            if (!s.startsWith("/")) {
+                throw new Refusal(s + ": the shim must be named by its absolute path (--shim)");
+            }
+            if (!Files.isRegularFile(root.file(s))) {
+                throw new Refusal(s + ": no such file (--shim)");
+            }
+            return s;
+        }
+        for (String s : SHIM_LOCATIONS) {
+            if (Files.isRegularFile(root.file(s))) {
+                return s;
+            }
+        }
+        throw new Refusal("libmemproxy.so is not installed in " + String.join(", ", SHIM_LOCATIONS)
+                + "; run 'make install' or name it with --shim PATH");
+    }
+
+    /** The allocator: a path, a name (jemalloc, tcmalloc, mimalloc), or the first one installed. */
+    public String allocator(Optional<String> named) throws Refusal {
+        if (named.isPresent() && named.get().startsWith("/")) {
+            if (!Files.isRegularFile(root.file(named.get()))) {
+                throw new Refusal(named.get() + ": no such file (--allocator)");
+            }
+            return named.get();
+        }
+        List<String> tried = new ArrayList<>();
+        for (List<String> a : ALLOCATORS) {
+            if (named.isPresent() && !named.get().equals(a.get(0))) {
+                continue;
+            }
+            for (String lib : a.subList(1, a.size())) {
+                tried.add(lib);
+                if (Files.isRegularFile(root.file(lib))) {
+                    return lib;
+                }
+            }
+        }
+        if (named.isPresent() && tried.isEmpty()) {
+            throw new Refusal(named.get() + ": not a supported allocator (jemalloc, tcmalloc, mimalloc) nor a path (--allocator)");
+        }
+        throw new Refusal("no allocator library found (tried " + String.join(", ", tried)
+                + "); install one (apt install libjemalloc2) or name it with --allocator PATH");
+    }
+
+    /** The preload file's bytes, if it exists. */
+    public Optional<byte[]> preloadContent() throws IOException {
+        return read(PRELOAD);
+    }
+
+    /** The entries an earlier install recorded as memproxy's. */
+    public List<String> recorded() throws IOException {
+        Optional<byte[]> s = read(STATE);
+        if (s.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String line : new String(s.get(), StandardCharsets.ISO_8859_1).split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.strip());
+            }
+        }
+        return out;
+    }
+
+    public PreloadPlan planInstall(String shim, String allocator) throws IOException {
+        Optional<byte[]> old = preloadContent();
+        return PreloadPlan.install(old, entries(old), shim, allocator, recorded());
+    }
+
+    public PreloadPlan planUninstall() throws IOException {
+        Optional<byte[]> old = preloadContent();
+        return PreloadPlan.uninstall(old, entries(old), recorded());
+    }
+
+    private static List<String> entries(Optional<byte[]> content) {
+        return content.map(PreloadChain::splitFile).orElse(List.of());
+    }
+
+    /**
+     * Why the chain would stop programs from starting, if the loader emulation proves it would: the
+     * reference program starts without the chain but not with it (a preload's dependency is missing,
+     * or ld.so meets a fatal error). ld-so-rules.md rule 3: a bad entry is skipped, a broken one is not.
+     */
+    public static Optional<String> breaksEveryProgram(Inspection withChain, Inspection withoutChain) {
+        String exe = Inspection.DEFAULT_TARGET;
+        LinkMap before = withoutChain.linkMap(exe);
+        LinkMap after = withChain.linkMap(exe);
+        if (!before.complete() || after.complete()) {
+            return Optional.empty();
+        }
+        if (after.fatal().isPresent()) {
+            return Optional.of(exe + " would not start: " + after.fatal().get());
+        }
+        LinkMap.Missing m = after.missing().get(0);
+        return Optional.of(exe + " would not start: " + m.name() + ", needed by " + m.requestedBy().path()
+                + ", cannot be found");
+    }
+
+    /** What an install or uninstall did, for the report. */
+    public record Outcome(boolean preloadWritten, boolean backupWritten, boolean configInstalled, List<Path> leftoversRemoved) {}
+
+    /**
+     * Carries out an install plan: the default config if none exists, the state file, the backup of the
+     * old preload file, and the preload file, each replaced atomically.
+     */
+    public Outcome install(PreloadPlan plan, byte[] defaultConfig) throws IOException {
+        List<Path> leftovers = removeLeftovers();
+        boolean config = false;
+        if (!Files.exists(root.file(CONFIG), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            AtomicFile.replace(root.file(CONFIG), defaultConfig, 0644, Step.Hook.NONE);
+            config = true;
+        }
+        if (!plan.changes()) {
+            return new Outcome(false, false, config, leftovers);
+        }
+        // The state goes first: after a crash it may name entries the file lacks (harmless to uninstall),
+        // never the reverse. A write that fails puts the old state back.
+        Optional<byte[]> oldState = read(STATE);
+        Files.createDirectories(root.file(STATE).getParent());
+        AtomicFile.replace(root.file(STATE), lines(plan.ours()), 0644, Step.Hook.NONE);
+        boolean backup;
+        try {
+            backup = backup(plan);
+            AtomicFile.replace(root.file(PRELOAD), plan.newContent(), mode(), hook);
+        } catch (IOException e) {
+            if (oldState.isPresent()) {
+                AtomicFile.replace(root.file(STATE), oldState.get(), 0644, Step.Hook.NONE);
+            } else {
+                Files.deleteIfExists(root.file(STATE));
+            }
+            throw e;
+        }
+        return new Outcome(true, backup, config, leftovers);
+    }
+
+    /** Carries out an uninstall plan: backup, then the preload file without memproxy's entries (or none). */
+    public Outcome uninstall(PreloadPlan plan) throws IOException {
+        List<Path> leftovers = removeLeftovers();
+        if (!plan.changes() || plan.dropped().isEmpty()) {
+            Files.deleteIfExists(root.file(STATE));
+            return new Outcome(false, false, false, leftovers);
+        }
+        boolean backup = backup(plan);
+        if (plan.newEntries().isEmpty()) {
+            AtomicFile.delete(root.file(PRELOAD), hook);
+        } else {
+            AtomicFile.replace(root.file(PRELOAD), plan.newContent(), mode(), hook);
+        }
+        Files.deleteIfExists(root.file(STATE));
+        return new Outcome(true, backup, false, leftovers);
+    }
+
+    private boolean backup(PreloadPlan plan) throws IOException {
+        if (plan.oldContent().isEmpty()) {
+            return false;
+        }
+        AtomicFile.replace(root.file(BACKUP), plan.oldContent().get(), mode(), Step.Hook.NONE);
+        return true;
+    }
+
+    private List<Path> removeLeftovers() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String f : List.of(PRELOAD, BACKUP, STATE, CONFIG)) {
+            for (Path p : AtomicFile.leftovers(root.file(f))) {
+                Files.deleteIfExists(p);
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The old file's permission bits, else 0644 (ld.so reads it in every process, as every user). */
+    private int mode() {
+        try {
+            return (Integer) Files.getAttribute(root.file(PRELOAD), "unix:mode") & 07777;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0644;
+        }
+    }
+
+    private Optional<byte[]> read(String systemPath) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(root.file(systemPath)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] lines(List<String> entries) {
+        StringBuilder b = new StringBuilder();
+        entries.forEach(e -> b.append(e).append('\n'));
+        return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The commented default exclusion list shipped with the shim (shim/memproxy.conf). */
+    public static byte[] defaultConfig() throws IOException {
+        try (InputStream in = Installer.class.getResourceAsStream("memproxy.conf")) {
+            if (in == null) {
+                throw new IOException("the default memproxy.conf is missing from the memproxy jar");
+            }
+            return in.readAllBytes();
+        }
+    }
+}
