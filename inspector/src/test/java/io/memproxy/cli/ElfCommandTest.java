@@ -135,6 +135,28 @@ class ElfCommandTest {
     }
 
     @Test
+    void mutantsNeverCrashTheCommand(@TempDir Path dir) throws Exception {
+        java.util.List<io.memproxy.elf.Mutants.Seed> seeds = io.memproxy.elf.Mutants.seeds();
+        java.util.Random random = new java.util.Random(4242);
+        int clean = 0;
+        for (int i = 0; i < 150; i++) {
+            io.memproxy.elf.Mutants.Seed seed = seeds.get(random.nextInt(seeds.size()));
+            Path f = Files.write(dir.resolve("m.so"), io.memproxy.elf.Mutants.mutate(seed, random));
+            for (String[] args : new String[][] {{"elf", "--symbols", f.toString()}, {"elf", "--json", "--symbols=*", f.toString()}}) {
+                Run r = Run.of(args);
+                assertTrue(r.code() == 0 || r.code() == ExitCodes.PROBLEM, seed.name() + " mutant " + i + ": " + r.err());
+                assertFalse(r.err().contains("internal error"), r.err());
+                assertTrue(r.err().lines().count() <= 1, r.err());
+                if (args[1].equals("--json")) {
+                    new ObjectMapper().readTree(r.out());
+                }
+                clean += r.code() == 0 ? 1 : 0;
+            }
+        }
+        assertTrue(clean > 0, "some mutants still parse");
+    }
+
+    @Test
     void helpTeachesWithExamples() {
         Run r = Run.of("elf", "--help");
         assertEquals(0, r.code());
