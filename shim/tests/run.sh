@@ -28,6 +28,8 @@ for a in jemalloc tcmalloc mimalloc; do printf '@allocator %s\n' $a > "$WORK/$a.
 
 passed=0
 failed=0
+# Secure execution and unreadable files need a second user: root, or sudo without a password.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 LOG=$WORK/log
 
 # check NAME COMMAND...: passes when COMMAND exits 0.
@@ -172,9 +174,14 @@ check "missing config -> allocator, no-config" \
 	routed "$C/does-not-exist" "$JE" allocator jemalloc no-config "$T/probe" jemalloc
 check "empty config -> allocator, not-excluded" \
 	routed "$WORK/empty.conf" "$JE" allocator jemalloc not-excluded "$T/probe" jemalloc
-check "unreadable config (run as nobody) -> system, config-unreadable" \
-	routed "$C/unreadable" "$JE" system none config-unreadable \
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/probe" glibc
+as_nobody() {  # CONF PRELOAD CMD...: the environment is passed after the user change
+	local conf=$1 preload=$2
+	shift 2
+	as_root setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/env \
+		MEMPROXY_CONF="$conf" MEMPROXY_DEBUG=1 LD_PRELOAD="$preload" "$@" 2> "$WORK/debug"
+}
+unreadable_config() { as_nobody "$C/unreadable" "$JE" "$T/probe" glibc && expect_line system none config-unreadable; }
+check "unreadable config (run as nobody) -> system, config-unreadable" unreadable_config
 check "directory -> system, config-not-regular" \
 	routed "$C" "$JE" system none config-not-regular "$T/probe" glibc
 check "FIFO without writer does not block -> system, config-not-regular" \
@@ -203,7 +210,6 @@ echo "# secure execution: setuid-root probe run as nobody"
 # compiled-in config is $T/secure/memproxy.conf. MEMPROXY_CONF names a config
 # that would exclude the probe: in secure mode it must be ignored.
 SEC=$T/secure
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 printf 'secprobe\n' > "$WORK/exclude-secprobe.conf"
 secure_run() {  # CONFIG-TEXT EXPECTED-OWNER ROUTE ALLOCATOR REASON
 	printf "$1" > "$SEC/memproxy.conf"

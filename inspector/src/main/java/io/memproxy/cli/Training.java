@@ -12,6 +12,7 @@ public final class Training {
     private Training() {}
 
     private static final String LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
+    private static final String DEMO_CHAIN = "shim/build/libmemproxy.so:/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
 
     private static final String[][] RUNS = {
         {"--help"},
@@ -23,6 +24,9 @@ public final class Training {
         {"doctor", "--preload", LIBC},
         {"doctor", "--format", "json", "--preload", LIBC},
         {"check", "--preload", LIBC},
+        // The demo chain (the fixture build has made the shim by now): the doctor's full path, allocator found.
+        {"doctor", "--preload", DEMO_CHAIN, "--config", "samples/memproxy.conf"},
+        {"doctor", "--json", "--preload", DEMO_CHAIN, "--config", "samples/memproxy.conf"},
         {"scan", "--no-progress", "/usr/sbin"},
         {"scan", "--no-progress", "--format", "json", "/usr/sbin"},
         {"scan", "--no-progress", "--format", "prometheus", "--suggest-config", "/usr/sbin"},

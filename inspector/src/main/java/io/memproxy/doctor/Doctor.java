@@ -13,8 +13,8 @@ public final class Doctor {
 
     /** The checks of a full doctor run, in the order they are reported. */
     public static Doctor standard() {
-        return new Doctor(List.of(new ChainCheck(), new OrderCheck(), new AllocatorCheck(), new TargetCheck(), new SecureCheck(),
-                new ConfigCheck()));
+        return new Doctor(List.of(new ChainCheck(), new OrderCheck(), new AllocatorCheck(), new BindingCheck(),
+                new SystemRouteCheck(), new TargetCheck(), new SecureCheck(), new ConfigCheck()));
     }
 
     /** The standard checks and the probe, which runs {@code probe} under the chain. */
@@ -42,8 +42,18 @@ public final class Doctor {
                 routes.add(new Route(exe, "none", "", "unreadable: " + e.getMessage(), ""));
             }
         }
+        List<Binding> bindings = new ArrayList<>();
+        for (String exe : inspection.targets()) {
+            try {
+                if (inspection.routable(exe)) {
+                    bindings.addAll(inspection.bindings(exe));
+                }
+            } catch (Exception e) {
+                // An unreadable target has no binding table; its checks say why.
+            }
+        }
         return new Diagnosis(memproxyVersion, Routes.glibcVersion(inspection), inspection.inputs().configPath(), chain, routes,
-                List.of(), results);
+                bindings, results);
     }
 
     public List<CheckResult> run(Inspection inspection) {

@@ -11,7 +11,7 @@ public record Finding(String id, Severity severity, List<String> subjects, Strin
     public Finding {
         Objects.requireNonNull(id);
         Objects.requireNonNull(severity);
-        subjects = List.copyOf(subjects);
+        subjects = List.copyOf(new java.util.LinkedHashSet<>(subjects));
         Objects.requireNonNull(message);
         Objects.requireNonNull(fix);
     }

@@ -6,7 +6,12 @@ import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.ElfImage;
 import io.memproxy.elf.ElfType;
 import io.memproxy.elf.NotElfException;
+import io.memproxy.elf.DynamicSymbol;
+import io.memproxy.elf.MalformedElfException;
+import io.memproxy.elf.SymbolVersion;
+import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.SymbolBinder;
 import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
@@ -58,6 +63,8 @@ public final class Inspection {
     private final LoaderEnvironment environment;
     private final Map<String, ObjectFile> objects = new HashMap<>();
     private final Map<String, LinkMap> linkMaps = new HashMap<>();
+    private final Map<String, SymbolBinder> binders = new HashMap<>();
+    private final Map<String, List<Binding>> bindings = new HashMap<>();
     private ConfigFile config;
     private List<Link> chain;
     private List<String> targets;
@@ -179,6 +186,73 @@ public final class Inspection {
             return linkMap(exe);
         }
         return LinkMap.load(environment.withSecure(LoaderEnvironment.Secure.OFF), files, exe);
+    }
+
+    /** Whether the shim can act on the program at all: dynamically linked, for glibc's loader. */
+    public boolean routable(String exe) {
+        String interp = object(exe).image().header().interpreter().orElse(SYSTEM_INTERPRETER);
+        return interp.equals(SYSTEM_INTERPRETER) && !linkMap(exe).isStatic();
+    }
+
+    /** The shim as loaded into the program, if it is. */
+    public Optional<String> shimPath(String exe) {
+        return loadOrder(exe).stream().filter(ObjectFile::isShim).map(ObjectFile::path).findFirst();
+    }
+
+    /** Whether the shim loaded into the program exports {@code symbol}. */
+    public boolean shimExports(String exe, String symbol) throws MalformedElfException {
+        Optional<ObjectFile> shim = loadOrder(exe).stream().filter(ObjectFile::isShim).findFirst();
+        return shim.isPresent() && shim.get().exports(symbol);
+    }
+
+    /** ld.so's symbol resolution for the program under the chain (elf/dl-lookup.c), created once. */
+    public SymbolBinder binder(String exe) {
+        return binders.computeIfAbsent(exe, e -> new SymbolBinder(linkMap(e)));
+    }
+
+    /**
+     * Where the program's own references to the malloc family and to operator new/delete bind, and where
+     * {@code malloc} would bind if it referenced it.
+     */
+    public List<Binding> bindings(String exe) throws MalformedElfException {
+        List<Binding> known = bindings.get(exe);
+        if (known == null) {
+            known = new ArrayList<>();
+            LinkMap m = linkMap(exe);
+            boolean malloc = false;
+            for (DynamicSymbol s : object(exe).image().dynamicSymbols()) {
+                if (s.isDefined() || !AllocatorSymbols.ALL.contains(s.name())) {
+                    continue;
+                }
+                Optional<String> v = s.version().filter(x -> x.index() > 1 && x.isNamed()).map(SymbolVersion::name);
+                known.add(new Binding(exe, s.name(), exe, pathOf(exe, binder(exe).bind(m.executable(), s.name(), v).to())));
+                malloc |= s.name().equals("malloc");
+            }
+            if (!malloc) {
+                known.add(new Binding(exe, "malloc", exe, pathOf(exe, binder(exe).bind(m.executable(), "malloc", Optional.empty()).to())));
+            }
+            bindings.put(exe, known);
+        }
+        return known;
+    }
+
+    /** The object that provides the program's malloc ("" when nothing does). */
+    public String mallocProvider(String exe) throws MalformedElfException {
+        return bindings(exe).stream().filter(b -> b.symbol().equals("malloc")).map(Binding::to).findFirst().orElse("");
+    }
+
+    /** What dlsym(RTLD_NEXT, symbol) called from the shim would return in the program (elf/dl-sym.c). */
+    public Optional<String> rtldNext(String exe, String symbol) {
+        LinkMap m = linkMap(exe);
+        return m.loadOrder().stream().filter(l -> l.found() && object(l).isShim()).findFirst()
+                .flatMap(shim -> binder(exe).next(shim, symbol)).map(l -> pathOf(exe, Optional.of(l)));
+    }
+
+    private String pathOf(String exe, Optional<LoadedObject> l) {
+        if (l.isEmpty()) {
+            return "";
+        }
+        return l.get() == linkMap(exe).executable() ? exe : l.get().path();
     }
 
     /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */

@@ -6,15 +6,15 @@ import io.memproxy.elf.MalformedElfException;
 import io.memproxy.elf.SymbolBinding;
 import io.memproxy.elf.SymbolType;
 import io.memproxy.elf.SymbolVisibility;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /** An ELF object of the chain or a target, with the symbol questions the doctor asks of it. */
 public final class ObjectFile implements ShimModel.Exports {
     private final String path;
     private final ElfImage image;
-    private Set<String> shimVisible;
-    private Set<String> exported;
+    private final Map<String, Boolean> shimVisible = new HashMap<>();
+    private final Map<String, Boolean> exported = new HashMap<>();
 
     ObjectFile(String path, ElfImage image) {
         this.path = path;
@@ -48,34 +48,33 @@ public final class ObjectFile implements ShimModel.Exports {
      */
     @Override
     public boolean shimFinds(String name) throws MalformedElfException {
-        if (shimVisible == null) {
-            Set<String> s = new HashSet<>();
-            for (DynamicSymbol d : image.dynamicSymbols()) {
-                if (d.isDefined() && d.value() != 0 && d.type() == SymbolType.FUNC
+        Boolean known = shimVisible.get(name);
+        if (known == null) {
+            known = false;
+            for (DynamicSymbol d : image.definitions(name)) {
+                known |= d.value() != 0 && d.type() == SymbolType.FUNC
                         && (d.binding() == SymbolBinding.GLOBAL || d.binding() == SymbolBinding.WEAK)
-                        && d.visibility() != SymbolVisibility.HIDDEN && d.visibility() != SymbolVisibility.INTERNAL
-                        && d.version().map(v -> !v.hidden()).orElse(true)) {
-                    s.add(d.name());
-                }
+                        && visible(d) && d.version().map(v -> !v.hidden()).orElse(true);
             }
-            shimVisible = s;
+            shimVisible.put(name, known);
         }
-        return shimVisible.contains(name);
+        return known;
     }
 
     /** Whether the object exports a definition other objects can bind to (function or ifunc). */
     public boolean exports(String name) throws MalformedElfException {
-        if (exported == null) {
-            Set<String> s = new HashSet<>();
-            for (DynamicSymbol d : image.dynamicSymbols()) {
-                if (d.isDefined() && (d.type() == SymbolType.FUNC || d.type() == SymbolType.GNU_IFUNC)
-                        && d.binding() != SymbolBinding.LOCAL
-                        && d.visibility() != SymbolVisibility.HIDDEN && d.visibility() != SymbolVisibility.INTERNAL) {
-                    s.add(d.name());
-                }
+        Boolean known = exported.get(name);
+        if (known == null) {
+            known = false;
+            for (DynamicSymbol d : image.definitions(name)) {
+                known |= (d.type() == SymbolType.FUNC || d.type() == SymbolType.GNU_IFUNC) && visible(d);
             }
-            exported = s;
+            exported.put(name, known);
         }
-        return exported.contains(name);
+        return known;
+    }
+
+    private static boolean visible(DynamicSymbol d) {
+        return d.visibility() != SymbolVisibility.HIDDEN && d.visibility() != SymbolVisibility.INTERNAL;
     }
 }

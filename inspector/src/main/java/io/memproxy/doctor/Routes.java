@@ -20,7 +20,7 @@ final class Routes {
         if (!h.interpreter().orElse(Inspection.SYSTEM_INTERPRETER).equals(Inspection.SYSTEM_INTERPRETER)) {
             return new Route(exe, "none", "", "other libc", "");
         }
-        String mallocFrom = mallocProvider(in, exe);
+        String mallocFrom = in.mallocProvider(exe);
         List<ObjectFile> process = in.loadOrder(exe);
         if (process.stream().noneMatch(ObjectFile::isShim)) {
             return new Route(exe, "none", "", "no shim in the process", mallocFrom);
@@ -33,16 +33,6 @@ final class Routes {
         List<ObjectFile> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
         ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects);
         return new Route(exe, d.route(), d.route().equals("allocator") ? d.allocator() : "", d.reason(), mallocFrom);
-    }
-
-    /** The first object of the global scope that exports malloc: where the executable's references bind. */
-    static String mallocProvider(Inspection in, String exe) throws ElfException {
-        for (ObjectFile o : in.scope(exe)) {
-            if (o.exports("malloc")) {
-                return o.path();
-            }
-        }
-        return "";
     }
 
     /** The newest GLIBC_x.y version libc defines (its version definitions), or "" when libc cannot be read. */

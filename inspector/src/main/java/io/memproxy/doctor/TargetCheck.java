@@ -53,7 +53,9 @@ public final class TargetCheck implements Check {
                     continue;
                 }
                 ObjectFile dep = in.object(l);
-                if (!dep.isShim() && ShimModel.profileOf(dep).isPresent()) {
+                // The shim never takes an allocator from itself or libc (shim/src/memproxy.c: decide).
+                if (!dep.isShim() && !dep.isLibc() && l.foundBy() != io.memproxy.loader.FoundBy.INTERPRETER
+                        && ShimModel.profileOf(dep).isPresent()) {
                     String by = l.neededBy().isEmpty() ? exe : l.neededBy().get(0).path().isEmpty() ? exe : l.neededBy().get(0).path();
                     out.add(Finding.warning("target.needs-allocator", exe,
                             exe + " loads " + l.path() + " itself (DT_NEEDED of " + by + "): that allocator is in the process"

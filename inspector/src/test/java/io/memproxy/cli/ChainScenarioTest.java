@@ -66,6 +66,9 @@ class ChainScenarioTest {
             if (values.containsKey("search-path")) {
                 a.addAll(List.of("--search-path", values.get("search-path")));
             }
+            if (values.getOrDefault("probe", "").equals("yes")) {
+                a.add("--probe");
+            }
             if (values.containsKey("exe")) {
                 a.add("--exe");
                 a.addAll(Arrays.asList(subst(values.get("exe")).split("\\s+")));
