@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The scan's outputs. Each receives files as the scan reports them and writes its end with the totals. */
 public final class ScanReports {
@@ -199,7 +201,7 @@ public final class ScanReports {
     public static Sink suggestedConfig(PrintWriter out, String memproxyVersion) {
         return new Sink() {
             // name -> the reasons, in walk order; only executables to exclude are kept.
-            private final java.util.Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+            private final Map<String, List<String>> names = new LinkedHashMap<>();
 
             @Override
             public void file(ScannedFile f) {
