@@ -29,9 +29,7 @@ public final class ScanReports {
         return new Sink() {
             @Override
             public void file(ScannedFile f) {
-                boolean listed = f.kind() == ScannedFile.Kind.DIRECTORY
-                        || (f.isExecutable() && (all || f.primary() != ExecutableClass.FINE));
-                if (listed) {
+                if (listedInText(f, all)) {
                     out.println(String.format("%-16s  %s%s", f.primary().label(), f.path(), detail(f)));
                 }
             }
@@ -52,6 +50,11 @@ public final class ScanReports {
                 out.flush();
             }
         };
+    }
+
+    /** Whether the text output has a line for the file: every problem, and fine executables only with --all. */
+    public static boolean listedInText(ScannedFile f, boolean all) {
+        return f.kind() == ScannedFile.Kind.DIRECTORY || (f.isExecutable() && (all || f.primary() != ExecutableClass.FINE));
     }
 
     static String summaryLine(ScanSummary s) {
