@@ -162,9 +162,4 @@ public final class ObjectFiles {
         }
         return p;
     }
-
-    /** The file's identity, for a path already opened. */
-    public Optional<Object> identity(String loaderPath) {
-        return open(loaderPath) instanceof Usable u ? Optional.of(u.fileKey()) : Optional.empty();
-    }
 }
