@@ -1,6 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
+import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Inspection;
 import io.memproxy.doctor.Severity;
 import io.memproxy.install.Installer;
@@ -83,10 +84,16 @@ public final class InstallCommand implements Callable<Integer> {
         plan.diff().forEach(l -> out.println("  " + l));
         plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's), after memproxy's entries"));
         plan.dropped().forEach(k -> out.println("dropped " + k + " (an earlier memproxy entry)"));
-        long errors = d.count(Severity.ERROR) + d.crashedChecks();
+        // Findings only about entries the new file drops (an earlier shim) do not count against it.
+        List<Finding> ignored = d.findings().stream()
+                .filter(f -> !f.subjects().isEmpty() && plan.dropped().containsAll(f.subjects())).toList();
+        long errors = d.findings().stream().filter(f -> f.severity() == Severity.ERROR && !ignored.contains(f)).count()
+                + d.crashedChecks();
         if (errors > 0 || d.count(Severity.WARNING) > 0) {
             out.println("pre-install check (memproxy check --preload " + check.preload + "):");
             ProblemLines.write(d, out);
+            ignored.forEach(f -> out.println("(" + f.id() + " is about " + String.join(" ", f.subjects())
+                    + ", which the new file drops: not counted)"));
         }
         if (breaks.isPresent()) {
             out.flush();
