@@ -23,17 +23,25 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {
-            "Put libmemproxy.so and an allocator first in /etc/ld.so.preload, machine-wide. The proposed chain",
-            "goes through the pre-install check first; the file is replaced atomically (temporary file, fsync,",
-            "rename, fsync of /etc) after a backup, unrelated entries are kept after memproxy's, and a commented",
-            "default /etc/memproxy.conf is installed if there is none. Running it again changes nothing."
+            "Put libmemproxy.so and an allocator first in /etc/ld.so.preload,",
+            "machine-wide. The proposed chain goes through the pre-install check",
+            "first. The file is replaced atomically (temporary file, fsync, rename,",
+            "fsync of /etc) after a backup; unrelated entries are kept after",
+            "memproxy's; a commented default /etc/memproxy.conf is installed if",
+            "there is none. Running it again changes nothing."
         },
-        footer = "%nExit codes:%n"
-                + "  0  installed, or already installed (--dry-run: the change is possible)%n"
-                + "  1  refused: the pre-install check found errors (--force overrides, except a chain that would stop%n"
-                + "     programs from starting), or the shim or the allocator is missing%n"
+        footer = "%nExamples:%n"
+                + "  memproxy install --dry-run%n"
+                + "  memproxy install --allocator tcmalloc%n"
+                + "  memproxy install --root /srv/image --allocator /opt/lib/libjemalloc.so.2%n"
+                + "%nExit codes:%n"
+                + "  0  installed, or already installed (--dry-run: it would install)%n"
+                + "  1  refused: errors of the pre-install check (--force overrides,%n"
+                + "     except for a chain that would stop programs from starting),%n"
+                + "     or no shim or allocator found%n"
                 + "  2  usage error%n"
-                + "  3  could not write (read-only or full file system, permissions); the old file is unchanged%n")
+                + "  3  could not write (read-only or full file system, permissions);%n"
+                + "     the old file is unchanged%n")
 public final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
