@@ -27,10 +27,10 @@ import json, statistics, sys
 work, n = sys.argv[1], int(sys.argv[2])
 rs = json.load(open(work + "/r.json"))["results"]
 base = rs[0]["median"]
-print("| command | median ms | min ms | vs launcher start | peak RSS MiB (median of 10) |")
-print("|---|---:|---:|---:|---:|")
+print("| command | median ms | min ms | vs launcher start | CPU ms (user+sys, mean) | peak RSS MiB (median of 10) |")
+print("|---|---:|---:|---:|---:|---:|")
 for i, r in enumerate(rs):
     rss = [int(l) for l in open(f"{work}/rss{i}") if l.strip().isdigit()]
     print(f"| {r['command']} | {r['median']*1000:.1f} | {r['min']*1000:.1f} | {r['median']/base:.2f}x "
-          f"| {statistics.median(rss)/1024:.1f} |")
+          f"| {(r['user'] + r['system'])*1000:.0f} | {statistics.median(rss)/1024:.1f} |")
 PY
