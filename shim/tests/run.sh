@@ -132,6 +132,18 @@ for a in $ALLOCATORS; do
 	done
 done
 
+echo "# threads and fork() during the decision"
+two_decisions() {  # PRELOAD: the process and its child forked mid-decision each report one
+	shim_run "$WORK/empty.conf" "$1" timeout 60 "$T/decidewait" &&
+		[ "$(grep -Ec '^memproxy: pid=[0-9]+ exe=decidewait ' "$WORK/debug")" = 2 ]
+}
+check "no allocator: a thread waits for the decision, a child forked mid-decision decides" \
+	two_decisions "$SHIM:$T/libdecidewait.so"
+for a in $ALLOCATORS; do
+	check "$a: a thread waits for the decision, a child forked mid-decision decides" \
+		two_decisions "$SHIM:$T/libdecidewait.so:${ALLOC_LIB[$a]}"
+done
+
 echo "# allocators named in the config"
 MI="$SHIM:${ALLOC_LIB[mimalloc]}"
 printf '%s\n' '@allocator custom' '@symbol malloc mi_malloc' '@symbol free mi_free' '@symbol calloc mi_calloc' \

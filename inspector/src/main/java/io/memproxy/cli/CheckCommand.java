@@ -1,11 +1,13 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
+import io.memproxy.report.DoctorPrometheus;
 import io.memproxy.report.ProblemLines;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,11 +24,20 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     DoctorInputs inputs;
 
+    enum Format { lines, prometheus }
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "lines (default: one line per problem) or prometheus (node_exporter textfile collector).")
+    Format format = Format.lines;
+
     @Override
     public Integer call() {
         Diagnosis d = DoctorRun.diagnose(inputs, false);
         PrintWriter out = spec.commandLine().getOut();
-        ProblemLines.write(d, out);
+        switch (format) {
+            case lines -> ProblemLines.write(d, out);
+            case prometheus -> DoctorPrometheus.write(d, System.currentTimeMillis() / 1000, out);
+        }
         out.flush();
         return DoctorExit.code(d, inputs.strict);
     }

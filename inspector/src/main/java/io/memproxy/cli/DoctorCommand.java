@@ -1,6 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
+import io.memproxy.report.DoctorPrometheus;
 import io.memproxy.report.JsonReport;
 import io.memproxy.report.MarkdownReport;
 import io.memproxy.report.TextReport;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
         },
         footer = DoctorExit.FOOTER)
 public final class DoctorCommand implements Callable<Integer> {
-    enum Format { text, json, markdown }
+    enum Format { text, json, markdown, prometheus }
 
     @ParentCommand
     MemproxyCommand parent;
@@ -36,7 +37,7 @@ public final class DoctorCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or markdown.")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json, markdown or prometheus (node_exporter textfile collector).")
     Format format = Format.text;
 
     @Option(names = "--quiet", description = "Print nothing when all is well, and only the problems otherwise.")
@@ -54,6 +55,7 @@ public final class DoctorCommand implements Callable<Integer> {
         switch (f) {
             case json -> JsonReport.write(d, out);
             case markdown -> MarkdownReport.write(d, out);
+            case prometheus -> DoctorPrometheus.write(d, System.currentTimeMillis() / 1000, out);
             case text -> new TextReport(parent.terminal().colorWanted(output.noColor), quiet).write(d, out);
         }
         out.flush();

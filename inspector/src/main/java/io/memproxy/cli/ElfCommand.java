@@ -73,7 +73,8 @@ public final class ElfCommand implements Callable<Integer> {
     public Integer call() {
         String pattern = symbols;
         // "--symbols FILE" without a pattern: picocli takes the file as the pattern; give it back.
-        if (pattern != null && !Glob.isGlob(pattern) && pattern.contains("/") && Files.exists(Path.of(pattern))) {
+        if (pattern != null && !Glob.isGlob(pattern) && (pattern.contains("/") || files.isEmpty())
+                && isFile(pattern)) {
             files.add(0, Path.of(pattern));
             pattern = "*";
         }
@@ -127,5 +128,13 @@ public final class ElfCommand implements Callable<Integer> {
         }
         out.flush();
         return code;
+    }
+
+    private static boolean isFile(String name) {
+        try {
+            return Files.exists(Path.of(name));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 }

@@ -68,6 +68,9 @@ public final class LddCommand implements Callable<Integer> {
             writeJson(results, out);
         }
         boolean colour = parent.terminal().colorWanted(output.noColor);
+        // One write for all programs: the launcher's writers flush on every line.
+        java.io.StringWriter buffer = new java.io.StringWriter();
+        PrintWriter page = new PrintWriter(buffer);
         for (Result r : results) {
             if (r.error() != null) {
                 err.println("memproxy: " + r.error());
@@ -86,15 +89,17 @@ public final class LddCommand implements Callable<Integer> {
             if (output.json) {
                 continue;
             }
-            if (executables.size() > 1) {
-                out.println(r.exe() + ":");
+            if (executables.size() > 1 && !tree) {
+                page.println(r.exe() + ":");
             }
             if (tree) {
-                new Tree(colour, out).write(r.exe(), m);
+                new Tree(colour, page).write(r.exe(), m);
             } else if (m.fatal().isEmpty()) {
-                lines(m).forEach(l -> out.println("\t" + l));
+                lines(m).forEach(l -> page.println("\t" + l));
             }
         }
+        page.flush();
+        out.print(buffer);
         out.flush();
         return problem ? ExitCodes.PROBLEM : ExitCodes.OK;
     }

@@ -27,7 +27,8 @@ public final class MemproxyCommand implements Runnable {
             BindCommand.class,
             ScanCommand.class,
             InstallCommand.class,
-            UninstallCommand.class);
+            UninstallCommand.class,
+            PsCommand.class);
 
     private final Terminal terminal;
 

@@ -30,6 +30,9 @@ public final class Training {
         {"scan", "--no-progress", "/usr/sbin"},
         {"scan", "--no-progress", "--format", "json", "/usr/sbin"},
         {"scan", "--no-progress", "--format", "prometheus", "--suggest-config", "/usr/sbin"},
+        {"ps"},
+        {"ps", "--format", "json", "1"},
+        {"install", "--dry-run", "--help"},
     };
 
     public static void main(String[] args) {

@@ -20,6 +20,10 @@ public final class LdSoCache {
      * {@code valid} is false when the value offset is out of range (ld.so skips such an entry).
      */
     public record Entry(int flags, String key, String value, long hwcap, String hwcapsSubdir) {
+        byte[] keyBytes() {
+            return key.getBytes(StandardCharsets.ISO_8859_1);
+        }
+
         public boolean isHwcapsEntry() {
             return hwcapsSubdir != null;
         }
@@ -39,11 +43,16 @@ public final class LdSoCache {
     private final Format format;
     private final List<Entry> entries;
     private final String generator;
+    private final byte[][] keys;
 
     private LdSoCache(Format format, List<Entry> entries, String generator) {
         this.format = format;
         this.entries = entries;
         this.generator = generator;
+        this.keys = new byte[entries.size()][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = entries.get(i).key() == null ? null : entries.get(i).keyBytes();
+        }
     }
 
     public Format format() {
@@ -161,15 +170,13 @@ public final class LdSoCache {
         byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
         while (left <= right) {
             int middle = (left + right) >>> 1;
-            Entry e = entries.get(middle);
-            if (e.key() == null) {
+            if (keys[middle] == null) {
                 return Optional.empty();
             }
-            int cmp = libcmp(n, e.key().getBytes(StandardCharsets.ISO_8859_1));
+            int cmp = libcmp(n, keys[middle]);
             if (cmp == 0) {
                 while (middle > 0) {
-                    Entry prev = entries.get(middle - 1);
-                    if (prev.key() == null || libcmp(n, prev.key().getBytes(StandardCharsets.ISO_8859_1)) != 0) {
+                    if (keys[middle - 1] == null || libcmp(n, keys[middle - 1]) != 0) {
                         break;
                     }
                     middle--;
@@ -193,7 +200,7 @@ public final class LdSoCache {
         long platform = platformBit < 0 ? 0 : 1L << platformBit;
         for (int i = from; i < entries.size(); i++) {
             Entry e = entries.get(i);
-            if (e.key() == null || libcmp(name, e.key().getBytes(StandardCharsets.ISO_8859_1)) != 0) {
+            if (keys[i] == null || libcmp(name, keys[i]) != 0) {
                 break;
             }
             if (e.flags() != X86_64_LIBC6 || e.value() == null) {

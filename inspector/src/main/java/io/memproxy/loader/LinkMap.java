@@ -142,8 +142,6 @@ public final class LinkMap {
         boolean secure;
         boolean isStatic;
         List<String> libraryPath = List.of();
-        LdSoCache cache;
-        boolean cacheRead;
 
         Builder(LoaderEnvironment env, ObjectFiles files, String exePath) {
             this.env = env;
@@ -204,7 +202,7 @@ public final class LinkMap {
         }
 
         private void preloads() {
-            for (PreloadChain.Entry entry : PreloadChain.of(env.ldPreload().orElse(null), env.preloadFile())) {
+            for (PreloadChain.Entry entry : PreloadChain.of(env.ldPreload().orElse(null), files.preloadFile().orElse(null))) {
                 // elf/rtld.c: dso_name_valid_for_suid; such LD_PRELOAD entries vanish without a message.
                 if (secure && entry.source() == PreloadChain.Source.LD_PRELOAD
                         && (entry.name().contains("/") || entry.name().length() >= 255)) {
@@ -424,15 +422,7 @@ public final class LinkMap {
         }
 
         private Optional<LdSoCache> cache() {
-            if (!cacheRead) {
-                cacheRead = true;
-                try {
-                    cache = LdSoCache.parse(Files.readAllBytes(env.root().file("/etc/ld.so.cache")));
-                } catch (IOException | LoaderException e) {
-                    cache = null;
-                }
-            }
-            return Optional.ofNullable(cache);
+            return files.cache();
         }
 
         private String absolute(String path) {

@@ -44,6 +44,9 @@ public final class ObjectFiles {
     private final Map<String, Opened> byPath = new ConcurrentHashMap<>();
     private final Map<Object, Opened> byKey = new ConcurrentHashMap<>();
 
+    private volatile Optional<LdSoCache> cache;
+    private volatile Optional<byte[]> preloadFile;
+
     public ObjectFiles(Root root) {
         this.root = root;
     }
@@ -131,8 +134,32 @@ public final class ObjectFiles {
         return new Usable(elf, key, h.setuid());
     }
 
-    /** The file's identity, for a path already opened. */
-    public Optional<Object> identity(String loaderPath) {
-        return open(loaderPath) instanceof Usable u ? Optional.of(u.fileKey()) : Optional.empty();
+    /** /etc/ld.so.cache under the root, parsed once; empty when absent or unusable (ld.so then skips it). */
+    public Optional<LdSoCache> cache() {
+        Optional<LdSoCache> c = cache;
+        if (c == null) {
+            try {
+                c = Optional.of(LdSoCache.parse(Files.readAllBytes(root.file("/etc/ld.so.cache"))));
+            } catch (IOException | LoaderException e) {
+                c = Optional.empty();
+            }
+            cache = c;
+        }
+        return c;
+    }
+
+    /** /etc/ld.so.preload under the root, read once; empty when ld.so could not read it. */
+    public Optional<byte[]> preloadFile() {
+        Optional<byte[]> p = preloadFile;
+        if (p == null) {
+            Path f = root.file("/etc/ld.so.preload");
+            try {
+                p = Files.isReadable(f) ? Optional.of(Files.readAllBytes(f)) : Optional.empty();
+            } catch (IOException | RuntimeException e) {
+                p = Optional.empty();
+            }
+            preloadFile = p;
+        }
+        return p;
     }
 }

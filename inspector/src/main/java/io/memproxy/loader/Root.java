@@ -83,6 +83,9 @@ public final class Root {
      * Used for the executable's $ORIGIN, which the kernel derives from /proc/self/exe.
      */
     public String realPath(String loaderPath) throws IOException {
+        if (dir == null) {
+            return file(loaderPath).toRealPath().toString();
+        }
         String start = loaderPath.startsWith("/") ? loaderPath : cwd + "/" + loaderPath;
         Deque<String> todo = new ArrayDeque<>(List.of(start.split("/")));
         List<String> done = new ArrayList<>();

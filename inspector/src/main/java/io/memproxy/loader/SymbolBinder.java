@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -38,7 +37,7 @@ public final class SymbolBinder {
     private static final int CLASS_PLT = 1;
     private static final int CLASS_COPY = 2;
 
-    private static final Map<ElfImage, Map<String, List<DynamicSymbol>>> SYMBOLS = new ConcurrentHashMap<>();
+    private static final Map<ElfImage, Map<String, List<DynamicSymbol>>> SYMBOLS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private final LinkMap map;
     private final boolean dynamicWeak;

@@ -1,5 +1,6 @@
 package io.memproxy.scan;
 
+import io.memproxy.config.AllocatorLibrary;
 import io.memproxy.elf.DynamicSymbol;
 import io.memproxy.elf.ElfClass;
 import io.memproxy.elf.ElfException;
@@ -25,11 +26,6 @@ public final class Classifier {
     /** The malloc family as the shim exports it; an executable defining any of these keeps its own heap. */
     static final Set<String> MALLOC_FAMILY = Set.of("malloc", "free", "calloc", "realloc", "memalign",
             "posix_memalign", "aligned_alloc", "valloc", "pvalloc", "malloc_usable_size");
-
-    /** Libraries of other allocators, by DT_NEEDED name. */
-    private static final Pattern ALLOCATOR_LIBRARY = Pattern.compile(
-            "lib(jemalloc|tcmalloc|tcmalloc_minimal|tcmalloc_and_profiler|mimalloc|tbbmalloc|tbbmalloc_proxy"
-                    + "|hoard|snmalloc|rpmalloc|scudo|scalloc|lockless)([-_.].*)?\\.so(\\..*)?");
 
     /** glibc's program interpreters on every architecture: ld-linux*.so.N, ld64.so.N, ld.so.N. */
     private static final Pattern GLIBC_INTERPRETER = Pattern.compile("ld-linux[-.\\w]*\\.so\\.\\d+|ld64\\.so\\.\\d+|ld\\.so\\.\\d+");
@@ -122,7 +118,7 @@ public final class Classifier {
         }
         List<String> allocators = new ArrayList<>();
         for (String needed : image.dynamic().needed()) {
-            if (ALLOCATOR_LIBRARY.matcher(needed).matches()) {
+            if (AllocatorLibrary.of(needed).isPresent()) {
                 allocators.add(needed);
             }
         }

@@ -35,6 +35,14 @@ class ElfCommandTest {
     }
 
     @Test
+    void symbolsPatternThatIsNotAFile() {
+        Run r = Run.of("elf", "--symbols", "malloc", LIBC);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("matching 'malloc': 1 of"), r.out());
+        assertEquals(ExitCodes.USAGE, Run.of("elf", "--symbols", "no-such-file").code());
+    }
+
+    @Test
     void ldScriptNamesTheRealLibraryAndFails() {
         Run r = Run.of("elf", LIBC_SCRIPT, "/usr/bin/ls");
         assertEquals(ExitCodes.PROBLEM, r.code());

@@ -107,6 +107,7 @@ class LddFixturesTest {
         "pre/m; LD_PRELOAD=libc.so libc.so.6 @/wc/w32/libwc.so",
         "pre/m; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libc.so.6",
         "ver/m_v1; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 libtcmalloc_minimal.so.4",
+        "secure/mq; ",
     })
     void agreesWithTheRealLoader(String exe, String envSpec) throws Exception {
         Map<String, String> env = new HashMap<>();
@@ -134,7 +135,7 @@ class LddFixturesTest {
         Files.copy(L.resolve("secure/m"), exe, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertEquals(0, new ProcessBuilder("chmod", "4755", exe.toString()).start().waitFor());
         String llp = L.resolve("secure/llp").toString();
-        String preload = L.resolve("pre/dir/libpre.so").toString();
+        String preload = L.resolve("pre/dir/libpre.so").toString() + " libz.so.1";
         ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 "env", "LD_LIBRARY_PATH=" + llp, "LD_PRELOAD=" + preload, exe.toString());
         pb.redirectErrorStream(true);
@@ -148,8 +149,26 @@ class LddFixturesTest {
         String predicted = secure.missing().isEmpty() ? "" : secure.missing().get(0).name() + ": cannot open shared object file";
         assertEquals(127, p.exitValue(), out);
         assertTrue(!predicted.isEmpty() && out.contains(predicted), out + " vs " + predicted);
-        assertTrue(!out.contains("cannot be preloaded") && secure.ignoredPreloads().isEmpty());
-        assertTrue(secure.loadOrder().stream().noneMatch(o -> o.name().equals(preload)));
+        // The path entry vanishes silently; the bare name skips the cache and is not set-user-ID: ignored.
+        List<String> realIgnored = preloadErrors(out);
+        List<String> ours = secure.ignoredPreloads().stream()
+                .map(i -> i.entry() + " | " + i.source().label() + " | " + i.reason()).toList();
+        assertEquals(List.of("libz.so.1 | LD_PRELOAD | cannot open shared object file"), realIgnored);
+        assertEquals(realIgnored, ours);
+        assertTrue(secure.loadOrder().stream().noneMatch(o -> o.name().endsWith("libpre.so")));
+
+        // A DST in DT_NEEDED stops a secure program.
+        Path mq = dir.resolve("mq_suid");
+        Files.copy(L.resolve("secure/mq"), mq, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, new ProcessBuilder("chmod", "4755", mq.toString()).start().waitFor());
+        Process d = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", mq.toString())
+                .redirectErrorStream(true).start();
+        String dout = new String(d.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(d.waitFor(30, TimeUnit.SECONDS));
+        LinkMap dst = LinkMap.load(LoaderEnvironment.system().withSecure(LoaderEnvironment.Secure.ON), mq.toString());
+        assertEquals(127, d.exitValue(), dout);
+        assertTrue(dst.fatal().isPresent() && dout.contains("error while loading shared libraries: " + dst.fatal().get()),
+                dout + " vs " + dst.fatal());
 
         // The same program as its owner is not secure: everything is found.
         LinkMap owner = LinkMap.load(env.withSecure(LoaderEnvironment.Secure.AUTO), exe.toString());

@@ -31,11 +31,15 @@ class FixtureBindingTest {
         return m;
     }
 
-    /** A program calling foo (linked against V1-only, V1+V2, unversioned libv) or bar (weak first, then strong). */
-    @ParameterizedTest(name = "{0} {1}")
+    /**
+     * A program calling foo (linked against V1-only, V1+V2, unversioned libv), bar (weak first, then strong),
+     * a non-PIE program with a copy relocation and a canonical PLT entry, and a GNU_UNIQUE C++ static.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource(delimiter = ';', value = {"ver/m_v1;foo;", "ver/m_v2;foo;", "ver/m_nover;foo;", "weak/m;bar;",
-        "weak/m;bar;LD_DYNAMIC_WEAK=1"})
-    void bindingsMatch(String exe, String symbol, String extra) {
+        "weak/m;bar;LD_DYNAMIC_WEAK=1", "copy/m;gvar gfun;", "unique/m;_ZZ7countervE1c;"})
+    void bindingsMatch(String exe, String symbolList, String extra) {
+        Set<String> symbols = Set.of(symbolList.split(" "));
         String path = L.resolve(exe).toString();
         Map<String, String> env = new HashMap<>(Map.of("LD_TRACE_LOADED_OBJECTS", "1", "LD_WARN", "yes", "LD_BIND_NOW", "1",
                 "LD_DEBUG", "bindings"));
@@ -45,10 +49,10 @@ class FixtureBindingTest {
             env.put(kv[0], kv[1]);
             loaderVars.put(kv[0], kv[1]);
         }
-        Map<String, Integer> real = real(List.of(RealLoader.LD_SO, path), env, Set.of(symbol));
+        Map<String, Integer> real = real(List.of(RealLoader.LD_SO, path), env, symbols);
         LinkMap map = LinkMap.load(LoaderEnvironment.system().withStart(LoaderEnvironment.Start.LOADER_COMMAND).withVariables(loaderVars), path);
         Map<String, Integer> ours = new TreeMap<>();
-        for (SymbolBinder.Binding b : new SymbolBinder(map).relocationBindings(symbol::equals)) {
+        for (SymbolBinder.Binding b : new SymbolBinder(map).relocationBindings(symbols::contains)) {
             ours.merge(b.from().name() + " -> " + b.to().map(LoadedObject::name).orElse("?") + " " + b.symbol()
                     + b.version().map(v -> " [" + v + "]").orElse(""), 1, Integer::sum);
         }

@@ -1,0 +1,71 @@
+package io.memproxy.cli;
+
+import io.memproxy.doctor.Inspection;
+import io.memproxy.ps.ProcessTable;
+import io.memproxy.report.PsReports;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = {
+            "For running processes (all readable ones by default): the executable, whether libmemproxy.so is mapped,",
+            "which allocator library is, and the route the shim must have taken for it, predicted from the",
+            "exclusion list and the mapped objects. Flags processes started before memproxy was installed, processes",
+            "without the shim, and processes left on glibc although an allocator was meant. Reads /proc/PID/exe,",
+            "maps, auxv and stat; skips what it may not read, and says how many."
+        },
+        footer = "%nExit codes:%n"
+                + "  0  every process examined is as memproxy intends (no flags)%n"
+                + "  1  some processes are flagged, or a named PID does not exist%n"
+                + "  2  usage error%n"
+                + "  3  /proc could not be read%n")
+public final class PsCommand implements Callable<Integer> {
+    enum Format { text, json, prometheus }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(paramLabel = "PID", arity = "0..*", description = "Processes to examine (default: all).")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The exclusion list the shim reads (default: /etc/memproxy.conf).")
+    String config;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or prometheus.")
+    Format format = Format.text;
+
+    @Override
+    public Integer call() throws IOException {
+        String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
+        Inspection inspection = new Inspection(new Inspection.Inputs(Path.of("/"), Optional.of(""), Optional.empty(),
+                config == null ? Inspection.DEFAULT_CONFIG : config, List.of(), path));
+        ProcessTable.Result r;
+        try {
+            r = new ProcessTable(Path.of("/proc"), inspection).read(pids);
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        switch (output.json ? Format.json : format) {
+            case text -> PsReports.text(r, out);
+            case json -> PsReports.json(r, Version.get(), out);
+            case prometheus -> PsReports.prometheus(r, System.currentTimeMillis() / 1000, out);
+        }
+        boolean flagged = r.processes().stream().anyMatch(p -> !p.flags().isEmpty());
+        return flagged || (!pids.isEmpty() && r.gone() > 0) ? ExitCodes.PROBLEM : ExitCodes.OK;
+    }
+}

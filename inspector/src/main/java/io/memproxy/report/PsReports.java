@@ -1,0 +1,137 @@
+package io.memproxy.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.memproxy.ps.ProcessInfo;
+import io.memproxy.ps.ProcessTable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** The outputs of memproxy ps. */
+public final class PsReports {
+    private PsReports() {}
+
+    /** The routes and flags every output counts, in this order (metric labels are taken from here). */
+    public static final List<String> ROUTES = List.of("allocator", "system", "none");
+    public static final List<String> FLAGS = List.of("started-before-install", "no-shim", "allocator-missing",
+            "second-allocator", "config-changed", "exe-deleted");
+
+    public static void text(ProcessTable.Result r, PrintWriter out) {
+        out.println(String.format("%7s  %-9s  %-9s  %-24s  %-4s  %s", "PID", "ROUTE", "ALLOCATOR", "REASON", "SHIM", "EXE"));
+        for (ProcessInfo p : r.processes()) {
+            String alloc = p.allocator().isEmpty() ? "-" : p.allocator();
+            String line = String.format("%7d  %-9s  %-9s  %-24s  %-4s  %s", p.pid(), p.route(), alloc, p.reason(),
+                    p.shim().isPresent() ? "yes" : "no", p.exe());
+            if (!p.flags().isEmpty()) {
+                line += "  [" + String.join(", ", p.flags()) + "]";
+            }
+            out.println(line);
+        }
+        out.println(summary(r));
+        out.flush();
+    }
+
+    static String summary(ProcessTable.Result r) {
+        StringBuilder b = new StringBuilder();
+        b.append(r.processes().size()).append(" processes: ")
+                .append(r.count("allocator")).append(" on an allocator, ")
+                .append(r.count("system")).append(" on glibc through the shim, ")
+                .append(r.count("none")).append(" without the shim");
+        long before = r.flagged("started-before-install");
+        if (before > 0) {
+            b.append(" (").append(before).append(" started before memproxy was installed: restart them)");
+        }
+        b.append(r.installedAt().isPresent() ? "" : "; memproxy is not in /etc/ld.so.preload");
+        if (r.unreadable() > 0) {
+            b.append("; ").append(r.unreadable()).append(" could not be read, skipped (another user's without privilege, or gone mid-read)");
+        }
+        if (r.gone() > 0) {
+            b.append("; ").append(r.gone()).append(" exited or not found");
+        }
+        b.append("; ").append(r.kernelThreads()).append(" kernel threads");
+        return b.toString();
+    }
+
+    /** The JSON document (README "memproxy ps"). */
+    public static void json(ProcessTable.Result r, String memproxyVersion, PrintWriter out) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeNumberField("schema_version", JsonReport.SCHEMA_VERSION);
+            g.writeStringField("memproxy_version", memproxyVersion);
+            if (r.installedAt().isPresent()) {
+                g.writeNumberField("installed_at", r.installedAt().get());
+            } else {
+                g.writeNullField("installed_at");
+            }
+            g.writeArrayFieldStart("processes");
+            for (ProcessInfo p : r.processes()) {
+                g.writeStartObject();
+                g.writeNumberField("pid", p.pid());
+                g.writeStringField("exe", p.exe());
+                g.writeNumberField("started_at", p.startedAt());
+                g.writeStringField("shim", p.shim().orElse(""));
+                g.writeArrayFieldStart("allocator_libraries");
+                for (String a : p.allocators()) {
+                    g.writeString(a);
+                }
+                g.writeEndArray();
+                g.writeBooleanField("secure", p.secure());
+                g.writeStringField("route", p.route());
+                g.writeStringField("allocator", p.allocator());
+                g.writeStringField("reason", p.reason());
+                g.writeArrayFieldStart("flags");
+                for (String f : p.flags()) {
+                    g.writeString(f);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("summary");
+            g.writeNumberField("processes", r.processes().size());
+            g.writeObjectFieldStart("routes");
+            for (String route : ROUTES) {
+                g.writeNumberField(route, r.count(route));
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("flags");
+            for (String f : FLAGS) {
+                g.writeNumberField(f, r.flagged(f));
+            }
+            g.writeEndObject();
+            g.writeNumberField("unreadable", r.unreadable());
+            g.writeNumberField("gone", r.gone());
+            g.writeNumberField("kernel_threads", r.kernelThreads());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        out.println();
+        out.flush();
+    }
+
+    public static void prometheus(ProcessTable.Result r, long unixSeconds, PrintWriter out) {
+        PrometheusText p = new PrometheusText(out);
+        p.gauge("memproxy_ps_processes", "Running processes by the route their malloc takes (memproxy ps).");
+        for (String route : ROUTES) {
+            p.sample("memproxy_ps_processes", r.count(route), "route", route);
+        }
+        p.gauge("memproxy_ps_allocator_processes", "Running processes routed to each allocator.");
+        r.processes().stream().map(ProcessInfo::allocator).filter(a -> !a.isEmpty()).distinct().sorted()
+                .forEach(a -> p.sample("memproxy_ps_allocator_processes",
+                        r.processes().stream().filter(x -> x.allocator().equals(a)).count(), "allocator", a));
+        p.gauge("memproxy_ps_flagged_processes", "Running processes that need attention, by flag.");
+        for (String f : FLAGS) {
+            p.sample("memproxy_ps_flagged_processes", r.flagged(f), "flag", f);
+        }
+        p.gauge("memproxy_ps_unreadable_processes", "Processes whose /proc files could not be read.");
+        p.sample("memproxy_ps_unreadable_processes", r.unreadable());
+        p.gauge("memproxy_ps_installed", "1 when /etc/ld.so.preload names libmemproxy.so.");
+        p.sample("memproxy_ps_installed", r.installedAt().isPresent() ? 1 : 0);
+        p.gauge("memproxy_ps_last_run_timestamp_seconds", "Unix time of this memproxy ps run.");
+        p.sample("memproxy_ps_last_run_timestamp_seconds", unixSeconds);
+        out.flush();
+    }
+}
