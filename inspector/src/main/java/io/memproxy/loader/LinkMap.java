@@ -33,7 +33,7 @@ public final class LinkMap {
     }
 
     /** Interpreter name when the program has no PT_INTERP (sysdeps/x86_64 RTLD name). */
-    public static final String DEFAULT_INTERPRETER = "/lib64/ld-linux-x86-64.so.2";
+    public static final String DEFAULT_INTERPRETER = LoaderRules.DEBIAN_12_X86_64.interpreter();
 
     private final LoaderEnvironment env;
     private final LoadedObject executable;
