@@ -168,6 +168,11 @@ public final class LddCommand implements Callable<Integer> {
                 g.writeStartObject();
                 g.writeStringField("name", x.name());
                 g.writeStringField("needed_by", x.requestedBy() == m.executable() ? r.exe() : x.requestedBy().name());
+                g.writeArrayFieldStart("tried");
+                for (String t : x.tried()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -199,6 +204,7 @@ public final class LddCommand implements Callable<Integer> {
         private final boolean colour;
         private final PrintWriter out;
         private final Set<LoadedObject> shown = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final java.util.Map<String, List<String>> tried = new java.util.HashMap<>();
 
         Tree(boolean colour, PrintWriter out) {
             this.colour = colour;
@@ -215,8 +221,11 @@ public final class LddCommand implements Callable<Integer> {
             m.loadOrder().stream().filter(LoadedObject::isPreload).forEach(top::add);
             top.addAll(m.executable().needs());
             shown.add(m.executable());
+            for (LinkMap.Missing x : m.missing()) {
+                tried.put(x.requestedBy().name() + "\0" + x.name(), x.tried());
+            }
             for (int i = 0; i < top.size(); i++) {
-                node(top.get(i), "", i == top.size() - 1);
+                node(top.get(i), "", i == top.size() - 1, m.executable());
             }
             for (LinkMap.IgnoredPreload p : m.ignoredPreloads()) {
                 out.println(paint("   ignored preload " + p.entry() + " (" + p.source().label() + "): " + p.reason(), Ansi.Color.YELLOW, false));
@@ -224,10 +233,14 @@ public final class LddCommand implements Callable<Integer> {
             m.fatal().ifPresent(f -> out.println(paint("   ld.so stops: " + f, Ansi.Color.RED, true)));
         }
 
-        private void node(LoadedObject o, String indent, boolean last) {
+        private void node(LoadedObject o, String indent, boolean last, LoadedObject parent) {
             String branch = indent + (last ? "└── " : "├── ");
             if (!o.found()) {
                 out.println(branch + paint(o.requestName() + " not found", Ansi.Color.RED, true));
+                List<String> places = tried.getOrDefault(parent.name() + "\0" + o.requestName(), List.of());
+                if (!places.isEmpty()) {
+                    out.println(indent + (last ? "    " : "│   ") + faint("tried: " + String.join(", ", places)));
+                }
                 return;
             }
             boolean again = !shown.add(o);
@@ -245,7 +258,7 @@ public final class LddCommand implements Callable<Integer> {
             }
             List<LoadedObject> kids = o.needs();
             for (int i = 0; i < kids.size(); i++) {
-                node(kids.get(i), indent + (last ? "    " : "│   "), i == kids.size() - 1);
+                node(kids.get(i), indent + (last ? "    " : "│   "), i == kids.size() - 1, o);
             }
         }
 

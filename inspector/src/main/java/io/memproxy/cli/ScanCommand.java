@@ -108,7 +108,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (!noProgress && ScanProgress.wanted()) {
             try (ScanProgress bar = new ScanProgress()) {
                 s = scan.run(file -> {
-                    if (f == Format.text && !suggestConfig) {
+                    if (f == Format.text && !suggestConfig && ScanReports.listedInText(file, all)) {
                         bar.clearLine();
                     }
                     sink.file(file);

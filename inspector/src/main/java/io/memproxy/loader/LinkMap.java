@@ -22,11 +22,18 @@ public final class LinkMap {
     /** A preload entry ld.so skips, with the reason its "cannot be preloaded" message gives. */
     public record IgnoredPreload(String entry, PreloadChain.Source source, String reason) {}
 
-    /** A needed name that was not found, and the object that needed it. */
-    public record Missing(String name, LoadedObject requestedBy) {}
+    /**
+     * A needed name that was not found, the object that needed it, and where ld.so looked, in order
+     * ("rpath /dir/", "LD_LIBRARY_PATH /dir/", "runpath /dir/", "ld.so.cache", "default dir /lib/…/", or the path).
+     */
+    public record Missing(String name, LoadedObject requestedBy, List<String> tried) {
+        public Missing {
+            tried = List.copyOf(tried);
+        }
+    }
 
     /** Interpreter name when the program has no PT_INTERP (sysdeps/x86_64 RTLD name). */
-    public static final String DEFAULT_INTERPRETER = "/lib64/ld-linux-x86-64.so.2";
+    public static final String DEFAULT_INTERPRETER = LoaderRules.DEBIAN_12_X86_64.interpreter();
 
     private final LoaderEnvironment env;
     private final LoadedObject executable;
@@ -245,7 +252,7 @@ public final class LinkMap {
                     } catch (NotFound e) {
                         dep = new LoadedObject(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, null);
                         chain.add(dep);
-                        missing.add(new Missing(name, l));
+                        missing.add(new Missing(name, l, e.tried));
                     }
                     l.needs.add(dep);
                     if (!dep.neededBy.contains(l)) {
@@ -261,9 +268,11 @@ public final class LinkMap {
         /** The search ended without a file; in trace mode the caller fakes an entry. */
         private static final class NotFound extends FatalError {
             private static final long serialVersionUID = 1L;
+            final transient List<String> tried;
 
-            NotFound(String object, String reason) {
+            NotFound(String object, String reason, List<String> tried) {
                 super(object, reason);
+                this.tried = tried;
             }
         }
 
@@ -279,29 +288,31 @@ public final class LinkMap {
             }
             Hit hit;
             boolean otherClass = false;
+            List<String> tried = List.of();
             if (name.contains("/")) {
                 String real = SearchPath.hasDst(name) ? SearchPath.expand(name, dst(loader)).orElse(null) : name;
                 if (real == null || real.isEmpty()) {
-                    throw new NotFound(name, "cannot open shared object file");
+                    throw new NotFound(name, "cannot open shared object file", List.of());
                 }
                 ObjectFiles.Opened o = files.open(real);
                 if (o instanceof ObjectFiles.Fatal f) {
                     throw new FatalError(real, f.reason());
                 }
                 if (o instanceof ObjectFiles.OtherClass c) {
-                    throw new NotFound(name, c.reason());
+                    throw new NotFound(name, c.reason(), List.of(real));
                 }
                 if (!(o instanceof ObjectFiles.Usable u)) {
-                    throw new NotFound(name, "cannot open shared object file");
+                    throw new NotFound(name, "cannot open shared object file", List.of(real));
                 }
                 hit = new Hit(u, real, FoundBy.PATH, "");
             } else {
                 Search s = new Search(name, preload && secure);
                 hit = search(loader, s);
                 otherClass = s.otherClass;
+                tried = s.tried;
             }
             if (hit == null) {
-                throw new NotFound(name, otherClass ? "wrong ELF class: ELFCLASS32" : "cannot open shared object file");
+                throw new NotFound(name, otherClass ? "wrong ELF class: ELFCLASS32" : "cannot open shared object file", tried);
             }
             // _dl_map_object_from_fd: the same file under another name is the same object.
             for (LoadedObject o : chain) {
@@ -326,6 +337,7 @@ public final class LinkMap {
         private static final class Search {
             final String name;
             final boolean securePreload;
+            final List<String> tried = new ArrayList<>();
             boolean otherClass;
 
             Search(String name, boolean securePreload) {
@@ -355,6 +367,7 @@ public final class LinkMap {
             }
             boolean nodeflib = loader.image().dynamic().noDefaultLib();
             if (!s.securePreload) {
+                s.tried.add(FoundBy.CACHE.label());
                 Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, env.host()));
                 if (cached.isPresent() && !(nodeflib && SearchPath.SYSTEM_DIRS.stream().anyMatch(cached.get()::startsWith))) {
                     ObjectFiles.Opened o = files.open(cached.get());
@@ -378,6 +391,7 @@ public final class LinkMap {
         /** elf/dl-load.c: open_path over one list: per directory, hwcaps subdirectories then the directory. */
         private Hit openPath(Search s, List<String> dirs, FoundBy by) {
             for (String dir : dirs) {
+                s.tried.add(by.label() + " " + (dir.isEmpty() ? "." : dir));
                 for (String candidate : SearchPath.candidates(dir, s.name, env.host())) {
                     ObjectFiles.Opened o = files.open(candidate);
                     if (o instanceof ObjectFiles.Absent) {

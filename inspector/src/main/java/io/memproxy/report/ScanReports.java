@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The scan's outputs. Each receives files as the scan reports them and writes its end with the totals. */
 public final class ScanReports {
@@ -27,9 +29,7 @@ public final class ScanReports {
         return new Sink() {
             @Override
             public void file(ScannedFile f) {
-                boolean listed = f.kind() == ScannedFile.Kind.DIRECTORY
-                        || (f.isExecutable() && (all || f.primary() != ExecutableClass.FINE));
-                if (listed) {
+                if (listedInText(f, all)) {
                     out.println(String.format("%-16s  %s%s", f.primary().label(), f.path(), detail(f)));
                 }
             }
@@ -50,6 +50,11 @@ public final class ScanReports {
                 out.flush();
             }
         };
+    }
+
+    /** Whether the text output has a line for the file: every problem, and fine executables only with --all. */
+    public static boolean listedInText(ScannedFile f, boolean all) {
+        return f.kind() == ScannedFile.Kind.DIRECTORY || (f.isExecutable() && (all || f.primary() != ExecutableClass.FINE));
     }
 
     static String summaryLine(ScanSummary s) {
@@ -199,7 +204,7 @@ public final class ScanReports {
     public static Sink suggestedConfig(PrintWriter out, String memproxyVersion) {
         return new Sink() {
             // name -> the reasons, in walk order; only executables to exclude are kept.
-            private final java.util.Map<String, List<String>> names = new java.util.LinkedHashMap<>();
+            private final Map<String, List<String>> names = new LinkedHashMap<>();
 
             @Override
             public void file(ScannedFile f) {

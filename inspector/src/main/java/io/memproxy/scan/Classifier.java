@@ -13,6 +13,8 @@ import io.memproxy.elf.SymbolBinding;
 import io.memproxy.elf.SymbolType;
 import io.memproxy.elf.SymbolVisibility;
 import io.memproxy.elf.UnreadableFileException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -60,7 +62,7 @@ public final class Classifier {
             }
             for (String r : REFERENCES) {
                 Path p = root.resolve(r);
-                if (java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     try {
                         ElfHeader h = ElfImage.read(p).header();
                         return new Platform(h.elfClass(), h.machine());

@@ -1,5 +1,6 @@
 package io.memproxy.scan;
 
+import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -36,7 +37,6 @@ public final class Scan {
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFLNK = 0120000;
-    private static final int MAX_LINKS = 40;
 
     /** Receives each examined file, in walk order, on the thread that called {@link #run}. */
     public interface Listener {
@@ -62,6 +62,7 @@ public final class Scan {
     }
 
     private final Options options;
+    private final Root root;
     private final Classifier classifier;
     private final Capabilities capabilities;
 
@@ -71,6 +72,7 @@ public final class Scan {
 
     Scan(Options options, Classifier classifier, Capabilities capabilities) {
         this.options = options;
+        this.root = options.root().toString().equals("/") ? Root.host() : Root.at(options.root());
         this.classifier = classifier;
         this.capabilities = capabilities;
     }
@@ -182,8 +184,7 @@ public final class Scan {
 
     /** The file behind a path of the examined system. */
     private Path file(String systemPath) {
-        String rel = systemPath.replaceFirst("^/+", "");
-        return rel.isEmpty() ? options.root() : options.root().resolve(rel);
+        return root.file(systemPath);
     }
 
     /** The walking thread's state. */
@@ -227,44 +228,13 @@ public final class Scan {
             return out;
         }
 
-        /** realpath(3) of a system path, resolving absolute link targets inside the root. */
+        /** realpath(3) of a system path, absolute link targets resolved inside the root. */
         private Optional<String> realPath(String systemPath) {
-            List<String> todo = new ArrayList<>(List.of(systemPath.split("/")));
-            List<String> done = new ArrayList<>();
-            int links = 0;
-            while (!todo.isEmpty()) {
-                String c = todo.remove(0);
-                if (c.isEmpty() || c.equals(".")) {
-                    continue;
-                }
-                if (c.equals("..")) {
-                    if (!done.isEmpty()) {
-                        done.remove(done.size() - 1);
-                    }
-                    continue;
-                }
-                done.add(c);
-                Path f = file("/" + String.join("/", done));
-                if (Files.isSymbolicLink(f)) {
-                    if (++links > MAX_LINKS) {
-                        return Optional.empty();
-                    }
-                    String target;
-                    try {
-                        target = Files.readSymbolicLink(f).toString();
-                    } catch (IOException e) {
-                        return Optional.empty();
-                    }
-                    done.remove(done.size() - 1);
-                    if (target.startsWith("/")) {
-                        done.clear();
-                    }
-                    todo.addAll(0, List.of(target.split("/")));
-                } else if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-                    return Optional.empty();
-                }
+            try {
+                return Optional.of(root.realPath(systemPath));
+            } catch (IOException e) {
+                return Optional.empty();
             }
-            return Optional.of("/" + String.join("/", done));
         }
 
         void directory(String systemPath, Path dir) throws InterruptedException {

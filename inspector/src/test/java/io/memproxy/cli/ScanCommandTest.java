@@ -28,9 +28,11 @@ class ScanCommandTest {
     static void image() throws IOException {
         Path bin = Files.createDirectories(root.resolve("usr/bin"));
         Path fixtures = Path.of(System.getProperty("memproxy.fixtures"));
-        for (String f : List.of("hello", "own-malloc", "needs-jemalloc", "musl-interp")) {
-            Files.copy(fixtures.resolve("scan/" + f), bin.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(bin.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
+        // Programs the other tests build, named here after what they are.
+        for (String[] f : new String[][] {{"prog", "hello"}, {"doctor/own-malloc", "own-malloc"},
+                {"doctor/needs-jemalloc", "needs-jemalloc"}, {"doctor/musl-hello", "musl-interp"}}) {
+            Files.copy(fixtures.resolve(f[0]), bin.resolve(f[1]), StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(bin.resolve(f[1]), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Files.copy(fixtures.resolve("static"), bin.resolve("static"), StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(bin.resolve("static"), PosixFilePermissions.fromString("rw-r--r--"));

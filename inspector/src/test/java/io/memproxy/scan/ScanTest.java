@@ -37,20 +37,20 @@ class ScanTest {
     static void image() throws IOException, InterruptedException {
         Path bin = Files.createDirectories(root.resolve("usr/bin"));
         Path lib = Files.createDirectories(root.resolve("usr/lib/x86_64-linux-gnu"));
-        copy("scan/hello", bin.resolve("hello"), "rwxr-xr-x");
-        copy("scan/own-malloc", bin.resolve("own-malloc"), "rwxr-xr-x");
-        copy("scan/needs-jemalloc", bin.resolve("needs-jemalloc"), "rwxr-xr-x");
-        copy("scan/musl-interp", bin.resolve("musl-interp"), "rwxr-xr-x");
+        copy("prog", bin.resolve("hello"), "rwxr-xr-x");
+        copy("doctor/own-malloc", bin.resolve("own-malloc"), "rwxr-xr-x");
+        copy("doctor/needs-jemalloc", bin.resolve("needs-jemalloc"), "rwxr-xr-x");
+        copy("doctor/musl-hello", bin.resolve("musl-interp"), "rwxr-xr-x");
         copy("static", bin.resolve("static"), "rwxr-xr-x");
         copy("prog32", bin.resolve("prog32"), "rwxr-xr-x");
-        copy("scan/hello", bin.resolve("setuid-hello"), "rwxr-xr-x");
+        copy("prog", bin.resolve("setuid-hello"), "rwxr-xr-x");
         Files.setAttribute(bin.resolve("setuid-hello"), "unix:mode", 04755);
-        copy("scan/hello", bin.resolve("cap-hello"), "rwxr-xr-x");
+        copy("prog", bin.resolve("cap-hello"), "rwxr-xr-x");
         Process setcap = new ProcessBuilder("setcap", "cap_net_raw+ep", bin.resolve("cap-hello").toString())
                 .inheritIO().start();
         assertEquals(0, setcap.waitFor(), "setcap (libcap2-bin, run as root) failed");
         // Truncated inside its program header table.
-        byte[] hello = Files.readAllBytes(fixture("scan/hello"));
+        byte[] hello = Files.readAllBytes(fixture("prog"));
         Files.write(bin.resolve("truncated"), java.util.Arrays.copyOf(hello, 120));
         Files.setPosixFilePermissions(bin.resolve("truncated"), PosixFilePermissions.fromString("rwxr-xr-x"));
         // Larger than the reader maps: unreadable (sparse, so it costs nothing).
