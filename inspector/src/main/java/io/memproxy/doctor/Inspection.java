@@ -143,6 +143,19 @@ public final class Inspection {
         return targets;
     }
 
+    /** Why each target that cannot be examined cannot ("/x: invalid ELF header"); empty when all can. */
+    public List<String> unreadableTargets() {
+        List<String> out = new ArrayList<>();
+        for (String exe : targets()) {
+            try {
+                object(exe);
+            } catch (LoaderException e) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
     /** An object parsed once per run (shared with the loader's file cache). */
     public ObjectFile object(String systemPath) throws LoaderException {
         ObjectFile o = objects.get(systemPath);
