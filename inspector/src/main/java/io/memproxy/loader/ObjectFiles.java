@@ -79,9 +79,6 @@ public final class ObjectFiles {
     }
 
     private static Opened verify(Path file, Object key, long size) {
-        if (!Files.isReadable(file)) {
-            return ABSENT;
-        }
         ElfImage elf;
         try {
             elf = ElfImage.read(file);
