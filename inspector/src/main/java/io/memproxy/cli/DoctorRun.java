@@ -5,6 +5,7 @@ import io.memproxy.doctor.Doctor;
 import io.memproxy.doctor.Inspection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** Turns the shared options of doctor, check and report into one doctor run. */
@@ -38,6 +39,10 @@ final class DoctorRun {
                 Optional.ofNullable(System.getenv("LD_PRELOAD")),
                 in.config == null ? Inspection.DEFAULT_CONFIG : in.config, in.exes, path);
         Inspection inspection = new Inspection(inputs);
+        List<String> unreadable = inspection.unreadableTargets();
+        if (!unreadable.isEmpty()) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, unreadable.get(0) + (in.root == null ? "" : " (under --root " + in.root + ")"));
+        }
         Doctor doctor = probe ? Doctor.withProbe(Doctor.probeProgram()) : Doctor.standard();
         return new Result(inspection, doctor.diagnose(inspection, Version.get()));
     }

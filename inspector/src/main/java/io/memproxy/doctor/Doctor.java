@@ -31,6 +31,7 @@ public final class Doctor {
 
     /** Runs the checks and gathers what the outputs show besides the findings. */
     public Diagnosis diagnose(Inspection inspection, String memproxyVersion) {
+        inspection.prepare();
         List<CheckResult> results = run(inspection);
         List<ChainEntry> chain = inspection.chain().stream()
                 .map(l -> new ChainEntry(l.entry(), l.source(), l.path(), l.role(), l.reason())).toList();

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The question the doctor answers (a chain, an exclusion list, target executables, a root) and the facts
@@ -61,8 +62,8 @@ public final class Inspection {
     private final Root root;
     private final ObjectFiles files;
     private final LoaderEnvironment environment;
-    private final Map<String, ObjectFile> objects = new HashMap<>();
-    private final Map<String, LinkMap> linkMaps = new HashMap<>();
+    private final Map<String, ObjectFile> objects = new ConcurrentHashMap<>();
+    private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
     private final Map<String, SymbolBinder> binders = new HashMap<>();
     private final Map<String, List<Binding>> bindings = new HashMap<>();
     private ConfigFile config;
@@ -142,6 +143,19 @@ public final class Inspection {
         return targets;
     }
 
+    /** Why each target that cannot be examined cannot ("/x: invalid ELF header"); empty when all can. */
+    public List<String> unreadableTargets() {
+        List<String> out = new ArrayList<>();
+        for (String exe : targets()) {
+            try {
+                object(exe);
+            } catch (LoaderException e) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
     /** An object parsed once per run (shared with the loader's file cache). */
     public ObjectFile object(String systemPath) throws LoaderException {
         ObjectFile o = objects.get(systemPath);
@@ -152,8 +166,7 @@ public final class Inspection {
                         : opened instanceof ObjectFiles.OtherClass c ? c.reason() : "cannot open file";
                 throw new LoaderException(systemPath + ": " + why);
             }
-            o = new ObjectFile(systemPath, u.elf());
-            objects.put(systemPath, o);
+            o = objects.computeIfAbsent(systemPath, p -> new ObjectFile(p, u.elf()));
         }
         return o;
     }
@@ -174,9 +187,24 @@ public final class Inspection {
         if (m == null) {
             LoaderEnvironment env = environment.withSecure(secure(exe) ? LoaderEnvironment.Secure.ON : LoaderEnvironment.Secure.OFF);
             m = LinkMap.load(env, files, exe);
-            linkMaps.put(exe, m);
+            LinkMap first = linkMaps.putIfAbsent(exe, m);
+            m = first == null ? m : first;
         }
         return m;
+    }
+
+    /**
+     * Loads the targets' link maps side by side: they are independent and share one file cache, and they
+     * are most of a run's work. A target that cannot be loaded is left for the checks to report.
+     */
+    public void prepare() {
+        targets().parallelStream().forEach(exe -> {
+            try {
+                linkMap(exe);
+            } catch (RuntimeException e) {
+                // The checks meet the same failure and report it.
+            }
+        });
     }
 
     /** The chain as an ordinary (not secure) program sees it: the first target's link map in normal mode. */

@@ -90,7 +90,7 @@ public final class ShimModel {
         Optional<AllocatorProfile> named = list.namedProfile();
         for (Exports o : objects) {
             for (AllocatorProfile p : AllocatorProfile.ALL) {
-                if (named.isPresent() && !named.get().equals(p)) {
+                if (named.isPresent() && !named.get().name().equals(p.name())) {
                     continue;
                 }
                 if (provides(o, p)) {

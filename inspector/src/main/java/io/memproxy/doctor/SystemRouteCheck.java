@@ -58,8 +58,7 @@ public final class SystemRouteCheck implements Check {
         out.add(Finding.info("system-route.reachable", glibc.path(),
                 "the system route calls glibc's " + String.join(", ", SYSTEM_FUNCTIONS) + " in " + glibc.path()
                         + ", found in libc itself; dlsym(RTLD_NEXT, \"malloc\") from the shim gives " + next
-                        + (toGlibc ? "" : ", which is not glibc: a shim relying on RTLD_NEXT, like the old one, would route excluded"
-                                + " programs to it")));
+                        + (toGlibc ? "" : " (not glibc, which is why the system route does not use RTLD_NEXT)")));
         return out;
     }
 }

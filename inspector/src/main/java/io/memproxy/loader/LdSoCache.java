@@ -36,7 +36,7 @@ public final class LdSoCache {
     static final int OLD_ENTRY = 12;
     static final int EXTENSION_MAGIC = 0xEAA42174;
     /** FLAG_ELF_LIBC6 | FLAG_X8664_LIB64: the only flags x86-64 ld.so accepts (x86_64/dl-cache.h). */
-    public static final int X86_64_LIBC6 = 0x0303;
+    public static final int X86_64_LIBC6 = LoaderRules.DEBIAN_12_X86_64.cacheFlags();
     static final long HWCAP_EXTENSION = 1L << 62;
     static final long ISA_LEVEL_MASK = 0x3ff;
 

@@ -28,7 +28,7 @@ public final class LdSoConf {
     public record Result(List<Dir> dirs, List<Warning> warnings) {}
 
     /** Debian's local-ldconfig-multiarch.diff appends these after the configured ones. */
-    public static final List<String> SYSTEM_DIRS = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib");
+    public static final List<String> SYSTEM_DIRS = LoaderRules.DEBIAN_12_X86_64.ldconfigDirs();
 
     private static final int MAX_DEPTH = 16;
 

@@ -33,7 +33,7 @@ public final class LinkMap {
     }
 
     /** Interpreter name when the program has no PT_INTERP (sysdeps/x86_64 RTLD name). */
-    public static final String DEFAULT_INTERPRETER = "/lib64/ld-linux-x86-64.so.2";
+    public static final String DEFAULT_INTERPRETER = LoaderRules.DEBIAN_12_X86_64.interpreter();
 
     private final LoaderEnvironment env;
     private final LoadedObject executable;
@@ -172,12 +172,13 @@ public final class LinkMap {
             isStatic = elf.header().interpreter().isEmpty() && !elf.header().hasDynamicSection();
             secure = env.secureFor(elf.header(), env.root().file(exePath));
             boolean kernel = env.start() == LoaderEnvironment.Start.KERNEL;
-            String origin;
-            try {
-                origin = kernel ? dirname(env.root().realPath(exePath)) : dirname(absolute(exePath));
-            } catch (IOException e) {
-                origin = null;
-            }
+            java.util.function.Supplier<String> origin = () -> {
+                try {
+                    return kernel ? dirname(env.root().realPath(exePath)) : dirname(absolute(exePath));
+                } catch (IOException e) {
+                    return null;
+                }
+            };
             exe = new LoadedObject(kernel ? "" : exePath, kernel ? "" : exePath, elf, null, FoundBy.EXECUTABLE, "", null, false, origin);
             chain.add(exe);
             if (isStatic) {
@@ -191,7 +192,7 @@ public final class LinkMap {
                 return;
             }
             ElfImage rtldElf = ri instanceof ObjectFiles.Usable ru ? ru.elf() : null;
-            rtld = new LoadedObject(interp, interp, rtldElf, null, FoundBy.INTERPRETER, "", null, false, dirname(interp));
+            rtld = new LoadedObject(interp, interp, rtldElf, null, FoundBy.INTERPRETER, "", null, false, () -> dirname(interp));
             if (rtldElf == null) {
                 rtld.names.add(interp.substring(interp.lastIndexOf('/') + 1));
             }
@@ -250,7 +251,7 @@ public final class LinkMap {
                     try {
                         dep = map(l, name, false);
                     } catch (NotFound e) {
-                        dep = new LoadedObject(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, null);
+                        dep = new LoadedObject(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, () -> null);
                         chain.add(dep);
                         missing.add(new Missing(name, l, e.tried));
                     }
@@ -328,8 +329,9 @@ public final class LinkMap {
             if ((elf.dynamic().flags1() & DynamicInfo.DF_1_PIE) != 0) {
                 throw new FatalError(hit.path(), "cannot dynamically load position-independent executable");
             }
+            String opened = absolute(hit.path());
             LoadedObject o = new LoadedObject(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
-                    dirname(absolute(hit.path())));
+                    () -> dirname(opened));
             chain.add(o);
             return o;
         }

@@ -19,7 +19,9 @@ public final class LoadedObject {
     private final String foundIn;
     private final LoadedObject loader;
     private final boolean preload;
-    private final String origin;
+    private final java.util.function.Supplier<String> originOf;
+    private String origin;
+    private boolean originKnown;
     final List<String> names = new ArrayList<>();
     final List<LoadedObject> needs = new ArrayList<>();
     final List<LoadedObject> neededBy = new ArrayList<>();
@@ -27,7 +29,7 @@ public final class LoadedObject {
     List<String> runpathDirs;
 
     LoadedObject(String requestName, String name, ElfImage elf, Object fileKey, FoundBy foundBy, String foundIn,
-            LoadedObject loader, boolean preload, String origin) {
+            LoadedObject loader, boolean preload, java.util.function.Supplier<String> originOf) {
         this.requestName = requestName;
         this.name = name;
         this.elf = elf;
@@ -36,7 +38,7 @@ public final class LoadedObject {
         this.foundIn = foundIn;
         this.loader = loader;
         this.preload = preload;
-        this.origin = origin;
+        this.originOf = originOf;
         names.add(requestName);
     }
 
@@ -91,7 +93,12 @@ public final class LoadedObject {
     }
 
     /** $ORIGIN: the directory of {@link #name()} (symlinks kept), or of the real executable. */
-    public String origin() {
+    public synchronized String origin() {
+        // Computed on first use: most objects never need it, and the executable's costs a realpath.
+        if (!originKnown) {
+            origin = originOf.get();
+            originKnown = true;
+        }
         return origin;
     }
 

@@ -13,10 +13,10 @@ import java.util.Set;
  */
 public final class SearchPath {
     /** $LIB on Debian x86-64 (DL_DST_LIB). */
-    public static final String DST_LIB = "lib/x86_64-linux-gnu";
+    public static final String DST_LIB = LoaderRules.DEBIAN_12_X86_64.dstLib();
 
     /** The default directories, searched last (generated trusted-dirs.h, Debian local-ld-multiarch.diff). */
-    public static final List<String> SYSTEM_DIRS = List.of("/lib/x86_64-linux-gnu/", "/usr/lib/x86_64-linux-gnu/", "/lib/", "/usr/lib/");
+    public static final List<String> SYSTEM_DIRS = LoaderRules.DEBIAN_12_X86_64.systemDirs();
 
     /**
      * What a DST expands to for one object: its $ORIGIN (null when unknown, which discards the element),

@@ -49,4 +49,19 @@ class DoctorCommandTest {
                 .toArray(String[]::new);
         assertEquals(ExitCodes.PROBLEM, CliTest.Run.of(strict).code());
     }
+
+    @Test
+    void aTargetThatIsNotElfCannotBeInspected() {
+        CliTest.Run r = CliTest.Run.of("doctor", "--exe", "/etc/passwd", "--preload", "");
+        assertEquals(ExitCodes.COULD_NOT_RUN, r.code(), r.out() + r.err());
+        assertEquals("memproxy: /etc/passwd: invalid ELF header\n", r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void anImageWithoutTheDefaultTargetCannotBeInspected(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) {
+        CliTest.Run r = CliTest.Run.of("check", "--root", root.toString());
+        assertEquals(ExitCodes.COULD_NOT_RUN, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("memproxy: /bin/sh: "), r.err());
+    }
 }
