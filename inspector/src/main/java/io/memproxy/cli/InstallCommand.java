@@ -1,6 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
+import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Inspection;
 import io.memproxy.doctor.Severity;
 import io.memproxy.install.Installer;
@@ -22,17 +23,25 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {
-            "Put libmemproxy.so and an allocator first in /etc/ld.so.preload, machine-wide. The proposed chain",
-            "goes through the pre-install check first; the file is replaced atomically (temporary file, fsync,",
-            "rename, fsync of /etc) after a backup, unrelated entries are kept after memproxy's, and a commented",
-            "default /etc/memproxy.conf is installed if there is none. Running it again changes nothing."
+            "Put libmemproxy.so and an allocator first in /etc/ld.so.preload,",
+            "machine-wide. The proposed chain goes through the pre-install check",
+            "first. The file is replaced atomically (temporary file, fsync, rename,",
+            "fsync of /etc) after a backup; unrelated entries are kept after",
+            "memproxy's; a commented default /etc/memproxy.conf is installed if",
+            "there is none. Running it again changes nothing."
         },
-        footer = "%nExit codes:%n"
-                + "  0  installed, or already installed (--dry-run: the change is possible)%n"
-                + "  1  refused: the pre-install check found errors (--force overrides, except a chain that would stop%n"
-                + "     programs from starting), or the shim or the allocator is missing%n"
+        footer = "%nExamples:%n"
+                + "  memproxy install --dry-run%n"
+                + "  memproxy install --allocator tcmalloc%n"
+                + "  memproxy install --root /srv/image --allocator /opt/lib/libjemalloc.so.2%n"
+                + "%nExit codes:%n"
+                + "  0  installed, or already installed (--dry-run: it would install)%n"
+                + "  1  refused: errors of the pre-install check (--force overrides,%n"
+                + "     except for a chain that would stop programs from starting),%n"
+                + "     or no shim or allocator found%n"
                 + "  2  usage error%n"
-                + "  3  could not write (read-only or full file system, permissions); the old file is unchanged%n")
+                + "  3  could not write (read-only or full file system, permissions);%n"
+                + "     the old file is unchanged%n")
 public final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -83,10 +92,16 @@ public final class InstallCommand implements Callable<Integer> {
         plan.diff().forEach(l -> out.println("  " + l));
         plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's), after memproxy's entries"));
         plan.dropped().forEach(k -> out.println("dropped " + k + " (an earlier memproxy entry)"));
-        long errors = d.count(Severity.ERROR) + d.crashedChecks();
+        // Findings only about entries the new file drops (an earlier shim) do not count against it.
+        List<Finding> ignored = d.findings().stream()
+                .filter(f -> !f.subjects().isEmpty() && plan.dropped().containsAll(f.subjects())).toList();
+        long errors = d.findings().stream().filter(f -> f.severity() == Severity.ERROR && !ignored.contains(f)).count()
+                + d.crashedChecks();
         if (errors > 0 || d.count(Severity.WARNING) > 0) {
             out.println("pre-install check (memproxy check --preload " + check.preload + "):");
             ProblemLines.write(d, out);
+            ignored.forEach(f -> out.println("(" + f.id() + " is about " + String.join(" ", f.subjects())
+                    + ", which the new file drops: not counted)"));
         }
         if (breaks.isPresent()) {
             out.flush();

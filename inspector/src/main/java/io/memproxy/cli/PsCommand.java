@@ -19,14 +19,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = {
-            "For running processes (all readable ones by default): the executable, whether libmemproxy.so is mapped,",
-            "which allocator library is, and the route the shim must have taken for it, predicted from the",
-            "exclusion list and the mapped objects. Flags processes started before memproxy was installed, processes",
-            "without the shim, and processes left on glibc although an allocator was meant. Reads /proc/PID/exe,",
-            "maps, auxv and stat; skips what it may not read, and says how many."
+            "For running processes (all readable ones by default): the executable,",
+            "whether libmemproxy.so is mapped, which allocator library is, and the",
+            "route the shim must have taken, predicted from the exclusion list and",
+            "the mapped objects. Flags processes started before memproxy was",
+            "installed, processes without the shim, and processes left on glibc",
+            "although an allocator was meant. Reads /proc/PID/exe, maps, auxv and",
+            "stat; skips what it may not read, and says how many."
         },
-        footer = "%nExit codes:%n"
-                + "  0  every process examined is as memproxy intends (no flags)%n"
+        footer = "%nExamples:%n"
+                + "  memproxy ps%n"
+                + "  memproxy ps --format json $(pidof nginx)%n"
+                + "  memproxy ps --format prometheus > ps.prom%n"
+                + "%nExit codes:%n"
+                + "  0  no process examined is flagged%n"
                 + "  1  some processes are flagged, or a named PID does not exist%n"
                 + "  2  usage error%n"
                 + "  3  /proc could not be read%n")

@@ -23,14 +23,21 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = {
-            "Classify every ELF executable under DIRs (default: the directories on PATH and /usr/lib*) by what",
-            "preloading libmemproxy.so means for it: fine, static, other-libc, own-malloc, other-allocator,",
-            "secure-execution, 32-bit, other-machine, unreadable, malformed. Symbolic links are not followed;",
-            "a file with several hard links is examined once. --suggest-config prints the exclusion list it implies."
+            "Classify every ELF executable under DIRs (default: the directories on",
+            "PATH and /usr/lib*) by what preloading libmemproxy.so means for it:",
+            "fine, static, other-libc, own-malloc, other-allocator,",
+            "secure-execution, 32-bit, other-machine, unreadable, malformed.",
+            "Symbolic links are not followed; a file with several hard links is",
+            "examined once. --suggest-config prints the exclusion list it implies."
         },
-        footer = "%nExit codes:%n"
+        footer = "%nExamples:%n"
+                + "  memproxy scan /usr/bin /usr/lib/x86_64-linux-gnu%n"
+                + "  memproxy scan --suggest-config > exclusions.conf%n"
+                + "  memproxy scan --root /srv/image --format json%n"
+                + "%nExit codes:%n"
                 + "  0  every file was examined%n"
-                + "  1  some files or directories could not be read or are malformed (they are listed)%n"
+                + "  1  some files or directories could not be read or are malformed%n"
+                + "     (they are listed)%n"
                 + "  2  usage error%n"
                 + "  3  the scan could not run (--root is not a directory, internal failure)%n")
 public final class ScanCommand implements Callable<Integer> {

@@ -15,14 +15,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "uninstall", mixinStandardHelpOptions = true,
         description = {
-            "Remove exactly memproxy's entries from /etc/ld.so.preload (every libmemproxy.so, and the allocator",
-            "memproxy install added), atomically and after a backup; other entries stay in their order. The file",
-            "is removed when nothing else is in it. /etc/memproxy.conf is kept. Running it again changes nothing."
+            "Remove exactly memproxy's entries from /etc/ld.so.preload (every",
+            "libmemproxy.so, and the allocator that memproxy install added),",
+            "atomically and after a backup; other entries stay in their order.",
+            "The file is removed when nothing else is in it. /etc/memproxy.conf",
+            "is kept. Running it again changes nothing."
         },
-        footer = "%nExit codes:%n"
+        footer = "%nExamples:%n"
+                + "  memproxy uninstall --dry-run%n"
+                + "  memproxy uninstall%n"
+                + "%nExit codes:%n"
                 + "  0  uninstalled, or not installed%n"
                 + "  2  usage error%n"
-                + "  3  could not write (read-only or full file system, permissions); the old file is unchanged%n")
+                + "  3  could not write (read-only or full file system, permissions);%n"
+                + "     the old file is unchanged%n")
 public final class UninstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

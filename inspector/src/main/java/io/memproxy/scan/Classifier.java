@@ -96,6 +96,9 @@ public final class Classifier {
             return classify(path, image);
         } catch (MalformedElfException e) {
             return ScannedFile.notExamined(path, ExecutableClass.MALFORMED, e.problem());
+        } catch (RuntimeException e) {
+            // Every read is checked; a bug must still cost one file, not the scan.
+            return ScannedFile.notExamined(path, ExecutableClass.MALFORMED, "cannot be examined: " + e);
         }
     }
 

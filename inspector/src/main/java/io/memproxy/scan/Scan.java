@@ -123,6 +123,8 @@ public final class Scan {
                 }
             } catch (InterruptedException e) {
                 return; // the reporting thread gave up
+            } catch (RuntimeException | Error e) {
+                walk.failure = e; // reported by the reporting thread, which must not wait for ever
             } finally {
                 walk.closeBatch();
             }
@@ -167,6 +169,9 @@ public final class Scan {
             pool.shutdownNow();
         }
         walker.join();
+        if (walk.failure != null) {
+            throw new IllegalStateException("the directory walk failed: " + walk.failure, walk.failure);
+        }
         String caps = capabilities.available() ? ""
                 : "not checked: getcap (Debian package libcap2-bin) is not installed";
         return new ScanSummary(dirs, walk.files, walk.found, classes, otherElf, notElf, walk.symlinks, walk.hardLinks,
@@ -195,6 +200,7 @@ public final class Scan {
         private List<String> batch = new ArrayList<>();
         private CompletableFuture<Map<String, String>> batchCaps = new CompletableFuture<>();
         volatile long found;
+        volatile Throwable failure;
         long files;
         long symlinks;
         long hardLinks;
@@ -243,7 +249,7 @@ public final class Scan {
                 for (Path p : ds) {
                     names.add(p.getFileName().toString());
                 }
-            } catch (IOException | SecurityException e) {
+            } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
                 queue.put(new Pending(CompletableFuture.completedFuture(
                         ScannedFile.unreadableDirectory(systemPath, describe(e))), systemPath, null));
                 return;
@@ -311,6 +317,9 @@ public final class Scan {
     }
 
     private static String describe(Exception e) {
+        if (e instanceof java.nio.file.DirectoryIteratorException d) {
+            return describe(d.getCause());
+        }
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }

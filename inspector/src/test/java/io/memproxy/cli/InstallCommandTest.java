@@ -72,6 +72,17 @@ class InstallCommandTest {
     }
 
     @Test
+    void anEarlierShimIsReplacedEvenWhenItsFileIsGone() throws IOException {
+        Sandbox.make(root, true);
+        Files.writeString(root.resolve("etc/ld.so.preload"), "/opt/old/libmemproxy.so\n/lib/x86_64-linux-gnu/libm.so.6\n");
+        CliTest.Run r = run("install");
+        assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("dropped /opt/old/libmemproxy.so (an earlier memproxy entry)"), r.out());
+        assertTrue(r.out().contains("(preload.missing is about /opt/old/libmemproxy.so, which the new file drops: not counted)"), r.out());
+        assertEquals(CHAIN + "/lib/x86_64-linux-gnu/libm.so.6\n", file(Installer.PRELOAD));
+    }
+
+    @Test
     void uninstallRemovesTheFileWhenNothingElseIsInIt() throws IOException {
         Sandbox.make(root, true);
         assertEquals(ExitCodes.OK, run("install", "--allocator", "jemalloc").code());
