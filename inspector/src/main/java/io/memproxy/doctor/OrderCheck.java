@@ -33,9 +33,14 @@ public final class OrderCheck implements Check {
             }
         }
         String provider = firstMalloc.map(Link::path).orElse("glibc (libc.so.6)");
+        // Who provides malloc, as the binder resolves it for the first program examined.
+        Optional<String> exe = in.targets().stream().filter(in::routable).findFirst();
+        if (exe.isPresent() && !in.mallocProvider(exe.get()).isEmpty()) {
+            provider = in.mallocProvider(exe.get()) + " (in " + exe.get() + ")";
+        }
         if (shim < 0) {
             out.add(new Finding("chain.no-shim", Severity.ERROR, List.of(in.chainText()),
-                    "no libmemproxy.so is loaded from the chain, so nothing is proxied: every program's malloc comes from "
+                    "no libmemproxy.so is loaded from the chain, so nothing is proxied: malloc comes from "
                             + provider + " and the exclusion list has no effect",
                     "put the shim first, e.g. --preload /usr/local/lib/libmemproxy.so:/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
             return out;
@@ -45,8 +50,8 @@ public final class OrderCheck implements Check {
             Link l = loaded.get(i);
             if (l.object().get().exports("malloc")) {
                 out.add(new Finding("chain.order", Severity.ERROR, List.of(l.entry(), shimLink.entry()),
-                        l.entry() + " comes before " + shimLink.entry() + ", so " + l.path()
-                                + " provides malloc to every program and the shim is bypassed: the exclusion list has no effect",
+                        l.entry() + " comes before " + shimLink.entry() + ", so malloc comes from " + provider
+                                + ", not from the shim, which is bypassed: the exclusion list has no effect",
                         "put " + shimLink.entry() + " first in " + l.source()));
                 return out;
             }
