@@ -32,8 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "  memproxy ps --format json $(pidof nginx)%n"
                 + "  memproxy ps --format prometheus > ps.prom%n"
                 + "%nExit codes:%n"
-                + "  0  no process examined is flagged%n"
-                + "  1  some processes are flagged, or a named PID does not exist%n"
+                + "  0  no process examined has a problem flag%n"
+                + "  1  some process is flagged started-before-install, no-shim,%n"
+                + "     allocator-missing or second-allocator, or a named PID does not exist%n"
                 + "  2  usage error%n"
                 + "  3  /proc could not be read%n")
 public final class PsCommand implements Callable<Integer> {
@@ -71,7 +72,8 @@ public final class PsCommand implements Callable<Integer> {
             case json -> PsReports.json(r, Version.get(), out);
             case prometheus -> PsReports.prometheus(r, System.currentTimeMillis() / 1000, out);
         }
-        boolean flagged = r.processes().stream().anyMatch(p -> !p.flags().isEmpty());
+        // config-changed and exe-deleted only qualify the prediction; the others are memproxy problems.
+        boolean flagged = r.processes().stream().anyMatch(p -> p.flags().stream().anyMatch(PsReports.PROBLEMS::contains));
         return flagged || (!pids.isEmpty() && r.gone() > 0) ? ExitCodes.PROBLEM : ExitCodes.OK;
     }
 }

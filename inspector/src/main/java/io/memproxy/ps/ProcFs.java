@@ -55,13 +55,15 @@ final class ProcFs {
         }
     }
 
-    /** The files mapped into the process, each once, in descending order of their lowest address. */
+    /** The files mapped as code into the process, each once, in descending order of their lowest address. */
     List<String> mappedFiles(int pid) throws IOException {
         Map<String, Long> lowest = new LinkedHashMap<>();
         for (String line : Files.readAllLines(proc.resolve(pid + "/maps"), StandardCharsets.ISO_8859_1)) {
             // address perms offset dev inode pathname
             String[] f = line.trim().split("\\s+", 6);
-            if (f.length < 6 || !f[5].startsWith("/")) {
+            // Only code counts: ld.so maps each object's text executable, while a program reading a
+            // library as data (memproxy itself does) maps it without 'x'.
+            if (f.length < 6 || !f[5].startsWith("/") || f[1].indexOf('x') < 0) {
                 continue;
             }
             long start = Long.parseUnsignedLong(f[0].substring(0, f[0].indexOf('-')), 16);

@@ -16,6 +16,8 @@ public final class PsReports {
     public static final List<String> ROUTES = List.of("allocator", "system", "none");
     public static final List<String> FLAGS = List.of("started-before-install", "no-shim", "allocator-missing",
             "second-allocator", "config-changed", "exe-deleted");
+    /** The flags that are memproxy problems (ps exits 1); the others qualify the prediction. */
+    public static final List<String> PROBLEMS = FLAGS.subList(0, 4);
 
     public static void text(ProcessTable.Result r, PrintWriter out) {
         out.println(String.format("%7s  %-9s  %-9s  %-24s  %-4s  %s", "PID", "ROUTE", "ALLOCATOR", "REASON", "SHIM", "EXE"));

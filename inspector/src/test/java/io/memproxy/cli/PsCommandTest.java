@@ -148,6 +148,20 @@ class PsCommandTest {
     }
 
     @Test
+    void aLibraryReadAsDataIsNotALoadedAllocator() throws Exception {
+        // The inspector maps the files it reads; ld.so maps code executable. Only code counts.
+        io.memproxy.elf.ElfImage jemalloc = io.memproxy.elf.ElfImage.read(Path.of(LIBS + "libjemalloc.so.2"));
+        String real = Path.of(LIBS + "libjemalloc.so.2").toRealPath().toString();
+        assertTrue(Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(l -> l.endsWith(real)),
+                "the reader maps the file");
+        long self = ProcessHandle.current().pid();
+        CliTest.Run r = CliTest.Run.of("ps", "--format", "json", "--config", CONFIG.toString(), Long.toString(self));
+        JsonNode p = new ObjectMapper().readTree(r.out()).get("processes").get(0);
+        assertEquals(0, p.get("allocator_libraries").size(), p.toString());
+        java.lang.ref.Reference.reachabilityFence(jemalloc);
+    }
+
+    @Test
     void aPidThatDoesNotExistIsAProblem() {
         CliTest.Run r = CliTest.Run.of("ps", "999999999");
         assertEquals(ExitCodes.PROBLEM, r.code());
