@@ -7,6 +7,7 @@ import io.memproxy.elf.NotElfException;
 import io.memproxy.report.ElfJson;
 import io.memproxy.report.ElfText;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,13 +85,16 @@ public final class ElfCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<Glob> glob = Optional.ofNullable(pattern).map(Glob::of);
-        ElfText text = new ElfText(out, parent.terminal().colorWanted(output.noColor));
+        boolean color = parent.terminal().colorWanted(output.noColor);
         ElfJson json = new ElfJson();
         int code = ExitCodes.OK;
         boolean first = true;
         for (Path file : files) {
+            // One write per file: the launcher's writers flush at every line.
+            StringWriter page = new StringWriter();
+            ElfText text = new ElfText(new PrintWriter(page), color);
             if (!output.json && !first) {
-                out.println();
+                page.write(System.lineSeparator());
             }
             first = false;
             try {
@@ -122,6 +126,7 @@ public final class ElfCommand implements Callable<Integer> {
                     text.notElf(n);
                 }
             }
+            out.print(page);
         }
         if (output.json) {
             out.println(json.render());
