@@ -84,7 +84,7 @@ public final class ElfImage {
      * Read first from every file: the ELF header, program headers, interpreter and notes sit here in
      * practice, and in small programs the dynamic strings too. The rest is read on demand (see ElfBytes).
      */
-    private static final int HEAD = 8 * 1024;
+    private static final int HEAD = 4 * 1024;
     private static final int NON_ELF_HEAD = 64 * 1024;
     private static final int NT_GNU_BUILD_ID = 3;
     private static final int S_IFMT = 0170000;
