@@ -298,8 +298,11 @@ public final class ElfImage {
         throw in.malformed(String.format("%s address 0x%x is not inside any loadable segment", what, address));
     }
 
-    /** A string from the dynamic string table (DT_STRTAB bounded by DT_STRSZ). */
-    String dynamicString(long offset, String what) throws MalformedElfException {
+    /**
+     * A string from the dynamic string table (DT_STRTAB bounded by DT_STRSZ). Synchronized: the table and
+     * its NUL index are built lazily, and {@link #definitions(String)} reads outside the image's lock.
+     */
+    synchronized String dynamicString(long offset, String what) throws MalformedElfException {
         return strings().get(offset, what);
     }
 

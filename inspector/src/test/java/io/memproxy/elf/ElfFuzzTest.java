@@ -82,6 +82,8 @@ class ElfFuzzTest {
     static boolean readAll(Path file) {
         try {
             ElfImage image = ElfImage.read(file);
+            image.definitions("malloc");
+            image.definitions("ver_api");
             image.sectionHeaders();
             image.dynamicSymbols().forEach(DynamicSymbol::versionedName);
             image.versionDefinitions();

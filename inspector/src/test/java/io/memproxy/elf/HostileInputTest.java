@@ -39,6 +39,7 @@ class HostileInputTest {
 
     static void readAll(Path file) throws ElfException {
         ElfImage image = ElfImage.read(file);
+        image.definitions("ver_api");
         image.sectionHeaders();
         image.dynamicSymbols();
         image.versionDefinitions();
