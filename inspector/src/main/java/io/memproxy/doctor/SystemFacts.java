@@ -60,7 +60,7 @@ public record SystemFacts(String kernel, String distribution, String glibcVersio
                 config = "";
             }
         }
-        return new SystemFacts(firstLine(in, "/proc/sys/kernel/osrelease"), osRelease(in), Routes.glibcVersion(in), vars, objects,
+        return new SystemFacts(firstLine("/proc/sys/kernel/osrelease"), osRelease(in), Routes.glibcVersion(in), vars, objects,
                 config);
     }
 
@@ -85,7 +85,7 @@ public record SystemFacts(String kernel, String distribution, String glibcVersio
         }
     }
 
-    private static String firstLine(Inspection in, String path) {
+    private static String firstLine(String path) {
         try {
             // /proc is the running kernel's, even for --root.
             return Files.readAllLines(java.nio.file.Path.of(path)).stream().findFirst().orElse("").trim();

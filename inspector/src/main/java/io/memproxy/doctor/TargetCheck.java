@@ -1,9 +1,9 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
+import io.memproxy.elf.ElfHeader;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
-import io.memproxy.elf.ElfHeader;
 import java.util.ArrayList;
 import java.util.List;
 
