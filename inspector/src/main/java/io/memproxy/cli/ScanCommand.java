@@ -1,8 +1,9 @@
 package io.memproxy.cli;
 
 import io.memproxy.report.ScanReports;
+import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.doctor.Platform;
 import io.memproxy.scan.Classifier;
-import io.memproxy.scan.ExecutableClass;
 import io.memproxy.scan.Scan;
 import io.memproxy.scan.ScanSummary;
 import java.io.IOException;
@@ -110,7 +111,7 @@ public final class ScanCommand implements Callable<Integer> {
                 case prometheus -> ScanReports.prometheus(out, System.currentTimeMillis() / 1000);
             };
         }
-        Scan scan = new Scan(new Scan.Options(r, targets, threads), new Classifier(Classifier.Platform.of(r)));
+        Scan scan = new Scan(new Scan.Options(r, targets, threads), new Classifier(Platform.of(r)));
         ScanSummary s;
         if (!noProgress && ScanProgress.wanted()) {
             try (ScanProgress bar = new ScanProgress()) {
