@@ -19,7 +19,8 @@ import java.util.Optional;
  * An ELF object read from a file: the header facts and the dynamic section are read by {@link #read(Path)};
  * section headers, dynamic symbols, GNU versions and relocations are read on first use and kept.
  *
- * <p>The file is memory-mapped and every read is bounds-checked against its size, so truncated or hostile
+ * <p>The file is read in small positional reads (memory-mapped only when whole tables are needed) and
+ * every read is bounds-checked against its size, so truncated or hostile
  * files give a {@link MalformedElfException} naming the file and the problem, in time and memory bounded
  * by the file's size. Like ld.so, the dynamic parts are found through {@code PT_DYNAMIC} and its tags
  * (addresses mapped through {@code PT_LOAD}); the section headers only supply the dynamic symbol count.
@@ -79,6 +80,12 @@ public final class ElfImage {
     static final long DT_VERNEED = 0x6ffffffeL;
     static final long DT_VERNEEDNUM = 0x6fffffffL;
 
+    /**
+     * Read first from every file: the ELF header, program headers, interpreter and notes sit here in
+     * practice, and in small programs the dynamic strings too. The rest is read on demand (see ElfBytes).
+     */
+    private static final int HEAD = 4 * 1024;
+    private static final int NON_ELF_HEAD = 64 * 1024;
     private static final int NT_GNU_BUILD_ID = 3;
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
@@ -101,28 +108,44 @@ public final class ElfImage {
         if ((mode & S_IFMT) != S_IFREG) {
             throw NonElfFiles.of(path, NonElfKind.SPECIAL, List.of(), "");
         }
-        ByteBuffer buf = map(path);
-        if (buf.limit() == 0) {
+        long size;
+        ByteBuffer head;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            size = ch.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new UnreadableFileException(path, "larger than 2 GiB, which is not supported");
+            }
+            head = ByteBuffer.allocate((int) Math.min(size, HEAD));
+            ElfBytes.readFully(ch, head, 0);
+            if (size >= 4 && head.getInt(0) != 0x7f454c46 && size > head.limit()) {
+                // Not ELF: what it is instead is told from up to 64 KiB (a long ld script).
+                head = ByteBuffer.allocate((int) Math.min(size, NON_ELF_HEAD));
+                ElfBytes.readFully(ch, head, 0);
+            }
+        } catch (IOException e) {
+            throw new UnreadableFileException(path, describe(e));
+        }
+        if (size == 0) {
             throw NonElfFiles.of(path, NonElfKind.EMPTY, List.of(), "");
         }
-        if (buf.limit() < 4 && isMagicPrefix(buf)) {
-            throw new MalformedElfException(path, "truncated: the ELF identification needs 16 bytes, file has " + buf.limit());
+        if (size < 4 && isMagicPrefix(head)) {
+            throw new MalformedElfException(path, "truncated: the ELF identification needs 16 bytes, file has " + size);
         }
-        if (buf.limit() < 4 || buf.getInt(0) != 0x7f454c46) {
-            throw NonElfFiles.classify(path, buf);
+        if (size < 4 || head.getInt(0) != 0x7f454c46) {
+            throw NonElfFiles.classify(path, head);
         }
         try {
-            return new ElfImage(path, buf, mode);
+            return new ElfImage(path, size, head, mode);
         } catch (RuntimeException | OutOfMemoryError | InternalError e) {
             // Backstop: every read is checked, but a parse bug must still end as one line, not a trace.
             throw new MalformedElfException(path, "cannot be parsed: " + e);
         }
     }
 
-    private ElfImage(Path path, ByteBuffer buf, int mode) throws MalformedElfException {
+    private ElfImage(Path path, long size, ByteBuffer buf, int mode) throws MalformedElfException {
         this.path = path;
-        if (buf.limit() < 16) {
-            throw new MalformedElfException(path, "truncated: the ELF identification needs 16 bytes, file has " + buf.limit());
+        if (size < 16) {
+            throw new MalformedElfException(path, "truncated: the ELF identification needs 16 bytes, file has " + size);
         }
         int cls = buf.get(4) & 0xff;
         int data = buf.get(5) & 0xff;
@@ -134,8 +157,7 @@ public final class ElfImage {
         }
         ElfClass elfClass = cls == 2 ? ElfClass.ELF64 : ElfClass.ELF32;
         DataEncoding encoding = data == 1 ? DataEncoding.LSB : DataEncoding.MSB;
-        buf.order(encoding.byteOrder());
-        ElfBytes b = new ElfBytes(path, buf, cls == 2);
+        ElfBytes b = new ElfBytes(path, size, buf, encoding.byteOrder(), cls == 2);
         this.in = b;
         boolean is64 = b.is64();
         int ehsize = is64 ? 64 : 52;
@@ -444,21 +466,6 @@ public final class ElfImage {
             }
         }
         return true;
-    }
-
-    private static ByteBuffer map(Path path) throws UnreadableFileException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new UnreadableFileException(path, "larger than 2 GiB, which is not supported");
-            }
-            if (size == 0) {
-                return ByteBuffer.allocate(0);
-            }
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-        } catch (IOException e) {
-            throw new UnreadableFileException(path, describe(e));
-        }
     }
 
     private static int mode(Path path) throws UnreadableFileException {
