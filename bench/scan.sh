@@ -25,15 +25,7 @@ hyperfine -N -w 3 -r "$runs" --export-json "$work/r.json" \
   -n "memproxy --version (JVM start-up alone)" "bin/memproxy --version" \
   -n "memproxy scan (2 threads)" "bin/memproxy scan --no-progress --format json $dirs" \
   -n "memproxy scan --threads 1" "bin/memproxy scan --no-progress --threads 1 --format json $dirs" >/dev/null
-python3 - "$work/r.json" <<'PY'
-import json, sys
-rs = json.load(open(sys.argv[1]))["results"]
-base = rs[1]["median"]
-print("| command | median ms | vs scanelf symbol search |")
-print("|---|---:|---:|")
-for r in rs:
-    print(f"| {r['command']} | {r['median']*1000:.1f} | {r['median']/base:.2f}x |")
-PY
+python3 bench/median-table.py "$work/r.json" 1 "scanelf symbol search"
 echo
 echo "| peak memory (maximum resident set size) | MiB |"
 echo "|---|---:|"

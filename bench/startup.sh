@@ -19,12 +19,4 @@ hyperfine -N -w 3 -r "$runs" --export-json "$work/r.json" \
   -n "memproxy --version, no archive" "java $flags -jar $jar --version" \
   -n "memproxy --version, launcher" "bin/memproxy --version" \
   -n "memproxy elf libc.so.6, launcher" "bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6" >/dev/null
-python3 - "$work/r.json" <<'PY'
-import json, sys
-rs = json.load(open(sys.argv[1]))["results"]
-base = rs[0]["median"]
-print("| command | median ms | vs JVM floor |")
-print("|---|---:|---:|")
-for r in rs:
-    print(f"| {r['command']} | {r['median']*1000:.1f} | {r['median']/base:.2f}x |")
-PY
+python3 bench/median-table.py "$work/r.json" 0 "JVM floor"

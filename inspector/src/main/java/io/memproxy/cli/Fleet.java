@@ -23,6 +23,41 @@ final class Fleet {
         return Root.at(dir);
     }
 
+    /** The first line of install and uninstall: the preload file, and whether it changes. */
+    static void heading(PrintWriter out, Root r, boolean changes, String unchanged) {
+        out.println(Installer.PRELOAD + (r.isHost() ? "" : " under " + r.dir()) + (changes ? ":" : ": " + unchanged));
+    }
+
+    /** The end of a --dry-run. */
+    static int dryRun(PrintWriter out) {
+        out.println("dry run: nothing written");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** A change of the preload file by the installer. */
+    interface Change {
+        Installer.Outcome write() throws IOException;
+    }
+
+    /**
+     * Writes the change, saying what an interrupted run had left and where the previous file was saved; a
+     * failure is one line that says the old file is unchanged.
+     */
+    static Installer.Outcome write(Change change, PrintWriter out) {
+        Installer.Outcome o;
+        try {
+            o = change.write();
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, describe(e) + "; " + Installer.PRELOAD + " is unchanged");
+        }
+        o.leftoversRemoved().forEach(p -> out.println("removed " + p + ", left by an interrupted run"));
+        if (o.backupWritten()) {
+            out.println("previous file saved as " + Installer.BACKUP);
+        }
+        return o;
+    }
+
     /** One line for an I/O failure: the file and the system's words (ENOSPC, EROFS, EACCES). */
     static String describe(IOException e) {
         if (e instanceof AccessDeniedException a) {

@@ -11,12 +11,11 @@ import io.memproxy.loader.Root;
 import io.memproxy.report.ProblemLines;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,11 +52,8 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--shim", paramLabel = "PATH", description = "The shim (default: the first of /usr/local/lib/libmemproxy.so, /usr/lib/...).")
     String shim;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Install into the system image under DIR.")
-    Path root;
-
-    @Option(names = "--dry-run", description = "Print the change to /etc/ld.so.preload and the check's verdict; write nothing.")
-    boolean dryRun;
+    @Mixin
+    PreloadFileOptions target;
 
     @Option(names = "--force", description = "Install despite errors of the pre-install check, unless the loader emulation proves that programs would no longer start.")
     boolean force;
@@ -65,7 +61,7 @@ public final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Root r = Fleet.root(root);
+        Root r = target.system();
         Installer installer = new Installer(r, Step.Hook.NONE);
         String s;
         String a;
@@ -81,14 +77,14 @@ public final class InstallCommand implements Callable<Integer> {
         // file after them, are the objects and order of the new file (repeats are loaded once).
         DoctorInputs check = new DoctorInputs();
         check.preload = s + ":" + a;
-        check.root = root;
+        check.root = target.root;
         DoctorRun.Result result = DoctorRun.run(check, false);
         Diagnosis d = result.diagnosis();
         Inspection today = new Inspection(new Inspection.Inputs(r.dir(), Optional.of(""), Optional.empty(),
                 Inspection.DEFAULT_CONFIG, List.of(), result.inspection().inputs().searchPath()));
         Optional<String> breaks = Installer.breaksEveryProgram(result.inspection(), today);
 
-        out.println(Installer.PRELOAD + (r.isHost() ? "" : " under " + r.dir()) + (plan.changes() ? ":" : ": unchanged"));
+        Fleet.heading(out, r, plan.changes(), "unchanged");
         plan.diff().forEach(l -> out.println("  " + l));
         plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's), after memproxy's entries"));
         plan.dropped().forEach(k -> out.println("dropped " + k + " (an earlier memproxy entry)"));
@@ -115,23 +111,12 @@ public final class InstallCommand implements Callable<Integer> {
         if (errors > 0) {
             out.println("--force: installing despite " + errors + " error(s) of the pre-install check");
         }
-        if (dryRun) {
-            out.println("dry run: nothing written");
-            out.flush();
-            return ExitCodes.OK;
+        if (target.dryRun) {
+            return Fleet.dryRun(out);
         }
-        Installer.Outcome o;
-        try {
-            o = installer.install(plan, Installer.defaultConfig());
-        } catch (IOException e) {
-            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e) + "; " + Installer.PRELOAD + " is unchanged");
-        }
-        o.leftoversRemoved().forEach(p -> out.println("removed " + p + ", left by an interrupted run"));
+        Installer.Outcome o = Fleet.write(() -> installer.install(plan, Installer.defaultConfig()), out);
         if (o.configInstalled()) {
             out.println("installed the default " + Installer.CONFIG + " (nothing excluded yet; see memproxy scan --suggest-config)");
-        }
-        if (o.backupWritten()) {
-            out.println("previous file saved as " + Installer.BACKUP);
         }
         out.println(o.preloadWritten() ? "installed: programs started from now on load " + s + " and " + a
                 : "already installed: nothing changed");

@@ -38,22 +38,17 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "  2  usage error%n"
                 + "  3  /proc could not be read%n")
 public final class PsCommand implements Callable<Integer> {
-    enum Format { text, json, prometheus }
-
     @Spec
     CommandSpec spec;
 
     @Mixin
-    OutputOptions output;
+    FleetFormat output;
 
     @Parameters(paramLabel = "PID", arity = "0..*", description = "Processes to examine (default: all).")
     List<Integer> pids = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "The exclusion list the shim reads (default: /etc/memproxy.conf).")
     String config;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or prometheus.")
-    Format format = Format.text;
 
     @Override
     public Integer call() throws IOException {
@@ -67,7 +62,7 @@ public final class PsCommand implements Callable<Integer> {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e));
         }
         PrintWriter out = spec.commandLine().getOut();
-        switch (output.json ? Format.json : format) {
+        switch (output.format()) {
             case text -> PsReports.text(r, out);
             case json -> PsReports.json(r, Version.get(), out);
             case prometheus -> PsReports.prometheus(r, System.currentTimeMillis() / 1000, out);

@@ -1,6 +1,5 @@
 package io.memproxy.cli;
 
-import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.SystemFacts;
 import io.memproxy.report.SupportReport;
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package io.memproxy.cli;
 
+import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.doctor.Platform;
 import io.memproxy.report.ScanReports;
 import io.memproxy.scan.Classifier;
-import io.memproxy.scan.ExecutableClass;
 import io.memproxy.scan.Scan;
 import io.memproxy.scan.ScanSummary;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -41,25 +41,17 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "  2  usage error%n"
                 + "  3  the scan could not run (--root is not a directory, internal failure)%n")
 public final class ScanCommand implements Callable<Integer> {
-    enum Format { text, json, prometheus }
-
-    @ParentCommand
-    MemproxyCommand parent;
-
     @Spec
     CommandSpec spec;
 
     @Mixin
-    OutputOptions output;
+    FleetFormat output;
 
     @Parameters(paramLabel = "DIR", arity = "0..*", description = "Directories (or files) to scan, as the examined system names them.")
     List<String> dirs = new ArrayList<>();
 
     @Option(names = "--root", paramLabel = "DIR", description = "Scan an offline system image under DIR; links never lead out of it.")
     Path root;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or prometheus.")
-    Format format = Format.text;
 
     @Option(names = "--suggest-config", description = "Print a commented memproxy.conf fragment naming the programs to exclude, and why.")
     boolean suggestConfig;
@@ -99,7 +91,7 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        Format f = output.json ? Format.json : format;
+        FleetFormat.Format f = output.format();
         ScanReports.Sink sink;
         if (suggestConfig) {
             sink = ScanReports.suggestedConfig(out, Version.get());
@@ -110,12 +102,12 @@ public final class ScanCommand implements Callable<Integer> {
                 case prometheus -> ScanReports.prometheus(out, System.currentTimeMillis() / 1000);
             };
         }
-        Scan scan = new Scan(new Scan.Options(r, targets, threads), new Classifier(Classifier.Platform.of(r)));
+        Scan scan = new Scan(new Scan.Options(r, targets, threads), new Classifier(Platform.of(r)));
         ScanSummary s;
         if (!noProgress && ScanProgress.wanted()) {
             try (ScanProgress bar = new ScanProgress()) {
                 s = scan.run(file -> {
-                    if (f == Format.text && !suggestConfig && ScanReports.listedInText(file, all)) {
+                    if (f == FleetFormat.Format.text && !suggestConfig && ScanReports.listedInText(file, all)) {
                         bar.clearLine();
                     }
                     sink.file(file);

@@ -6,10 +6,9 @@ import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,39 +32,25 @@ public final class UninstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "Uninstall from the system image under DIR.")
-    Path root;
-
-    @Option(names = "--dry-run", description = "Print the change to /etc/ld.so.preload; write nothing.")
-    boolean dryRun;
+    @Mixin
+    PreloadFileOptions target;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Root r = Fleet.root(root);
+        Root r = target.system();
         Installer installer = new Installer(r, Step.Hook.NONE);
         PreloadPlan plan = installer.planUninstall();
         boolean changes = plan.changes() && !plan.dropped().isEmpty();
-        out.println(Installer.PRELOAD + (r.isHost() ? "" : " under " + r.dir()) + (changes ? ":" : ": no memproxy entries"));
+        Fleet.heading(out, r, changes, "no memproxy entries");
         if (changes) {
             plan.diff().forEach(l -> out.println("  " + l));
             plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's)"));
         }
-        if (dryRun) {
-            out.println("dry run: nothing written");
-            out.flush();
-            return ExitCodes.OK;
+        if (target.dryRun) {
+            return Fleet.dryRun(out);
         }
-        Installer.Outcome o;
-        try {
-            o = installer.uninstall(plan);
-        } catch (IOException e) {
-            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e) + "; " + Installer.PRELOAD + " is unchanged");
-        }
-        o.leftoversRemoved().forEach(p -> out.println("removed " + p + ", left by an interrupted run"));
-        if (o.backupWritten()) {
-            out.println("previous file saved as " + Installer.BACKUP);
-        }
+        Installer.Outcome o = Fleet.write(() -> installer.uninstall(plan), out);
         out.println(o.preloadWritten()
                 ? (plan.newEntries().isEmpty() ? "uninstalled: " + Installer.PRELOAD + " removed (nothing else was in it)"
                         : "uninstalled: programs started from now on do not load memproxy")

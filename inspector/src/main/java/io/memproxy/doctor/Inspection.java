@@ -3,7 +3,6 @@ package io.memproxy.doctor;
 import io.memproxy.config.ConfigFile;
 import io.memproxy.elf.DynamicInfo;
 import io.memproxy.elf.DynamicSymbol;
-import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.ElfImage;
 import io.memproxy.elf.ElfType;
 import io.memproxy.elf.MalformedElfException;
@@ -40,8 +39,6 @@ public final class Inspection {
     public static final String DEFAULT_CONFIG = "/etc/memproxy.conf";
     /** The representative target examined when none is named. */
     public static final String DEFAULT_TARGET = "/bin/sh";
-    /** The object ld.so itself provides for x86-64 (PT_INTERP of every dynamic executable here). */
-    public static final String SYSTEM_INTERPRETER = LinkMap.DEFAULT_INTERPRETER;
 
     /**
      * @param root          the image to examine, "/" for this machine
@@ -64,6 +61,9 @@ public final class Inspection {
     private final LoaderEnvironment environment;
     private final Map<String, ObjectFile> objects = new ConcurrentHashMap<>();
     private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
+    private final Map<String, ExecutableProfile> profiles = new ConcurrentHashMap<>();
+    private volatile Map<String, String> capabilities;
+    private Platform platform;
     private final Map<String, SymbolBinder> binders = new HashMap<>();
     private final Map<String, List<Binding>> bindings = new HashMap<>();
     private ConfigFile config;
@@ -175,10 +175,56 @@ public final class Inspection {
         return objects.computeIfAbsent(l.path(), p -> new ObjectFile(p, l.elf().orElseThrow()));
     }
 
-    /** Whether ld.so runs the program in secure mode for the users it is meant for (set-user-ID or set-group-ID). */
+    /** The target's class as the scan would report it: static, other libc, own malloc family, secure execution… */
+    public ExecutableProfile profile(String exe) throws LoaderException {
+        ExecutableProfile p = profiles.get(exe);
+        if (p == null) {
+            ObjectFile o = object(exe);
+            try {
+                p = ExecutableProfile.of(o.image(), platform(), capabilities().getOrDefault(exe, ""));
+            } catch (MalformedElfException e) {
+                throw new LoaderException(exe + ": " + e.problem());
+            }
+            profiles.putIfAbsent(exe, p);
+        }
+        return p;
+    }
+
+    private synchronized Platform platform() {
+        if (platform == null) {
+            platform = Platform.of(inputs.root());
+        }
+        return platform;
+    }
+
+    /** The targets' file capabilities, read with one getcap run for all of them (getcap skips links: ask for real files). */
+    private Map<String, String> capabilities() {
+        Map<String, String> known = capabilities;
+        if (known == null) {
+            synchronized (this) {
+                if (capabilities == null) {
+                    Map<String, String> fileOf = new HashMap<>();
+                    for (String exe : targets()) {
+                        fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
+                    }
+                    Map<String, String> byFile = FileCapabilities.find().of(fileOf.values().stream().distinct().toList());
+                    Map<String, String> out = new HashMap<>();
+                    fileOf.forEach((exe, f) -> {
+                        if (byFile.containsKey(f)) {
+                            out.put(exe, byFile.get(f));
+                        }
+                    });
+                    capabilities = Map.copyOf(out);
+                }
+                known = capabilities;
+            }
+        }
+        return known;
+    }
+
+    /** Whether ld.so runs the program in secure mode (set-user-ID, set-group-ID or file capabilities: AT_SECURE). */
     public boolean secure(String exe) {
-        ElfHeader h = object(exe).image().header();
-        return h.setuid() || h.setgid();
+        return profile(exe).is(ExecutableClass.SECURE_EXECUTION);
     }
 
     /** What ld.so loads for the executable under the chain (elf/rtld.c, elf/dl-deps.c), computed once. */
@@ -218,8 +264,7 @@ public final class Inspection {
 
     /** Whether the shim can act on the program at all: dynamically linked, for glibc's loader. */
     public boolean routable(String exe) {
-        String interp = object(exe).image().header().interpreter().orElse(SYSTEM_INTERPRETER);
-        return interp.equals(SYSTEM_INTERPRETER) && !linkMap(exe).isStatic();
+        return profile(exe).routable();
     }
 
     /** The shim as loaded into the program, if it is. */

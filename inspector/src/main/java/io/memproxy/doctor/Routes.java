@@ -1,7 +1,6 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
-import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.VersionDefinition;
 import java.util.List;
 
@@ -12,12 +11,11 @@ final class Routes {
     private Routes() {}
 
     static Route predict(Inspection in, String exe) throws ElfException {
-        ObjectFile target = in.object(exe);
-        ElfHeader h = target.image().header();
-        if (in.linkMap(exe).isStatic()) {
+        ExecutableProfile target = in.profile(exe);
+        if (target.is(ExecutableClass.STATIC)) {
             return new Route(exe, "none", "", "static executable", exe);
         }
-        if (!h.interpreter().orElse(Inspection.SYSTEM_INTERPRETER).equals(Inspection.SYSTEM_INTERPRETER)) {
+        if (target.is(ExecutableClass.OTHER_LIBC)) {
             return new Route(exe, "none", "", "other libc", "");
         }
         String mallocFrom = in.mallocProvider(exe);

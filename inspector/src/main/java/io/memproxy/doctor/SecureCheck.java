@@ -1,7 +1,6 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
-import io.memproxy.elf.ElfHeader;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
 import java.util.ArrayList;
@@ -9,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Set-user-ID and set-group-ID targets run in secure mode (AT_SECURE): ld.so drops LD_PRELOAD entries
+ * Set-user-ID, set-group-ID and file-capability targets run in secure mode (AT_SECURE): ld.so drops LD_PRELOAD entries
  * with a '/' silently, loads bare names only from set-user-ID files outside the cache (elf/rtld.c:
  * dso_name_valid_for_suid; elf/dl-load.c: open_path), and the shim keeps such programs on glibc unless
  * the list says '@secure allocator'.
@@ -29,11 +28,12 @@ public final class SecureCheck implements Check {
     public List<Finding> run(Inspection in) throws ElfException {
         List<Finding> out = new ArrayList<>();
         for (String exe : in.targets()) {
-            if (!in.secure(exe) || in.linkMap(exe).isStatic()) {
+            ExecutableProfile profile = in.profile(exe);
+            if (!profile.is(ExecutableClass.SECURE_EXECUTION) || profile.is(ExecutableClass.STATIC)) {
                 continue;
             }
-            ElfHeader h = in.object(exe).image().header();
-            String kind = h.setuid() ? "set-user-ID" : "set-group-ID";
+            String kind = profile.secureKind();
+            String is = exe + " " + profile.secureState();
             LinkMap secure = in.linkMap(exe);
             List<String> loaded = secure.loadOrder().stream().filter(LoadedObject::isPreload).map(LoadedObject::requestName).toList();
             List<String> dropped = new ArrayList<>();
@@ -46,7 +46,7 @@ public final class SecureCheck implements Check {
                         .map(LinkMap.IgnoredPreload::reason).findFirst();
                 if (reason.isPresent()) {
                     out.add(Finding.warning("secure.bare-name", exe,
-                            exe + " is " + kind + ": ld.so skips ld.so.cache for the bare name " + l.entry()
+                            is + ": ld.so skips ld.so.cache for the bare name " + l.entry()
                                     + " and accepts only set-user-ID files, so it is ignored (" + reason.get() + ")",
                             "write the full path of " + l.entry() + " in the chain"));
                 } else {
@@ -56,7 +56,7 @@ public final class SecureCheck implements Check {
             }
             if (!dropped.isEmpty()) {
                 out.add(new Finding("secure.preload-dropped", shimDropped ? Severity.WARNING : Severity.INFO, List.of(exe),
-                        exe + " is " + kind + ": ld.so silently drops the LD_PRELOAD entries with a '/' (" + String.join(", ", dropped)
+                        is + ": ld.so silently drops the LD_PRELOAD entries with a '/' (" + String.join(", ", dropped)
                                 + ")" + (shimDropped ? ", so it runs without the shim" : ""),
                         shimDropped ? "install the chain in /etc/ld.so.preload, whose entries ld.so keeps for " + kind + " programs" : ""));
             }
@@ -65,8 +65,8 @@ public final class SecureCheck implements Check {
             }
             boolean allocator = in.config().list().map(l -> l.secureAllocator()).orElse(false);
             out.add(Finding.info("secure.route", exe, allocator
-                    ? exe + " is " + kind + " and the list says '@secure allocator': the shim routes it like any program"
-                    : exe + " is " + kind + ": the shim keeps it on glibc (reason secure-exec) and ignores MEMPROXY_CONF"));
+                    ? is + " and the list says '@secure allocator': the shim routes it like any program"
+                    : is + ": the shim keeps it on glibc (reason secure-exec) and ignores MEMPROXY_CONF"));
         }
         return out;
     }

@@ -2,7 +2,7 @@ package io.memproxy.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.memproxy.scan.ExecutableClass;
+import io.memproxy.doctor.ExecutableClass;
 import io.memproxy.scan.ScanSummary;
 import io.memproxy.scan.ScannedFile;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.memproxy.scan;
 
+import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.doctor.FileCapabilities;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -64,13 +66,13 @@ public final class Scan {
     private final Options options;
     private final Root root;
     private final Classifier classifier;
-    private final Capabilities capabilities;
+    private final FileCapabilities capabilities;
 
     public Scan(Options options, Classifier classifier) {
-        this(options, classifier, Capabilities.find());
+        this(options, classifier, FileCapabilities.find());
     }
 
-    Scan(Options options, Classifier classifier, Capabilities capabilities) {
+    Scan(Options options, Classifier classifier, FileCapabilities capabilities) {
         this.options = options;
         this.root = options.root().toString().equals("/") ? Root.host() : Root.at(options.root());
         this.classifier = classifier;

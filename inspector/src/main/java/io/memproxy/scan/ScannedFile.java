@@ -1,10 +1,10 @@
 package io.memproxy.scan;
 
+import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.doctor.ExecutableProfile;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One file the scan examined: a file with an execute bit found under the scanned directories.
@@ -44,6 +44,11 @@ public record ScannedFile(String path, Kind kind, List<ExecutableClass> classes,
         secureBits = List.copyOf(secureBits);
     }
 
+    static ScannedFile executable(String path, ExecutableProfile p) {
+        return new ScannedFile(path, Kind.EXECUTABLE, p.classes(), p.interpreter(), p.allocators(), p.ownMalloc(),
+                p.secureBits(), "");
+    }
+
     static ScannedFile notExamined(String path, ExecutableClass cls, String problem) {
         return new ScannedFile(path, Kind.EXECUTABLE, List.of(cls), Optional.empty(), List.of(), List.of(), List.of(), problem);
     }
@@ -72,11 +77,8 @@ public record ScannedFile(String path, Kind kind, List<ExecutableClass> classes,
         if (!isExecutable() || capabilities.isEmpty()) {
             return this;
         }
-        Set<ExecutableClass> set = EnumSet.of(ExecutableClass.SECURE_EXECUTION);
-        set.addAll(classes);
-        set.remove(ExecutableClass.FINE);
         List<String> bits = new ArrayList<>(secureBits);
         bits.add(capabilities);
-        return new ScannedFile(path, kind, new ArrayList<>(set), interpreter, allocators, ownMalloc, bits, problem);
+        return new ScannedFile(path, kind, ExecutableProfile.withSecureExecution(classes), interpreter, allocators, ownMalloc, bits, problem);
     }
 }

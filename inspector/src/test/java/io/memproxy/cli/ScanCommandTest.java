@@ -52,6 +52,15 @@ class ScanCommandTest {
     }
 
     @Test
+    void jsonOptionIsTheJsonFormat() throws IOException {
+        CliTest.Run r = CliTest.Run.of("scan", "--json", "--root", root.toString(), "/usr/bin");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(4, new ObjectMapper().readTree(r.out()).get("files").size(), r.out());
+        CliTest.Run ps = CliTest.Run.of("ps", "--json", String.valueOf(ProcessHandle.current().pid()));
+        assertEquals(1, new ObjectMapper().readTree(ps.out()).get("processes").size(), ps.out());
+    }
+
+    @Test
     void jsonIsOneDocumentWithEveryFileAndTheTotals() throws IOException {
         CliTest.Run r = CliTest.Run.of("scan", "--format", "json", "--root", root.toString(), "/usr/bin");
         assertEquals(ExitCodes.OK, r.code(), r.err());

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.doctor.FileCapabilities;
+import io.memproxy.doctor.Platform;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -76,10 +79,10 @@ class ScanTest {
 
     record Result(Map<String, ScannedFile> files, List<String> order, ScanSummary summary) {}
 
-    static Result scan(Path root, List<String> dirs, Capabilities caps) throws InterruptedException {
+    static Result scan(Path root, List<String> dirs, FileCapabilities caps) throws InterruptedException {
         Map<String, ScannedFile> files = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
-        Scan s = new Scan(new Scan.Options(root, dirs, 2), new Classifier(Classifier.Platform.of(root)), caps);
+        Scan s = new Scan(new Scan.Options(root, dirs, 2), new Classifier(Platform.of(root)), caps);
         ScanSummary summary = s.run(f -> {
             files.put(f.path(), f);
             order.add(f.path());
@@ -89,7 +92,7 @@ class ScanTest {
 
     @Test
     void everyClassIsToldApart() throws InterruptedException {
-        Result r = scan(root, List.of("/bin", "/usr/bin", "/usr/lib"), Capabilities.find());
+        Result r = scan(root, List.of("/bin", "/usr/bin", "/usr/lib"), FileCapabilities.find());
         Map<String, ExecutableClass> expected = Map.ofEntries(
                 Map.entry("/usr/bin/hello", ExecutableClass.FINE),
                 Map.entry("/usr/bin/own-malloc", ExecutableClass.OWN_MALLOC),
@@ -134,7 +137,7 @@ class ScanTest {
 
     @Test
     void withoutGetcapCapabilitiesAreSaidToBeUnchecked() throws InterruptedException {
-        Result r = scan(root, List.of("/usr/bin"), Capabilities.none());
+        Result r = scan(root, List.of("/usr/bin"), FileCapabilities.none());
         assertEquals(ExecutableClass.FINE, r.files().get("/usr/bin/cap-hello").primary());
         assertTrue(r.summary().capabilities().contains("not checked"), r.summary().capabilities());
     }
@@ -150,7 +153,7 @@ class ScanTest {
             Files.writeString(f, "#!/bin/sh\n");
             Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        Result r = scan(root, List.of("/many"), Capabilities.find());
+        Result r = scan(root, List.of("/many"), FileCapabilities.find());
         assertEquals(n, r.order().size());
         List<String> sorted = new ArrayList<>(r.order());
         sorted.sort(null);
@@ -159,7 +162,7 @@ class ScanTest {
 
     @Test
     void aMissingDirectoryIsReportedNotFatal() throws InterruptedException {
-        Result r = scan(root, List.of("/no/such/dir", "/usr/bin"), Capabilities.none());
+        Result r = scan(root, List.of("/no/such/dir", "/usr/bin"), FileCapabilities.none());
         ScannedFile d = r.files().get("/no/such/dir");
         assertEquals(ScannedFile.Kind.DIRECTORY, d.kind());
         assertEquals(1, r.summary().unreadableDirs());
@@ -183,7 +186,7 @@ class ScanTest {
                         }
                     }).count();
         }
-        Result r = scan(Path.of("/"), List.of("/usr/bin"), Capabilities.find());
+        Result r = scan(Path.of("/"), List.of("/usr/bin"), FileCapabilities.find());
         assertEquals(executables, r.summary().candidates());
         assertEquals(executables, r.files().size());
         assertEquals(executables, r.summary().executableCount() + r.summary().otherElf() + r.summary().notElf());

@@ -1,4 +1,4 @@
-package io.memproxy.scan;
+package io.memproxy.doctor;
 
 /**
  * What preloading libmemproxy.so means for one executable. An executable can be in several classes

@@ -1,4 +1,4 @@
-package io.memproxy.scan;
+package io.memproxy.doctor;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,31 +15,32 @@ import java.util.Optional;
 /**
  * File capabilities (the {@code security.capability} extended attribute), which put a program in
  * secure-execution mode like a set-user-ID bit. Java reads only {@code user.*} extended attributes, so
- * they are read with getcap(8) (Debian package libcap2-bin), one process per batch of files.
+ * they are read with getcap(8) (Debian package libcap2-bin), one process per batch of files. getcap
+ * skips symbolic links: give it the files links resolve to.
  */
-final class Capabilities {
+public final class FileCapabilities {
     private static final List<String> LOCATIONS = List.of("/usr/sbin/getcap", "/sbin/getcap", "/usr/bin/getcap");
 
     private final Optional<Path> getcap;
 
-    private Capabilities(Optional<Path> getcap) {
+    private FileCapabilities(Optional<Path> getcap) {
         this.getcap = getcap;
     }
 
-    static Capabilities find() {
-        return new Capabilities(LOCATIONS.stream().map(Path::of).filter(Files::isExecutable).findFirst());
+    public static FileCapabilities find() {
+        return new FileCapabilities(LOCATIONS.stream().map(Path::of).filter(Files::isExecutable).findFirst());
     }
 
-    static Capabilities none() {
-        return new Capabilities(Optional.empty());
+    public static FileCapabilities none() {
+        return new FileCapabilities(Optional.empty());
     }
 
-    boolean available() {
+    public boolean available() {
         return getcap.isPresent();
     }
 
     /** The capabilities of each of {@code files} that has any, keyed by the file as given. */
-    Map<String, String> of(List<String> files) {
+    public Map<String, String> of(List<String> files) {
         Map<String, String> out = new HashMap<>();
         if (getcap.isEmpty() || files.isEmpty()) {
             return out;
