@@ -91,9 +91,7 @@ final class ElfBytes {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Region r;
             if (rs.length > MAX_CHUNKS || length > MAP_ABOVE) {
-                r = new Region(0, ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(order));
-                regions = new Region[] {r};
-                return r;
+                return map(ch);
             }
             long start = offset & -4096L;
             long end = Math.min(size, Math.max(start + CHUNK, (offset + length + 4095) & -4096L));
@@ -108,6 +106,27 @@ final class ElfBytes {
             // Unchecked: the readers' guard turns it into a one-line "cannot be parsed" for this file.
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Maps the whole file now, unless it is already held whole: for readers about to walk whole tables
+     * (every symbol with its version and name), which would otherwise read chunk after chunk first.
+     */
+    synchronized void mapWhole() {
+        if (regions[0].covers(0, size)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            map(ch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Region map(FileChannel ch) throws IOException {
+        Region r = new Region(0, ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(order));
+        regions = new Region[] {r};
+        return r;
     }
 
     long size() {

@@ -35,6 +35,7 @@ final class SymbolReader {
         long table = image.offsetOf(address, "DT_SYMTAB");
         long count = count(entsize);
         b.checkTable(table, count, entsize, "dynamic symbol table");
+        b.mapWhole();
 
         long versym = versymTable(count);
         Map<Integer, String> defined = new HashMap<>();
