@@ -27,12 +27,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bind", mixinStandardHelpOptions = true,
         description = {
-            "Say which object each reference to SYMBOL binds to at start-up (LD_BIND_NOW), as ld.so resolves it:",
-            "scope order, symbol versions, weak and unique definitions, copy relocations. Default symbols: the",
-            "malloc family and C++ operator new/delete. --next answers dlsym(RTLD_NEXT, SYMBOL) called from OBJ."
+            "Say which object each reference to SYMBOL binds to at start-up",
+            "(LD_BIND_NOW), as ld.so resolves it: scope order, symbol versions, weak and",
+            "unique definitions, copy relocations. Default symbols: the malloc family and",
+            "C++ operator new/delete. --next answers dlsym(RTLD_NEXT, SYMBOL) called from",
+            "OBJ."
         },
-        footer = {"%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded"
-            + " (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})
+        footer = {"%nExamples:%n  memproxy bind /usr/bin/ls%n  memproxy bind --preload libjemalloc.so.2 /usr/bin/ls reallocarray%n  memproxy bind --preload libmemproxy.so:libjemalloc.so.2 \\%n      --next libmemproxy.so malloc /bin/sh%n  memproxy bind --json /usr/bin/python3 malloc free%n"
+            + "%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})
 public final class BindCommand implements Callable<Integer> {
     @ParentCommand
     MemproxyCommand parent;

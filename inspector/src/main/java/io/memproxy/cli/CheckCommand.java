@@ -13,8 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {
-            "The doctor's pre-install check for package scripts and configuration management: no colour,",
-            "one line per problem (SEVERITY ID SUBJECTS: MESSAGE); the exit code is what matters."
+            "The doctor's pre-install check for package scripts and configuration",
+            "management: no colour, one line per problem (SEVERITY ID SUBJECTS: MESSAGE);",
+            "the exit code is what matters."
         },
         footer = DoctorExit.FOOTER)
 public final class CheckCommand implements Callable<Integer> {

@@ -17,9 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {
-            "Check, from files alone, that the preload chain routes malloc through libmemproxy.so as intended:",
-            "chain entries and order, who provides malloc in each examined executable, the allocator the shim",
-            "will detect, glibc's allocator behind the shim, secure-execution targets and the exclusion list."
+            "Check, from files alone, that the preload chain routes malloc through",
+            "libmemproxy.so as intended: chain entries and order, who provides malloc in",
+            "each examined executable, the allocator the shim will detect, glibc's",
+            "allocator behind the shim, secure-execution targets and the exclusion list."
         },
         footer = DoctorExit.FOOTER)
 public final class DoctorCommand implements Callable<Integer> {

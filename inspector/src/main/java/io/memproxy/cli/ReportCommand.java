@@ -16,9 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {
-            "A diagnostic bundle for a support request: system facts (glibc, kernel, distribution, the chain's",
-            "files with build-ids and checksums, the exclusion list, the loader variables and no other",
-            "environment) and the doctor's findings, as Markdown with the JSON document inside."
+            "A diagnostic bundle for a support request: system facts (glibc, kernel,",
+            "distribution, the chain's files with build-ids and checksums, the exclusion",
+            "list, the loader variables and no other environment) and the doctor's",
+            "findings, as Markdown with the JSON document inside."
         },
         footer = DoctorExit.FOOTER)
 public final class ReportCommand implements Callable<Integer> {
