@@ -2,6 +2,7 @@ package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,14 +79,29 @@ public final class ProbeCheck implements Check {
         in.preloadVariable().ifPresent(v -> env.put("LD_PRELOAD", v));
         env.put("MEMPROXY_DEBUG", "1");
         env.put("MEMPROXY_CONF", in.file(in.config().path()).toString());
+        // stderr goes to a file, not a pipe: reading a pipe to its end would wait for a hung probe forever.
+        Path errFile = copy.resolveSibling(copy.getFileName() + ".stderr");
+        pb.redirectError(errFile.toFile());
         Process p = pb.start();
-        byte[] err = p.getErrorStream().readNBytes(64 * 1024);
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return Finding.error("probe.failed", exe, "the probe (" + how + ") did not finish within " + TIMEOUT_SECONDS + " s",
                     "run '" + exe + "' under the chain by hand to see what hangs");
         }
+        byte[] err;
+        try (InputStream e = Files.newInputStream(errFile)) {
+            err = e.readNBytes(64 * 1024);
+        }
         String stderr = new String(err, StandardCharsets.UTF_8);
+        // The probe only allocates and exits 0: any other end is the chain's doing, and it would end every process.
+        int status = p.exitValue();
+        if (status != 0) {
+            String first = stderr.lines().filter(l -> !LINE.matcher(l).matches()).findFirst().orElse("");
+            return Finding.error("probe.failed", exe, "the probe (" + how + ") "
+                            + (status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status)
+                            + " under the chain, as every process would" + (first.isEmpty() ? "" : "; it said: " + first),
+                    "fix or remove the chain entry the message names before activating the chain");
+        }
         Matcher m = LINE.matcher(stderr);
         String expected = words(predicted.route(), predicted.route().equals("allocator") ? predicted.allocator() : "none",
                 predicted.reason());
