@@ -1,5 +1,7 @@
 package io.memproxy.doctor;
 
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoadedObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,7 @@ public final class ChainCheck implements Check {
                                 "'" + l.entry() + "' is the same file as '" + first + "': ld.so loads it once, the second entry does nothing",
                                 remove + " (the second occurrence)"));
                     }
+                    missingDependencies(in, l, remove, out);
                 }
                 case MISSING -> out.add(Finding.error("preload.missing", l.entry(), l.entry() + " does not exist: " + ignored,
                         "install it, or " + remove));
@@ -59,5 +62,29 @@ public final class ChainCheck implements Check {
             }
         }
         return out;
+    }
+
+    /**
+     * Only the entry itself is optional: once ld.so has mapped a preload, a DT_NEEDED of it that
+     * cannot be found stops every process (elf/dl-deps.c: _dl_map_object_deps; ld-so-rules.md §1.2).
+     * A library the program itself needs first is the program's problem, not the chain's.
+     */
+    private static void missingDependencies(Inspection in, Link l, String remove, List<Finding> out) {
+        LinkMap m = in.referenceMap();
+        String real = in.realPath(l.path()).orElse(l.path());
+        for (LinkMap.Missing missing : m.missing()) {
+            LoadedObject root = missing.requestedBy();
+            while (root != null && !root.isPreload()) {
+                root = root.loader().orElse(null);
+            }
+            if (root == null || !in.realPath(root.path()).orElse(root.path()).equals(real)) {
+                continue;
+            }
+            out.add(new Finding("preload.missing-dependency", Severity.ERROR, List.of(l.entry(), missing.name()),
+                    l.entry() + " needs " + missing.name() + (missing.requestedBy() == root ? "" : " (through " + missing.requestedBy().path() + ")")
+                            + ", which ld.so cannot find: every process would stop at start-up with \"error while loading shared libraries: "
+                            + missing.name() + ": cannot open shared object file\" (exit 127)",
+                    "install the library that provides " + missing.name() + ", or " + remove));
+        }
     }
 }

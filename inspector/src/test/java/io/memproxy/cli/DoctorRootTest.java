@@ -26,6 +26,10 @@ class DoctorRootTest {
         copy(root, "/lib/x86_64-linux-gnu/libc.so.6");
         copy(root, "/lib64/ld-linux-x86-64.so.2");
         copy(root, "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+        // jemalloc's own dependencies: without them the image's chain stops every process.
+        for (String lib : List.of("libstdc++.so.6", "libm.so.6", "libgcc_s.so.1")) {
+            copy(root, "/lib/x86_64-linux-gnu/" + lib);
+        }
         Files.createDirectories(root.resolve("usr/local/lib"));
         Files.copy(ChainScenarioTest.TOP.resolve("shim/build/libmemproxy.so"), root.resolve("usr/local/lib/libmemproxy.so"));
         Files.createDirectories(root.resolve("etc"));
