@@ -18,7 +18,7 @@ public final class CommandLines {
      * builds the tree, which dominated start-up (BENCHMARKS.md), so when the first argument names a
      * command only that one is built; help, errors and everything else get the whole tree.
      */
-    public static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal, String... args) {
+    private static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal, String... args) {
         CommandLine cl = new CommandLine(new MemproxyCommand(terminal));
         String first = args.length > 0 ? args[0] : "";
         boolean versionOnly = first.equals("--version") || first.equals("-V");

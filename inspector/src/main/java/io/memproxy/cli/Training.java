@@ -24,7 +24,7 @@ public final class Training {
         {"doctor", "--preload", LIBC},
         {"doctor", "--format", "json", "--preload", LIBC},
         {"check", "--preload", LIBC},
-        // The demo chain (the fixture build has made the shim by now): the doctor's full path, allocator found.
+        // The demo chain (`make` builds the shim before the jar): the doctor's full path, allocator found.
         {"doctor", "--preload", DEMO_CHAIN, "--config", "samples/memproxy.conf"},
         {"doctor", "--json", "--preload", DEMO_CHAIN, "--config", "samples/memproxy.conf"},
         {"scan", "--no-progress", "/usr/sbin"},

@@ -63,6 +63,7 @@ public final class Inspection {
     private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
     private final Map<String, ExecutableProfile> profiles = new ConcurrentHashMap<>();
     private volatile Map<String, String> capabilities;
+    private volatile LinkMap normalModeReference;
     private Platform platform;
     private final Map<String, SymbolBinder> binders = new HashMap<>();
     private final Map<String, List<Binding>> bindings = new HashMap<>();
@@ -253,13 +254,21 @@ public final class Inspection {
         });
     }
 
-    /** The chain as an ordinary (not secure) program sees it: the first target's link map in normal mode. */
+    /**
+     * The chain as an ordinary (not secure) program sees it: the first target's link map in normal mode.
+     * Every chain entry asks for it, so a secure first target's normal-mode map is computed once.
+     */
     LinkMap referenceMap() {
         String exe = targets().get(0);
         if (!secure(exe)) {
             return linkMap(exe);
         }
-        return LinkMap.load(environment.withSecure(LoaderEnvironment.Secure.OFF), files, exe);
+        LinkMap m = normalModeReference;
+        if (m == null) {
+            m = LinkMap.load(environment.withSecure(LoaderEnvironment.Secure.OFF), files, exe);
+            normalModeReference = m;
+        }
+        return m;
     }
 
     /** Whether the shim can act on the program at all: dynamically linked, for glibc's loader. */
