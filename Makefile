@@ -23,7 +23,7 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	python3 git xz-utils bzip2 groff-base \
 	libcap2-bin pax-utils hyperfine time libtree
 
-.PHONY: all deps inspector shim samples test test-java test-shim demo install uninstall clean bench
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -55,7 +55,11 @@ shim:
 samples:
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples; fi
 
-test: all test-shim test-java
+test: all test-shim test-launcher test-java
+
+# The launcher maps its class-data archive from any directory and through a link.
+test-launcher: inspector
+	inspector/test-launcher
 
 # Not quiet: Surefire's closing "Tests run: …" summary is the record of what ran.
 test-java:
