@@ -42,6 +42,8 @@ final class ElfBytes {
     private final ByteOrder order;
     /** Copy-on-write under {@code this}: readers scan it without a lock. The whole-file map, once made, is first. */
     private volatile Region[] regions;
+    /** The file, open while the image is held open ({@link ElfImage#open}); null when each miss opens it. Guarded by {@code this}. */
+    private FileChannel channel;
 
     /**
      * @param head the file's first bytes (any length up to {@code size}), read by the caller
@@ -52,6 +54,23 @@ final class ElfBytes {
         this.is64 = is64;
         this.order = order;
         this.regions = new Region[] {new Region(0, head.duplicate().order(order))};
+    }
+
+    /** Keeps {@code ch} for the reads that follow, instead of opening the file on each miss. */
+    synchronized void attach(FileChannel ch) {
+        channel = ch;
+    }
+
+    /** Closes the kept file, if any; later misses open the file again. */
+    synchronized void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Read-only: nothing is lost when close fails.
+            }
+            channel = null;
+        }
     }
 
     /** Reads {@code dst.remaining()} bytes at {@code offset} with positional reads. */
@@ -88,8 +107,9 @@ final class ElfBytes {
             // Callers check ranges first; like a buffer read, a miss here is a parse bug the guard reports.
             throw new IndexOutOfBoundsException(String.format("0x%x bytes at 0x%x in a file of 0x%x", length, offset, size));
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Region r;
+        FileChannel kept = channel;
+        try (FileChannel opened = kept != null ? null : FileChannel.open(file, StandardOpenOption.READ)) {
+            FileChannel ch = kept != null ? kept : opened;
             if (rs.length > MAX_CHUNKS || length > MAP_ABOVE) {
                 return map(ch);
             }
@@ -97,7 +117,7 @@ final class ElfBytes {
             long end = Math.min(size, Math.max(start + CHUNK, (offset + length + 4095) & -4096L));
             ByteBuffer buf = ByteBuffer.allocate((int) (end - start));
             readFully(ch, buf, start);
-            r = new Region(start, buf.order(order));
+            Region r = new Region(start, buf.order(order));
             Region[] grown = java.util.Arrays.copyOf(rs, rs.length + 1);
             grown[rs.length] = r;
             regions = grown;
@@ -114,6 +134,14 @@ final class ElfBytes {
      */
     synchronized void mapWhole() {
         if (regions[0].covers(0, size)) {
+            return;
+        }
+        if (channel != null) {
+            try {
+                map(channel);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            }
             return;
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

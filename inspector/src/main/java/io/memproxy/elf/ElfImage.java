@@ -29,9 +29,11 @@ import java.util.Optional;
  * input with unchecked exceptions (NegativeArraySizeException for {@code e_shnum} 0xffff); tests use
  * it as a second opinion on well-formed files.
  *
- * <p>Instances are safe to share between threads.
+ * <p>Instances are safe to share between threads. An image from {@link #open(Path)} keeps its file open
+ * for the reads that follow until {@link #close()}; one from {@link #read(Path)} opens the file again
+ * for each lazy part.
  */
-public final class ElfImage {
+public final class ElfImage implements AutoCloseable {
     private final Path path;
     private final ElfBytes in;
     private final ElfHeader header;
@@ -101,6 +103,17 @@ public final class ElfImage {
      * @throws UnreadableFileException  it cannot be opened or read
      */
     public static ElfImage read(Path path) throws ElfException {
+        try (ElfImage image = open(path)) {
+            return image;
+        }
+    }
+
+    /**
+     * Like {@link #read(Path)}, but the file stays open until {@link #close()}: for a caller about to read
+     * lazy parts (symbol lookups) of many files one after another, which would otherwise open each file
+     * again for every part.
+     */
+    public static ElfImage open(Path path) throws ElfException {
         int mode = mode(path);
         if ((mode & S_IFMT) == S_IFDIR) {
             throw NonElfFiles.of(path, NonElfKind.DIRECTORY, List.of(), "");
@@ -110,7 +123,9 @@ public final class ElfImage {
         }
         long size;
         ByteBuffer head;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ);
             size = ch.size();
             if (size > Integer.MAX_VALUE) {
                 throw new UnreadableFileException(path, "larger than 2 GiB, which is not supported");
@@ -123,8 +138,19 @@ public final class ElfImage {
                 ElfBytes.readFully(ch, head, 0);
             }
         } catch (IOException e) {
+            closeQuietly(ch);
             throw new UnreadableFileException(path, describe(e));
         }
+        try {
+            ElfImage image = parse(path, size, head, mode, ch);
+            ch = null;
+            return image;
+        } finally {
+            closeQuietly(ch);
+        }
+    }
+
+    private static ElfImage parse(Path path, long size, ByteBuffer head, int mode, FileChannel ch) throws ElfException {
         if (size == 0) {
             throw NonElfFiles.of(path, NonElfKind.EMPTY, List.of(), "");
         }
@@ -135,14 +161,14 @@ public final class ElfImage {
             throw NonElfFiles.classify(path, head);
         }
         try {
-            return new ElfImage(path, size, head, mode);
+            return new ElfImage(path, size, head, mode, ch);
         } catch (RuntimeException | OutOfMemoryError | InternalError e) {
             // Backstop: every read is checked, but a parse bug must still end as one line, not a trace.
             throw new MalformedElfException(path, "cannot be parsed: " + e);
         }
     }
 
-    private ElfImage(Path path, long size, ByteBuffer buf, int mode) throws MalformedElfException {
+    private ElfImage(Path path, long size, ByteBuffer buf, int mode, FileChannel ch) throws MalformedElfException {
         this.path = path;
         if (size < 16) {
             throw new MalformedElfException(path, "truncated: the ELF identification needs 16 bytes, file has " + size);
@@ -158,6 +184,7 @@ public final class ElfImage {
         ElfClass elfClass = cls == 2 ? ElfClass.ELF64 : ElfClass.ELF32;
         DataEncoding encoding = data == 1 ? DataEncoding.LSB : DataEncoding.MSB;
         ElfBytes b = new ElfBytes(path, size, buf, encoding.byteOrder(), cls == 2);
+        b.attach(ch);
         this.in = b;
         boolean is64 = b.is64();
         int ehsize = is64 ? 64 : 52;
@@ -220,6 +247,12 @@ public final class ElfImage {
                 buf.get(7) & 0xff, ElfHeader.osAbiName(buf.get(7) & 0xff), buf.get(8) & 0xff, paddingZero,
                 elfType, entry, interpreter, isStatic, isPie,
                 (mode & S_ISUID) != 0, (mode & S_ISGID) != 0, buildId, dynamicSegment != null);
+    }
+
+    /** Closes the file if this image holds it open; the image still answers, opening the file again when it must. */
+    @Override
+    public void close() {
+        in.close();
     }
 
     /** The file this image was read from, as given. */
@@ -456,6 +489,16 @@ public final class ElfImage {
     private Optional<String> optionalString(long tag, String what) throws MalformedElfException {
         Long o = tags.get(tag);
         return o == null ? Optional.empty() : Optional.of(dynamicString(o, what));
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // Read-only: nothing is lost.
+            }
+        }
     }
 
     private static boolean isMagicPrefix(ByteBuffer buf) {

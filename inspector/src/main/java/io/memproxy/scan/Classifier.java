@@ -25,7 +25,7 @@ public final class Classifier {
     public ScannedFile classify(String path, Path file) {
         ElfImage image;
         try {
-            image = ElfImage.read(file);
+            image = ElfImage.open(file);
         } catch (NotElfException e) {
             return ScannedFile.other(path, ScannedFile.Kind.NOT_ELF);
         } catch (UnreadableFileException e) {
@@ -33,7 +33,7 @@ public final class Classifier {
         } catch (ElfException e) {
             return ScannedFile.notExamined(path, ExecutableClass.MALFORMED, e.problem());
         }
-        try {
+        try (image) {
             if (!ExecutableProfile.isExecutable(image)) {
                 return ScannedFile.other(path, ScannedFile.Kind.OTHER_ELF);
             }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,5 +59,38 @@ class ElfImageTest {
         assertEquals(NonElfKind.LINKER_SCRIPT, e.kind());
         assertTrue(e.scriptInputs().contains("/lib/x86_64-linux-gnu/libc.so.6"), e.scriptInputs().toString());
         assertTrue(e.getMessage().startsWith("/usr/lib/x86_64-linux-gnu/libc.so: "), e.getMessage());
+    }
+
+    @Test
+    void anOpenImageHoldsOneFileUntilClosedAndStillAnswersAfterwards() throws Exception {
+        long before = openFiles();
+        ElfImage libc = ElfImage.open(LIBC);
+        assertEquals(before + 1, openFiles(), "open() keeps the file open");
+        assertEquals(1, libc.definitions("malloc").size());
+        assertEquals(before + 1, openFiles(), "lookups read through the kept file, opening no other");
+        libc.close();
+        assertEquals(before, openFiles(), "close() releases it");
+        libc.close();
+        assertEquals("malloc@@GLIBC_2.2.5", libc.definitions("malloc").get(0).versionedName(),
+                "a closed image opens the file again for what it has not read yet");
+        assertEquals(before, openFiles());
+    }
+
+    @Test
+    void readAndFailedOpensLeaveNoFileOpen(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path truncated = dir.resolve("truncated");
+        Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(LIBC), 100));
+        Path script = Path.of("/usr/lib/x86_64-linux-gnu/libc.so");
+        long before = openFiles();
+        ElfImage.read(LIBC).definitions("free");
+        assertThrows(MalformedElfException.class, () -> ElfImage.open(truncated));
+        assertThrows(NotElfException.class, () -> ElfImage.open(script));
+        assertEquals(before, openFiles());
+    }
+
+    private static long openFiles() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count() - 1; // the listing's own descriptor
+        }
     }
 }
