@@ -12,11 +12,13 @@ command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hype
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 printf 'public class Floor { public static void main(String[] a) { System.out.println("x"); } }\n' > "$work/Floor.java"
 javac -d "$work" "$work/Floor.java"
-flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+flags="-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData"
 hyperfine -N -w 3 -r "$runs" --export-json "$work/r.json" \
   -n "JVM floor (empty main)" "java $flags -cp $work Floor" \
   -n "memproxy --version, plain java -jar" "java -jar $jar --version" \
   -n "memproxy --version, no archive" "java $flags -jar $jar --version" \
   -n "memproxy --version, launcher" "bin/memproxy --version" \
+  -n "memproxy --version, launcher, from another directory" "sh -c 'cd / && exec $PWD/bin/memproxy --version'" \
+  -n "memproxy --version, launcher with two C1 compiler threads" "env MEMPROXY_JAVA_OPTS=-XX:CICompilerCount=2 bin/memproxy --version" \
   -n "memproxy elf libc.so.6, launcher" "bin/memproxy elf /lib/x86_64-linux-gnu/libc.so.6" >/dev/null
 python3 bench/median-table.py "$work/r.json" 0 "JVM floor"
