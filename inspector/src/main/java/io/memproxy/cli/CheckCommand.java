@@ -33,7 +33,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Diagnosis d = DoctorRun.diagnose(inputs, false);
+        Diagnosis d = DoctorRun.diagnose(inputs);
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
             case lines -> ProblemLines.write(d, out);

@@ -48,9 +48,16 @@ public final class DoctorCommand implements Callable<Integer> {
             + " once as a listed name and once not, and compare the shim's own report with the prediction.")
     boolean probe;
 
+    @Option(names = "--probe-timeout", paramLabel = "SECONDS",
+            description = "With --probe: how long each probe run may take before it is killed and reported as probe.failed (default: ${DEFAULT-VALUE}).")
+    int probeTimeout = io.memproxy.doctor.ProbeCheck.DEFAULT_TIMEOUT_SECONDS;
+
     @Override
     public Integer call() throws IOException {
-        Diagnosis d = DoctorRun.diagnose(inputs, probe);
+        if (probeTimeout < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--probe-timeout must be at least 1 second");
+        }
+        Diagnosis d = DoctorRun.diagnose(inputs, probe, probeTimeout);
         PrintWriter out = spec.commandLine().getOut();
         Format f = output.json ? Format.json : format;
         switch (f) {

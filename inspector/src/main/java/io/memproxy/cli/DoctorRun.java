@@ -15,11 +15,21 @@ final class DoctorRun {
     /** A finished run: the question and its answer. */
     record Result(Inspection inspection, Diagnosis diagnosis) {}
 
-    static Diagnosis diagnose(DoctorInputs in, boolean probe) {
-        return run(in, probe).diagnosis();
+    /** The standard checks only. */
+    static Diagnosis diagnose(DoctorInputs in) {
+        return run(in, false, 0).diagnosis();
     }
 
-    static Result run(DoctorInputs in, boolean probe) {
+    /** With {@code probe}, the probe runs too, each run for at most {@code probeTimeoutSeconds}. */
+    static Diagnosis diagnose(DoctorInputs in, boolean probe, int probeTimeoutSeconds) {
+        return run(in, probe, probeTimeoutSeconds).diagnosis();
+    }
+
+    static Result run(DoctorInputs in) {
+        return run(in, false, 0);
+    }
+
+    private static Result run(DoctorInputs in, boolean probe, int probeTimeoutSeconds) {
         Path root = in.root == null ? Path.of("/") : in.root.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, in.root + ": not a directory (--root)");
@@ -43,7 +53,7 @@ final class DoctorRun {
         if (!unreadable.isEmpty()) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, unreadable.get(0) + (in.root == null ? "" : " (under --root " + in.root + ")"));
         }
-        Doctor doctor = probe ? Doctor.withProbe(Doctor.probeProgram()) : Doctor.standard();
+        Doctor doctor = probe ? Doctor.withProbe(Doctor.probeProgram(), probeTimeoutSeconds) : Doctor.standard();
         return new Result(inspection, doctor.diagnose(inspection, Version.get()));
     }
 }

@@ -78,7 +78,7 @@ public final class InstallCommand implements Callable<Integer> {
         DoctorInputs check = new DoctorInputs();
         check.preload = s + ":" + a;
         check.root = target.root;
-        DoctorRun.Result result = DoctorRun.run(check, false);
+        DoctorRun.Result result = DoctorRun.run(check);
         Diagnosis d = result.diagnosis();
         Inspection today = new Inspection(new Inspection.Inputs(r.dir(), Optional.of(""), Optional.empty(),
                 Inspection.DEFAULT_CONFIG, List.of(), result.inspection().inputs().searchPath()));

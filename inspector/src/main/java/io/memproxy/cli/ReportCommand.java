@@ -34,7 +34,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DoctorRun.Result r = DoctorRun.run(inputs, false);
+        DoctorRun.Result r = DoctorRun.run(inputs);
         SystemFacts facts = SystemFacts.gather(r.inspection(), System.getenv());
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();

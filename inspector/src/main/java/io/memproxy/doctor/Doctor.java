@@ -17,10 +17,10 @@ public final class Doctor {
                 new SystemRouteCheck(), new TargetCheck(), new SecureCheck(), new ConfigCheck()));
     }
 
-    /** The standard checks and the probe, which runs {@code probe} under the chain. */
-    public static Doctor withProbe(java.nio.file.Path probe) {
+    /** The standard checks and the probe, which runs {@code probe} under the chain for at most {@code timeoutSeconds} a run. */
+    public static Doctor withProbe(java.nio.file.Path probe, int timeoutSeconds) {
         List<Check> all = new ArrayList<>(standard().checks);
-        all.add(new ProbeCheck(probe));
+        all.add(new ProbeCheck(probe, timeoutSeconds));
         return new Doctor(all);
     }
 

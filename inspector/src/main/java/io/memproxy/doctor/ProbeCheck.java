@@ -27,12 +27,16 @@ public final class ProbeCheck implements Check {
     static final Pattern LINE = Pattern.compile("^memproxy: pid=\\d+ exe=(\\S*) route=(\\S+) allocator=(\\S+) reason=(\\S+)$",
             Pattern.MULTILINE);
     static final String UNLISTED = "memproxy-probe";
-    private static final long TIMEOUT_SECONDS = 10;
+    /** How long one probe run may take by default before it counts as hung. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
 
     private final Path probe;
+    private final int timeoutSeconds;
 
-    public ProbeCheck(Path probe) {
+    /** @param timeoutSeconds how long each of the two probe runs may take before it is killed and reported */
+    public ProbeCheck(Path probe, int timeoutSeconds) {
         this.probe = probe;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     @Override
@@ -83,10 +87,12 @@ public final class ProbeCheck implements Check {
         Path errFile = copy.resolveSibling(copy.getFileName() + ".stderr");
         pb.redirectError(errFile.toFile());
         Process p = pb.start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return Finding.error("probe.failed", exe, "the probe (" + how + ") did not finish within " + TIMEOUT_SECONDS + " s",
-                    "run '" + exe + "' under the chain by hand to see what hangs");
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS); // gone, as a rule, before its copy is deleted
+            return Finding.error("probe.failed", exe, "the probe (" + how + ") did not finish within " + timeoutSeconds
+                            + " s and was killed: every process may hang the same way under this chain"
+                            + " (on a busy machine, try a longer --probe-timeout)",
+                    "run '" + probe + "' with LD_PRELOAD set to the chain by hand to see what hangs");
         }
         byte[] err;
         try (InputStream e = Files.newInputStream(errFile)) {

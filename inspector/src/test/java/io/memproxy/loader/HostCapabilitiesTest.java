@@ -35,6 +35,9 @@ class HostCapabilitiesTest {
                 }
             }
         }
+        // --help prints the legacy names from the highest hwcap bit down (elf/dl-usage.c); ld.so builds its
+        // search list from the lowest up (elf/dl-hwcaps.c), which is the order HostCapabilities keeps.
+        java.util.Collections.reverse(legacy);
         HostCapabilities host = HostCapabilities.detect();
         assertEquals(hwcaps, host.hwcapsSubdirs());
         assertEquals(platform, host.platform());
