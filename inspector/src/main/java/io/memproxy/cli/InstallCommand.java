@@ -11,6 +11,7 @@ import io.memproxy.loader.Root;
 import io.memproxy.report.ProblemLines;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -58,6 +59,14 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Install despite errors of the pre-install check, unless the loader emulation proves that programs would no longer start.")
     boolean force;
 
+    /**
+     * A path as the preload file must name it: absolute. Without --root the examined system is this one, so a
+     * relative path is the file here; under --root it could only be a guess, and the installer refuses it.
+     */
+    private String onThisMachine(String path) {
+        return target.root == null && !path.startsWith("/") ? Path.of(path).toAbsolutePath().normalize().toString() : path;
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,8 +75,8 @@ public final class InstallCommand implements Callable<Integer> {
         String s;
         String a;
         try {
-            s = installer.shim(Optional.ofNullable(shim));
-            a = installer.allocator(Optional.ofNullable(allocator));
+            s = installer.shim(Optional.ofNullable(shim).map(this::onThisMachine));
+            a = installer.allocator(Optional.ofNullable(allocator).map(n -> n.contains("/") ? onThisMachine(n) : n));
         } catch (Installer.Refusal e) {
             throw new MemproxyException(ExitCodes.PROBLEM, e.getMessage());
         }

@@ -58,7 +58,7 @@ public final class Installer {
         if (named.isPresent()) {
             String s = named.get();
             if (!s.startsWith("/")) {
-                throw new Refusal(s + ": the shim must be named by its absolute path (--shim)");
+                throw new Refusal(s + ": under --root, name the shim by its absolute path inside the image (--shim)");
             }
             if (!Files.isRegularFile(root.file(s))) {
                 throw new Refusal(s + ": no such file (--shim)");

@@ -138,4 +138,24 @@ class InstallCommandTest {
         assertEquals(ExitCodes.PROBLEM, r.code());
         assertTrue(r.err().contains("no allocator library found (tried /usr/lib/x86_64-linux-gnu/libmimalloc.so.2)"), r.err());
     }
+
+    @Test
+    void underRootARelativeShimIsRefused() throws IOException {
+        Sandbox.make(root, true);
+        CliTest.Run r = run("install", "--shim", "usr/local/lib/libmemproxy.so");
+        assertEquals(ExitCodes.PROBLEM, r.code());
+        assertTrue(r.err().contains("usr/local/lib/libmemproxy.so: under --root, name the shim by its absolute path inside the image"),
+                r.err());
+        assertFalse(Files.exists(root.resolve("etc/ld.so.preload")));
+    }
+
+    /** On this machine (no --root; a dry run, so /etc is only read), a relative --shim is the file it names here. */
+    @Test
+    void withoutRootARelativeShimIsMadeAbsolute() {
+        Path built = Sandbox.builtShim();
+        String relative = Path.of("").toAbsolutePath().relativize(built).toString();
+        CliTest.Run r = CliTest.Run.of("install", "--dry-run", "--shim", relative, "--allocator", Sandbox.JEMALLOC);
+        assertTrue(r.out().contains("  + " + built + "\n  + " + Sandbox.JEMALLOC + "\n"), r.out() + r.err());
+        assertTrue(r.out().contains("dry run: nothing written"), r.out());
+    }
 }
