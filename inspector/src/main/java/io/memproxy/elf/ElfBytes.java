@@ -63,13 +63,17 @@ final class ElfBytes {
 
     /** Closes the kept file, if any; later misses open the file again. */
     synchronized void close() {
-        if (channel != null) {
+        closeQuietly(channel);
+        channel = null;
+    }
+
+    static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
             try {
-                channel.close();
+                ch.close();
             } catch (IOException e) {
                 // Read-only: nothing is lost when close fails.
             }
-            channel = null;
         }
     }
 
@@ -136,16 +140,9 @@ final class ElfBytes {
         if (regions[0].covers(0, size)) {
             return;
         }
-        if (channel != null) {
-            try {
-                map(channel);
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-            }
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            map(ch);
+        FileChannel kept = channel;
+        try (FileChannel opened = kept != null ? null : FileChannel.open(file, StandardOpenOption.READ)) {
+            map(kept != null ? kept : opened);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }

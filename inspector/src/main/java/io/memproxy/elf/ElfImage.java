@@ -121,11 +121,25 @@ public final class ElfImage implements AutoCloseable {
         if ((mode & S_IFMT) != S_IFREG) {
             throw NonElfFiles.of(path, NonElfKind.SPECIAL, List.of(), "");
         }
-        long size;
-        ByteBuffer head;
-        FileChannel ch = null;
+        FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new UnreadableFileException(path, describe(e));
+        }
+        try {
+            return parse(path, mode, ch);
+        } catch (ElfException | RuntimeException | Error e) {
+            ElfBytes.closeQuietly(ch); // the image, which would have kept it, was not made
+            throw e;
+        }
+    }
+
+    /** The image of the open file {@code ch}, which the image keeps. */
+    private static ElfImage parse(Path path, int mode, FileChannel ch) throws ElfException {
+        long size;
+        ByteBuffer head;
+        try {
             size = ch.size();
             if (size > Integer.MAX_VALUE) {
                 throw new UnreadableFileException(path, "larger than 2 GiB, which is not supported");
@@ -138,19 +152,8 @@ public final class ElfImage implements AutoCloseable {
                 ElfBytes.readFully(ch, head, 0);
             }
         } catch (IOException e) {
-            closeQuietly(ch);
             throw new UnreadableFileException(path, describe(e));
         }
-        try {
-            ElfImage image = parse(path, size, head, mode, ch);
-            ch = null;
-            return image;
-        } finally {
-            closeQuietly(ch);
-        }
-    }
-
-    private static ElfImage parse(Path path, long size, ByteBuffer head, int mode, FileChannel ch) throws ElfException {
         if (size == 0) {
             throw NonElfFiles.of(path, NonElfKind.EMPTY, List.of(), "");
         }
@@ -489,16 +492,6 @@ public final class ElfImage implements AutoCloseable {
     private Optional<String> optionalString(long tag, String what) throws MalformedElfException {
         Long o = tags.get(tag);
         return o == null ? Optional.empty() : Optional.of(dynamicString(o, what));
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // Read-only: nothing is lost.
-            }
-        }
     }
 
     private static boolean isMagicPrefix(ByteBuffer buf) {

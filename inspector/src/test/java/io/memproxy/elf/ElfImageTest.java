@@ -81,10 +81,16 @@ class ElfImageTest {
         Path truncated = dir.resolve("truncated");
         Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(LIBC), 100));
         Path script = Path.of("/usr/lib/x86_64-linux-gnu/libc.so");
+        Path huge = dir.resolve("huge");
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: no blocks written
+        }
         long before = openFiles();
         ElfImage.read(LIBC).definitions("free");
         assertThrows(MalformedElfException.class, () -> ElfImage.open(truncated));
         assertThrows(NotElfException.class, () -> ElfImage.open(script));
+        UnreadableFileException tooLarge = assertThrows(UnreadableFileException.class, () -> ElfImage.open(huge));
+        assertTrue(tooLarge.getMessage().contains("larger than 2 GiB"), tooLarge.getMessage());
         assertEquals(before, openFiles());
     }
 
