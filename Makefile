@@ -17,9 +17,11 @@ JSA  = inspector/target/memproxy.jsa
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
 # and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
+# gcc-12-multilib, not the gcc-multilib metapackage: that one conflicts with Debian's cross compilers.
+# libgoogle-perftools4, not its -dev package: that one conflicts with libc++'s unwinder.
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
-	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
-	gcc-multilib binutils-powerpc-linux-gnu \
+	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools4 libmimalloc2.0 libmimalloc-dev \
+	gcc-12-multilib g++-12-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
 	libcap2-bin pax-utils hyperfine time libtree
 
@@ -38,7 +40,7 @@ deps:
 	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
 	echo "memproxy deps: installing Debian packages:$$missing"; \
 	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	$$SUDO apt-get update -qq && \
+	{ $$SUDO apt-get update -qq || echo "memproxy deps: apt-get update reported errors; installing from the lists it has"; } && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
 

@@ -66,7 +66,7 @@ public final class ChainCheck implements Check {
 
     /**
      * Only the entry itself is optional: once ld.so has mapped a preload, a DT_NEEDED of it that
-     * cannot be found stops every process (elf/dl-deps.c: _dl_map_object_deps; ld-so-rules.md §1.2).
+     * cannot be found stops every process (elf/dl-deps.c: _dl_map_object_deps; docs/loader-rules.md rule 3).
      * A library the program itself needs first is the program's problem, not the chain's.
      */
     private static void missingDependencies(Inspection in, Link l, String remove, List<Finding> out) {

@@ -138,7 +138,7 @@ public final class Installer {
     /**
      * Why the chain would stop programs from starting, if the loader emulation proves it would: the
      * reference program starts without the chain but not with it (a preload's dependency is missing,
-     * or ld.so meets a fatal error). ld-so-rules.md rule 3: a bad entry is skipped, a broken one is not.
+     * or ld.so meets a fatal error). docs/loader-rules.md rule 3: a bad entry is skipped, a broken one is not.
      */
     public static Optional<String> breaksEveryProgram(Inspection withChain, Inspection withoutChain) {
         String exe = Inspection.DEFAULT_TARGET;
