@@ -115,7 +115,7 @@ public final class LddCommand implements Callable<Integer> {
 
     /** ldd's lines without addresses and without the vDSO. */
     public static List<String> lines(LinkMap m) {
-        if (m.isStatic()) {
+        if (m.tracedAsStatic()) {
             return List.of("statically linked");
         }
         List<String> out = new ArrayList<>();

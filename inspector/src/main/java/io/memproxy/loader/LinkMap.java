@@ -114,6 +114,17 @@ public final class LinkMap {
         return isStatic;
     }
 
+    /**
+     * What ld.so's trace mode ({@code ld.so --list}, ldd) prints for this program: "statically linked" both for a
+     * static program and for one that needs no library at all (a static PIE, or a program linked with -nostdlib),
+     * even when preloads would load (elf/rtld.c, list mode; docs/loader-rules.md rule 19). Started by the kernel, a
+     * static PIE has no interpreter, so no ld.so runs to print anything.
+     */
+    public boolean tracedAsStatic() {
+        return isStatic || executable().elf().map(e -> e.dynamic().needed().isEmpty()
+                && (env.start() != LoaderEnvironment.Start.KERNEL || e.header().interpreter().isPresent())).orElse(false);
+    }
+
     /** Whether the program would start: nothing missing and no fatal error. */
     public boolean complete() {
         return fatal == null && missing.isEmpty();

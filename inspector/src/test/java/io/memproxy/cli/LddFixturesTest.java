@@ -108,6 +108,9 @@ class LddFixturesTest {
         "pre/m; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libc.so.6",
         "ver/m_v1; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 libtcmalloc_minimal.so.4",
         "secure/mq; ",
+        "nodeps/m; ",
+        "nodeps/m; LD_PRELOAD=@/pre/dir/libpre.so",
+        "nodeps/static-pie; ",
     })
     void agreesWithTheRealLoader(String exe, String envSpec) throws Exception {
         Map<String, String> env = new HashMap<>();
