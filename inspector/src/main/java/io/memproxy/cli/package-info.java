@@ -1,0 +1,5 @@
+/**
+ * The picocli commands and their options: parses arguments, wires them to the packages that do the work, and
+ * maps outcomes to the documented exit codes. The only package that calls System.exit (from Main).
+ */
+package io.memproxy.cli;
