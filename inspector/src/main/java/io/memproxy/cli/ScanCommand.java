@@ -74,6 +74,13 @@ public final class ScanCommand implements Callable<Integer> {
         if (!Files.isDirectory(r)) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, root + ": not a directory (--root)");
         }
+        io.memproxy.loader.Root confined = root == null ? io.memproxy.loader.Root.host() : io.memproxy.loader.Root.at(r);
+        try (var top = confined.directory("/", false)) {
+            top.list(n -> true);
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, r + ": cannot be read (" + io.memproxy.loader.Root.message(e)
+                    .replaceFirst("^[^:]*: ", "") + ") (--root)");
+        }
         if (threads < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
         }
@@ -85,7 +92,7 @@ public final class ScanCommand implements Callable<Integer> {
             String path = searchPath != null ? searchPath
                     : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
             for (String d : Scan.defaultDirectories(r, path)) {
-                if (Files.isDirectory(r.resolve(d.substring(1)))) {
+                if (confined.stat(d).map(java.nio.file.attribute.BasicFileAttributes::isDirectory).orElse(false)) {
                     targets.add(d);
                 }
             }

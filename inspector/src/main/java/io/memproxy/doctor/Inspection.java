@@ -87,6 +87,11 @@ public final class Inspection {
         return inputs.proposedChain().isPresent() ? inputs.proposedChain() : inputs.ldPreload();
     }
 
+    /** The examined system's file system: every read of it goes through this confinement. */
+    public Root root() {
+        return root;
+    }
+
     /** The file behind a path as the examined system names it. */
     public Path file(String systemPath) {
         return root.file(systemPath);

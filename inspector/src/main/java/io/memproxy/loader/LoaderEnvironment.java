@@ -70,7 +70,7 @@ public record LoaderEnvironment(
     /** The contents of /etc/ld.so.preload under the root, or null when ld.so cannot read it. */
     public byte[] preloadFile() {
         try {
-            return Files.readAllBytes(root.file("/etc/ld.so.preload"));
+            return root.readIfPresent("/etc/ld.so.preload", PreloadChain.MAX_FILE).orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -10,6 +10,8 @@ import io.memproxy.elf.NotElfException;
 import io.memproxy.elf.UnreadableFileException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
@@ -43,9 +45,11 @@ public final class ObjectFiles {
     private final Root root;
     private final Map<String, Opened> byPath = new ConcurrentHashMap<>();
     private final Map<Object, Opened> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Path>> dirs = new ConcurrentHashMap<>();
 
     private volatile Optional<LdSoCache> cache;
     private volatile Optional<byte[]> preloadFile;
+    private volatile Optional<String> cacheProblem = Optional.empty();
 
     public ObjectFiles(Root root) {
         this.root = root;
@@ -61,21 +65,65 @@ public final class ObjectFiles {
     }
 
     private Opened load(String loaderPath) {
-        Path file;
+        Path file = place(loaderPath);
+        if (file == null) {
+            return ABSENT;
+        }
         BasicFileAttributes attrs;
         try {
-            file = root.isHost() ? root.file(loaderPath) : root.file(root.realPath(loaderPath));
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
             return ABSENT;
         }
         if (attrs.isDirectory()) {
             return new Fatal("cannot read file data: Is a directory");
         }
+        if (!attrs.isRegularFile()) {
+            // ld.so would block on a FIFO and read zeros from a device; neither is a library.
+            return new Fatal("cannot read file data: " + Root.kind(file, attrs) + ", not a regular file");
+        }
         Object key = attrs.fileKey() != null ? attrs.fileKey() : file.toAbsolutePath().normalize();
         final Path f = file;
         final long size = attrs.size();
         return byKey.computeIfAbsent(key, k -> verify(f, k, size));
+    }
+
+    /**
+     * The host file behind a candidate, resolved inside the root; null when it cannot exist. Each directory is
+     * resolved once per run, and one that does not exist rules out every name in it without another look
+     * (ld.so's r_search_path_status), so a search costs one lstat(2) per candidate, not one per component.
+     */
+    private Path place(String loaderPath) {
+        String path = loaderPath.startsWith("/") ? loaderPath : root.cwd() + "/" + loaderPath;
+        int slash = path.lastIndexOf('/');
+        String leaf = path.substring(slash + 1);
+        if (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..")) {
+            return root.stat(path).isPresent() ? root.file(path) : null;
+        }
+        Optional<Path> dir = dirs.computeIfAbsent(path.substring(0, slash + 1), this::directory);
+        if (dir.isEmpty()) {
+            return null;
+        }
+        Path file = dir.get().resolve(leaf);
+        if (Files.isSymbolicLink(file)) {
+            try {
+                return root.file(root.realPath(path));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return file;
+    }
+
+    /** A directory's host path with its links resolved inside the root, or empty when it is not one. */
+    private Optional<Path> directory(String dir) {
+        try {
+            String real = root.realPath(dir);
+            Path p = root.file(real);
+            return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static Opened verify(Path file, Object key, long size) {
@@ -136,22 +184,37 @@ public final class ObjectFiles {
         Optional<LdSoCache> c = cache;
         if (c == null) {
             try {
-                c = Optional.of(LdSoCache.parse(Files.readAllBytes(root.file("/etc/ld.so.cache"))));
-            } catch (IOException | LoaderException e) {
+                c = Optional.of(LdSoCache.parse(root.map(CACHE, LdSoCache.MAX_FILE)));
+            } catch (NoSuchFileException e) {
                 c = Optional.empty();
+            } catch (IOException e) {
+                c = Optional.empty();
+                cacheProblem = Optional.of(Root.message(e) + "; not used");
+            } catch (LoaderException e) {
+                c = Optional.empty();
+                cacheProblem = Optional.of(CACHE + ": " + e.getMessage() + "; not used");
+            } catch (InternalError e) {
+                // The mapped file shrank underneath (SIGBUS): as unusable as a bad one.
+                c = Optional.empty();
+                cacheProblem = Optional.of(CACHE + ": changed while it was read; not used");
             }
             cache = c;
         }
         return c;
     }
 
+    /** Why /etc/ld.so.cache exists but was not used (not a regular file, too large, not a cache), if it was not. */
+    public Optional<String> cacheProblem() {
+        cache();
+        return cacheProblem;
+    }
+
     /** /etc/ld.so.preload under the root, read once; empty when ld.so could not read it. */
     public Optional<byte[]> preloadFile() {
         Optional<byte[]> p = preloadFile;
         if (p == null) {
-            Path f = root.file("/etc/ld.so.preload");
             try {
-                p = Files.isReadable(f) ? Optional.of(Files.readAllBytes(f)) : Optional.empty();
+                p = root.readIfPresent(PRELOAD, PreloadChain.MAX_FILE);
             } catch (IOException | RuntimeException e) {
                 p = Optional.empty();
             }
@@ -159,4 +222,7 @@ public final class ObjectFiles {
         }
         return p;
     }
+
+    static final String CACHE = "/etc/ld.so.cache";
+    static final String PRELOAD = "/etc/ld.so.preload";
 }
