@@ -32,10 +32,7 @@ public final class LoaderOptions {
     LoaderEnvironment environment() {
         LoaderEnvironment env = LoaderEnvironment.system();
         if (root != null) {
-            if (!Files.isDirectory(root)) {
-                throw new MemproxyException(ExitCodes.USAGE, "--root " + root + ": not a directory");
-            }
-            env = env.withRoot(Root.at(root));
+            env = env.withRoot(Fleet.root(root));
         }
         if (envFile != null) {
             env = env.withVariables(readEnvFile(envFile));

@@ -370,11 +370,38 @@ public final class Inspection {
         return e.isEmpty() ? "(empty chain)" : String.join(":", e);
     }
 
+    private Optional<byte[]> preloadFile;
+    private Optional<String> preloadFileProblem = Optional.empty();
+
+    /** /etc/ld.so.preload of the root, read once within its cap; empty when absent or unreadable. */
+    public Optional<byte[]> preloadFile() {
+        if (preloadFile == null) {
+            try {
+                preloadFile = root.readIfPresent("/etc/ld.so.preload", PreloadChain.MAX_FILE);
+            } catch (java.io.IOException e) {
+                preloadFile = Optional.empty();
+                preloadFileProblem = Optional.of(Root.message(e));
+            }
+        }
+        return preloadFile;
+    }
+
+    /** Why /etc/ld.so.preload exists but could not be read (a FIFO, a device, too large, ...), if so. */
+    public Optional<String> preloadFileProblem() {
+        preloadFile();
+        return preloadFileProblem;
+    }
+
+    /** Names of the preload file past {@link PreloadChain#MAX_ENTRIES}, which are not examined. */
+    public long preloadEntriesNotExamined() {
+        return preloadFile().map(b -> Math.max(0, PreloadChain.countFile(b) - PreloadChain.MAX_ENTRIES)).orElse(0L);
+    }
+
     /** The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload). */
     public List<Link> chain() {
         if (chain == null) {
             List<Link> out = new ArrayList<>();
-            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), environment.preloadFile())) {
+            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
                 out.add(link(e.name(), e.source().label()));
             }
             chain = List.copyOf(out);

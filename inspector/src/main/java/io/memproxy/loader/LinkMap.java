@@ -310,7 +310,7 @@ public final class LinkMap {
                 Search s = new Search(name, preload && secure);
                 hit = search(loader, s);
                 otherClass = s.otherClass;
-                tried = s.tried;
+                tried = s.tried();
             }
             if (hit == null) {
                 throw new NotFound(name, otherClass ? "wrong ELF class: ELFCLASS32" : "cannot open shared object file", tried);
@@ -337,14 +337,35 @@ public final class LinkMap {
         }
 
         private static final class Search {
+            /** Places listed for a missing library; a longer search path is summarised in one more line. */
+            static final int MAX_TRIED = 64;
+
             final String name;
             final boolean securePreload;
             final List<String> tried = new ArrayList<>();
+            int notListed;
             boolean otherClass;
 
             Search(String name, boolean securePreload) {
                 this.name = name;
                 this.securePreload = securePreload;
+            }
+
+            void tried(FoundBy by, String dir) {
+                if (tried.size() < MAX_TRIED) {
+                    tried.add(dir == null ? by.label() : by.label() + " " + (dir.isEmpty() ? "." : dir));
+                } else {
+                    notListed++;
+                }
+            }
+
+            List<String> tried() {
+                if (notListed == 0) {
+                    return tried;
+                }
+                List<String> out = new ArrayList<>(tried);
+                out.add("(" + notListed + " more places)");
+                return out;
             }
         }
 
@@ -369,7 +390,7 @@ public final class LinkMap {
             }
             boolean nodeflib = loader.image().dynamic().noDefaultLib();
             if (!s.securePreload) {
-                s.tried.add(FoundBy.CACHE.label());
+                s.tried(FoundBy.CACHE, null);
                 Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, env.host()));
                 if (cached.isPresent() && !(nodeflib && SearchPath.SYSTEM_DIRS.stream().anyMatch(cached.get()::startsWith))) {
                     ObjectFiles.Opened o = files.open(cached.get());
@@ -393,7 +414,12 @@ public final class LinkMap {
         /** elf/dl-load.c: open_path over one list: per directory, hwcaps subdirectories then the directory. */
         private Hit openPath(Search s, List<String> dirs, FoundBy by) {
             for (String dir : dirs) {
-                s.tried.add(by.label() + " " + (dir.isEmpty() ? "." : dir));
+                s.tried(by, dir);
+                // r_search_path_status: a directory that does not exist has no hwcaps subdirectories either,
+                // so none of its candidates is looked at again (one lookup per directory and run).
+                if (!files.directoryExists(dir)) {
+                    continue;
+                }
                 for (String candidate : SearchPath.candidates(dir, s.name, env.host())) {
                     ObjectFiles.Opened o = files.open(candidate);
                     if (o instanceof ObjectFiles.Absent) {

@@ -115,6 +115,12 @@ public final class ObjectFiles {
         return file;
     }
 
+    /** Whether a search directory ("" is the working directory) exists in the root; remembered for the run. */
+    public boolean directoryExists(String dir) {
+        String abs = dir.startsWith("/") ? dir : root.cwd() + "/" + dir;
+        return dirs.computeIfAbsent(abs.endsWith("/") ? abs : abs + "/", this::directory).isPresent();
+    }
+
     /** A directory's host path with its links resolved inside the root, or empty when it is not one. */
     private Optional<Path> directory(String dir) {
         try {
@@ -136,7 +142,8 @@ public final class ObjectFiles {
             }
             return new Fatal(size < EHDR64 ? "file too short" : "invalid ELF header");
         } catch (UnreadableFileException e) {
-            return ABSENT;
+            // ld.so maps any size; this reader stops at 2 GiB, which is an answer, not an absence.
+            return e.problem().startsWith("larger than") ? new Fatal(e.problem()) : ABSENT;
         } catch (MalformedElfException e) {
             if (size < EHDR64) {
                 return new Fatal("file too short");
