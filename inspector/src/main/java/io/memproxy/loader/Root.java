@@ -288,6 +288,11 @@ public final class Root {
                 throw new FileSystemException(loaderPath, null, "too many levels of symbolic links");
             }
             path = lexical(target.startsWith("/") ? target : from + "/" + target);
+            try {
+                directory(parent(path), create, loaderPath).close();
+            } catch (NoSuchFileException e) {
+                throw new NoSuchFileException(loaderPath, null, "a link to " + path + ", which does not exist" + (dir == null ? "" : " in the image"));
+            }
             if (leaf(path).isEmpty()) {
                 throw new FileSystemException(loaderPath, null, "a link to a directory, not a file");
             }
@@ -426,7 +431,7 @@ public final class Root {
     /** One line naming the file and the cause, for any IOException this class (or a read) throws. */
     public static String message(IOException e) {
         if (e instanceof NoSuchFileException n) {
-            return n.getFile() + ": no such file or directory";
+            return n.getFile() + ": " + (n.getReason() != null ? n.getReason() : "no such file or directory");
         }
         if (e instanceof java.nio.file.AccessDeniedException a) {
             return a.getFile() + ": permission denied";

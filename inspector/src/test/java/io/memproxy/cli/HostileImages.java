@@ -200,7 +200,8 @@ final class HostileImages {
     /** Opens a FIFO for writing and closes it, which lets a reader blocked in open(2) go on (cleanup). */
     static void release(Path fifo) {
         Thread t = new Thread(() -> {
-            try (FileOutputStream f = new FileOutputStream(fifo.toFile())) {
+            // WRITE without CREATE: once the FIFO is gone, nothing is made in its place.
+            try (var f = Files.newOutputStream(fifo, java.nio.file.StandardOpenOption.WRITE)) {
                 f.flush();
             } catch (IOException e) {
                 // nothing to release
