@@ -370,31 +370,24 @@ public final class Inspection {
         return e.isEmpty() ? "(empty chain)" : String.join(":", e);
     }
 
-    private Optional<byte[]> preloadFile;
-    private Optional<String> preloadFileProblem = Optional.empty();
-
-    /** /etc/ld.so.preload of the root, read once within its cap; empty when absent or unreadable. */
+    /** /etc/ld.so.preload of the root, read once (shared with every link map) within its cap; empty when absent or unreadable. */
     public Optional<byte[]> preloadFile() {
-        if (preloadFile == null) {
-            try {
-                preloadFile = root.readIfPresent("/etc/ld.so.preload", PreloadChain.MAX_FILE);
-            } catch (java.io.IOException e) {
-                preloadFile = Optional.empty();
-                preloadFileProblem = Optional.of(Root.message(e));
-            }
-        }
-        return preloadFile;
+        return files.preloadFile();
     }
 
     /** Why /etc/ld.so.preload exists but could not be read (a FIFO, a device, too large, ...), if so. */
     public Optional<String> preloadFileProblem() {
-        preloadFile();
-        return preloadFileProblem;
+        return files.preloadProblem();
     }
 
     /** Names of the preload file past {@link PreloadChain#MAX_ENTRIES}, which are not examined. */
     public long preloadEntriesNotExamined() {
         return preloadFile().map(b -> Math.max(0, PreloadChain.countFile(b) - PreloadChain.MAX_ENTRIES)).orElse(0L);
+    }
+
+    /** Bytes at the end of the preload file beyond what is read ({@link PreloadChain#MAX_FILE}). */
+    public long preloadBytesNotRead() {
+        return files.preloadBytesNotRead();
     }
 
     /** The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload). */

@@ -50,6 +50,8 @@ public final class ObjectFiles {
     private volatile Optional<LdSoCache> cache;
     private volatile Optional<byte[]> preloadFile;
     private volatile Optional<String> cacheProblem = Optional.empty();
+    private volatile Optional<String> preloadProblem = Optional.empty();
+    private volatile long preloadNotRead;
 
     public ObjectFiles(Root root) {
         this.root = root;
@@ -221,13 +223,39 @@ public final class ObjectFiles {
         Optional<byte[]> p = preloadFile;
         if (p == null) {
             try {
-                p = root.readIfPresent(PRELOAD, PreloadChain.MAX_FILE);
-            } catch (IOException | RuntimeException e) {
+                Root.Head head = root.readHead(PRELOAD, PreloadChain.MAX_FILE);
+                byte[] b = head.bytes();
+                if (!head.complete()) {
+                    // Examined up to the cap, ending at the last separator so that no name is cut in two.
+                    int end = b.length;
+                    while (end > 0 && " \t\n:".indexOf(b[end - 1]) < 0) {
+                        end--;
+                    }
+                    b = java.util.Arrays.copyOf(b, end);
+                    preloadNotRead = head.size() - end;
+                }
+                p = Optional.of(b);
+            } catch (NoSuchFileException e) {
                 p = Optional.empty();
+            } catch (IOException e) {
+                p = Optional.empty();
+                preloadProblem = Optional.of(Root.message(e));
             }
             preloadFile = p;
         }
         return p;
+    }
+
+    /** Why /etc/ld.so.preload exists but was not read (not a regular file, too large, ...), if so. */
+    public Optional<String> preloadProblem() {
+        preloadFile();
+        return preloadProblem;
+    }
+
+    /** Bytes at the end of /etc/ld.so.preload beyond {@link PreloadChain#MAX_FILE}, which are not examined. */
+    public long preloadBytesNotRead() {
+        preloadFile();
+        return preloadNotRead;
     }
 
     static final String CACHE = "/etc/ld.so.cache";

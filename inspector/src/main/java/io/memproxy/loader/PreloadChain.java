@@ -103,7 +103,8 @@ public final class PreloadChain {
 
     /** Gives each name to {@code sink} until it returns false. */
     private static void split(byte[] content, java.util.function.Predicate<String> sink) {
-        byte[] buf = content.clone();
+        // The comment pass writes into the buffer: a copy only when there is a comment to remove.
+        byte[] buf = indexOf(content, (byte) '#', 0, content.length) < 0 ? content : content.clone();
         int rest = buf.length;
         int from = 0;
         while (true) {

@@ -244,6 +244,23 @@ public final class Root {
         }
     }
 
+    /** The first bytes of a file and its whole size, for {@link #readHead}. */
+    public record Head(byte[] bytes, long size) {
+        public boolean complete() {
+            return bytes.length == size;
+        }
+    }
+
+    /**
+     * {@link #read}, but a file over {@code cap} is not an error: its first {@code cap} bytes are returned with
+     * its size, for inputs examined up to a limit with the rest reported (/etc/ld.so.preload).
+     */
+    public Head readHead(String loaderPath, long cap) throws IOException {
+        try (Directory d = parentOf(loaderPath, false)) {
+            return d.readHead(d.leaf(), cap, loaderPath);
+        }
+    }
+
     /** {@link #read}, empty when the file does not exist. */
     public Optional<byte[]> readIfPresent(String loaderPath, long cap) throws IOException {
         try {
@@ -490,38 +507,55 @@ public final class Root {
 
         /** Reads a regular file of at most {@code cap} bytes; {@code named} is the name used in messages. */
         public byte[] read(String name, long cap, String named) throws IOException {
-            try (SeekableByteChannel ch = openChecked(name, cap, named)) {
-                ByteBuffer b = ByteBuffer.allocate((int) Math.min(cap + 1, Math.max(ch.size() + 1, 4096)));
-                while (true) {
-                    if (!b.hasRemaining()) {
-                        if (b.capacity() > cap) {
-                            throw new FileSystemException(named, null, "is more than the " + cap + " bytes read from such a file");
-                        }
-                        ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(cap + 1, (long) b.capacity() * 2));
-                        b.flip();
-                        bigger.put(b);
-                        b = bigger;
-                    }
-                    if (ch.read(b) < 0) {
-                        break;
-                    }
-                }
-                byte[] out = new byte[b.position()];
-                b.flip();
-                b.get(out);
-                return out;
+            try (SeekableByteChannel ch = openChecked(name, cap, named, false)) {
+                return readAtMost(ch, cap, named);
             }
+        }
+
+        /** At most the first {@code cap} bytes of a regular file, and its size. */
+        public Head readHead(String name, long cap, String named) throws IOException {
+            try (SeekableByteChannel ch = openChecked(name, cap, named, true)) {
+                long size = ch.size();
+                ByteBuffer b = ByteBuffer.allocate((int) Math.min(cap, size));
+                while (b.hasRemaining() && ch.read(b) >= 0) {
+                    // fill
+                }
+                return new Head(b.position() == b.capacity() ? b.array() : java.util.Arrays.copyOf(b.array(), b.position()),
+                        Math.max(size, b.position()));
+            }
+        }
+
+        private static byte[] readAtMost(SeekableByteChannel ch, long cap, String named) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(cap + 1, Math.max(ch.size() + 1, 4096)));
+            while (true) {
+                if (!b.hasRemaining()) {
+                    if (b.capacity() > cap) {
+                        throw new FileSystemException(named, null, "is more than the " + cap + " bytes read from such a file");
+                    }
+                    ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(cap + 1, (long) b.capacity() * 2));
+                    b.flip();
+                    bigger.put(b);
+                    b = bigger;
+                }
+                if (ch.read(b) < 0) {
+                    break;
+                }
+            }
+            byte[] out = new byte[b.position()];
+            b.flip();
+            b.get(out);
+            return out;
         }
 
         /** Maps a regular file of at most {@code cap} bytes read-only (no heap copy); the mapping outlives the handle. */
         public ByteBuffer map(String name, long cap, String named) throws IOException {
-            try (SeekableByteChannel ch = openChecked(name, cap, named)) {
+            try (SeekableByteChannel ch = openChecked(name, cap, named, false)) {
                 return ((FileChannel) ch).map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
             }
         }
 
         /** Opens a regular file of at most {@code cap} bytes, checked before and after the open (O_NOFOLLOW). */
-        private SeekableByteChannel openChecked(String name, long cap, String named) throws IOException {
+        private SeekableByteChannel openChecked(String name, long cap, String named, boolean head) throws IOException {
             Path n = Path.of(name);
             Optional<PosixFileAttributes> before = lstat(fd, n);
             if (before.isEmpty()) {
@@ -533,14 +567,14 @@ public final class Root {
             if (!before.get().isRegularFile()) {
                 throw new FileSystemException(named, null, "is " + kind(host.resolve(name), before.get()) + ", not a regular file");
             }
-            if (before.get().size() > cap) {
+            if (!head && before.get().size() > cap) {
                 throw new FileSystemException(named, null, "is " + before.get().size() + " bytes, more than the "
                         + cap + " read from such a file");
             }
             SeekableByteChannel ch = fd.newByteChannel(n, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
             Optional<PosixFileAttributes> after = lstat(fd, n);
             if (after.isEmpty() || !after.get().isRegularFile()
-                    || !java.util.Objects.equals(after.get().fileKey(), before.get().fileKey()) || ch.size() > cap) {
+                    || !java.util.Objects.equals(after.get().fileKey(), before.get().fileKey()) || (!head && ch.size() > cap)) {
                 ch.close();
                 throw new FileSystemException(named, null, "was replaced while it was being opened");
             }

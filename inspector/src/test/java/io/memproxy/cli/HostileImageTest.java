@@ -376,10 +376,16 @@ class HostileImageTest {
 
     @Test
     void theLauncherWithA64MiBHeapHandlesTheMemoryCases() throws Exception {
-        Path launcher = Sandbox.builtShim().getParent().getParent().getParent().resolve("bin/memproxy");
+        Path top = Sandbox.builtShim().getParent().getParent().getParent();
+        Path launcher = top.resolve("bin/memproxy");
+        assertTrue(Files.isRegularFile(top.resolve("inspector/target/memproxy.jar")),
+                "bin/memproxy needs inspector/target/memproxy.jar: run 'make' (make test builds it first)");
         Files.write(image.resolve("etc/ld.so.cache"), HostileImages.unterminatedCache(40_000, 1 << 20));
         HostileImages.manyPreloads(image, 2_000_000);
         for (List<String> cmd : commands()) {
+            // install and uninstall change the image, so they are compared with the codes they document instead.
+            boolean writes = cmd.get(0).equals("install") || cmd.get(0).equals("uninstall");
+            int inProcess = writes ? -1 : CliTest.Run.of(cmd.toArray(String[]::new)).code();
             List<String> full = new ArrayList<>();
             full.add(launcher.toString());
             full.addAll(cmd);
@@ -395,7 +401,11 @@ class HostileImageTest {
             String text = Files.readString(out, StandardCharsets.ISO_8859_1);
             String what = String.join(" ", cmd) + " -> " + p.exitValue() + " in " + ms + " ms\n"
                     + text.substring(0, Math.min(2000, text.length()));
-            assertTrue(Set.of(0, 1, 3).contains(p.exitValue()), what);
+            if (writes) {
+                assertTrue(Set.of(0, 1, 3).contains(p.exitValue()), what);
+            } else {
+                assertEquals(inProcess, p.exitValue(), "the same answer in 64 MiB of heap: " + what);
+            }
             assertFalse(text.contains("OutOfMemoryError") || text.contains("\tat ") || text.contains(HostileImages.MARK), what);
         }
         assertEquals(before, HostileImages.fingerprint(sentinel));
