@@ -359,6 +359,14 @@ public final class LinkMap {
                 }
             }
 
+            /** dirs[from, to) were searched (or skipped as absent): listed up to the cap, counted beyond. */
+            void tried(FoundBy by, List<String> dirs, int from, int to) {
+                for (int i = from; i < to && tried.size() < MAX_TRIED; i++, from++) {
+                    tried(by, dirs.get(i));
+                }
+                notListed += Math.max(0, to - from);
+            }
+
             List<String> tried() {
                 if (notListed == 0) {
                     return tried;
@@ -411,16 +419,38 @@ public final class LinkMap {
             return null;
         }
 
+        /**
+         * The positions in a search list of the directories that exist, worked out once per list and run
+         * (ld.so's r_search_path_status): a directory that does not exist has no hwcaps subdirectories either,
+         * so a search skips it without a look, and a long list of absent directories costs nothing per name.
+         */
+        private int[] existing(List<String> dirs) {
+            return existing.computeIfAbsent(dirs, d -> java.util.stream.IntStream.range(0, d.size())
+                    .filter(i -> files.directoryExists(d.get(i))).toArray());
+        }
+
+        private final java.util.Map<List<String>, int[]> existing = new IdentityHashMap<>();
+
+        /**
+         * Where in an existing directory a name is looked for: the hwcaps and legacy subdirectories that exist
+         * (with their trailing '/'), then the directory itself; the same per directory for the whole run.
+         */
+        private List<String> prefixes(String dir) {
+            return prefixes.computeIfAbsent(dir, d -> SearchPath.candidates(d, "", env.host()).stream()
+                    .filter(p -> p.equals(d) || files.directoryExists(p)).toList());
+        }
+
+        private final java.util.Map<String, List<String>> prefixes = new java.util.HashMap<>();
+
         /** elf/dl-load.c: open_path over one list: per directory, hwcaps subdirectories then the directory. */
         private Hit openPath(Search s, List<String> dirs, FoundBy by) {
-            for (String dir : dirs) {
-                s.tried(by, dir);
-                // r_search_path_status: a directory that does not exist has no hwcaps subdirectories either,
-                // so none of its candidates is looked at again (one lookup per directory and run).
-                if (!files.directoryExists(dir)) {
-                    continue;
-                }
-                for (String candidate : SearchPath.candidates(dir, s.name, env.host())) {
+            int next = 0;
+            for (int at : existing(dirs)) {
+                s.tried(by, dirs, next, at + 1);
+                next = at + 1;
+                String dir = dirs.get(at);
+                for (String prefix : prefixes(dir)) {
+                    String candidate = prefix + s.name;
                     ObjectFiles.Opened o = files.open(candidate);
                     if (o instanceof ObjectFiles.Absent) {
                         continue;
@@ -440,6 +470,7 @@ public final class LinkMap {
                     return new Hit(u, candidate, by, dir);
                 }
             }
+            s.tried(by, dirs, next, dirs.size());
             return null;
         }
 
