@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,6 +47,7 @@ public final class ObjectFiles {
     private final Map<String, Opened> byPath = new ConcurrentHashMap<>();
     private final Map<Object, Opened> byKey = new ConcurrentHashMap<>();
     private final Map<String, Optional<Path>> dirs = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Set<String>>> listings = new ConcurrentHashMap<>();
 
     private volatile Optional<LdSoCache> cache;
     private volatile Optional<byte[]> preloadFile;
@@ -102,8 +104,15 @@ public final class ObjectFiles {
         if (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..")) {
             return root.stat(path).isPresent() ? root.file(path) : null;
         }
-        Optional<Path> dir = dirs.computeIfAbsent(path.substring(0, slash + 1), this::directory);
+        String key = path.substring(0, slash + 1);
+        Optional<Path> dir = dirs.computeIfAbsent(key, this::directory);
         if (dir.isEmpty()) {
+            return null;
+        }
+        // A name the directory's listing lacks is absent without a system call (and without the exception
+        // Java makes of ENOENT, which dominated long searches).
+        Optional<Set<String>> names = listings.computeIfAbsent(key, k -> list(dir.get()));
+        if (names.isPresent() && !names.get().contains(leaf)) {
             return null;
         }
         Path file = dir.get().resolve(leaf);
@@ -115,6 +124,24 @@ public final class ObjectFiles {
             }
         }
         return file;
+    }
+
+    /** Entries of one directory listed and remembered; a larger directory is probed name by name instead. */
+    static final int MAX_LISTING = 1 << 16;
+
+    private static Optional<Set<String>> list(Path dir) {
+        Set<String> out = new java.util.HashSet<>();
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (out.size() >= MAX_LISTING) {
+                    return Optional.empty();
+                }
+                out.add(p.getFileName().toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.of(out);
     }
 
     /** Whether a search directory ("" is the working directory) exists in the root; remembered for the run. */
