@@ -47,7 +47,7 @@ public final class ObjectFiles {
     private final Map<String, Opened> byPath = new ConcurrentHashMap<>();
     private final Map<Object, Opened> byKey = new ConcurrentHashMap<>();
     private final Map<String, Optional<Path>> dirs = new ConcurrentHashMap<>();
-    private final Map<String, Optional<Set<String>>> listings = new ConcurrentHashMap<>();
+    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
 
     private volatile Optional<LdSoCache> cache;
     private volatile Optional<byte[]> preloadFile;
@@ -111,8 +111,11 @@ public final class ObjectFiles {
         }
         // A name the directory's listing lacks is absent without a system call (and without the exception
         // Java makes of ENOENT, which dominated long searches).
-        Optional<Set<String>> names = listings.computeIfAbsent(key, k -> list(dir.get()));
-        if (names.isPresent() && !names.get().contains(leaf)) {
+        // The listing is kept with the directory's modification time and made again when that changes (a
+        // file created during the run, such as the doctor's probe copy).
+        long mtime = mtime(dir.get());
+        Listing names = listings.compute(key, (k, old) -> old != null && old.mtime() == mtime ? old : list(dir.get(), mtime));
+        if (names.names() != null && !names.names().contains(leaf)) {
             return null;
         }
         Path file = dir.get().resolve(leaf);
@@ -129,19 +132,33 @@ public final class ObjectFiles {
     /** Entries of one directory listed and remembered; a larger directory is probed name by name instead. */
     static final int MAX_LISTING = 1 << 16;
 
-    private static Optional<Set<String>> list(Path dir) {
+    /** A directory's names (null: not listed, probe each name) as of its modification time. */
+    private record Listing(Set<String> names, long mtime) {}
+
+    private static Listing list(Path dir, long mtime) {
         Set<String> out = new java.util.HashSet<>();
         try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 if (out.size() >= MAX_LISTING) {
-                    return Optional.empty();
+                    return new Listing(null, mtime);
                 }
                 out.add(p.getFileName().toString());
             }
         } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            return new Listing(null, mtime);
         }
-        return Optional.of(out);
+        return new Listing(out, mtime);
+    }
+
+    /** st_mtime in nanoseconds; -1 when it cannot be read (then the listing is made again each time). */
+    private static long mtime(Path dir) {
+        try {
+            java.nio.file.attribute.FileTime t = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .lastModifiedTime();
+            return t.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Whether a search directory ("" is the working directory) exists in the root; remembered for the run. */
