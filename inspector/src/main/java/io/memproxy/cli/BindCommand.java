@@ -131,7 +131,9 @@ public final class BindCommand implements Callable<Integer> {
                     + display(map, m.requestedBy()) + ")");
         }
         map.fatal().ifPresent(f -> err.println("memproxy: " + exe + ": error while loading shared libraries: " + f));
-        return map.complete() ? ExitCodes.OK : ExitCodes.PROBLEM;
+        // The same file that elf calls malformed: its bindings cannot be shown, so the answer is incomplete.
+        binder.malformed().forEach(m -> err.println("memproxy: " + m + " (malformed; its bindings are not shown)"));
+        return map.complete() && binder.malformed().isEmpty() ? ExitCodes.OK : ExitCodes.PROBLEM;
     }
 
     /** The name ld.so gives an object; the executable as given on the command line. */

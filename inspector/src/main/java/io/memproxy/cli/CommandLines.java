@@ -38,6 +38,16 @@ public final class CommandLines {
                 commandLine.getErr().println("memproxy: " + m.getMessage());
                 return m.exitCode();
             }
+            // An input that could not be read is exit 3 like any failure to inspect, named with its cause;
+            // 1 stays "problems found" (for check: unhealthy). Never a stack trace.
+            if (e instanceof java.io.IOException ioe) {
+                commandLine.getErr().println("memproxy: " + io.memproxy.loader.Root.message(ioe));
+                return ExitCodes.COULD_NOT_RUN;
+            }
+            if (e instanceof java.io.UncheckedIOException ioe) {
+                commandLine.getErr().println("memproxy: " + io.memproxy.loader.Root.message(ioe.getCause()));
+                return ExitCodes.COULD_NOT_RUN;
+            }
             commandLine.getErr().println("memproxy: internal error: " + e);
             return ExitCodes.COULD_NOT_RUN;
         });

@@ -31,16 +31,22 @@ final class DoctorRun {
 
     private static Result run(DoctorInputs in, boolean probe, int probeTimeoutSeconds) {
         Path root = in.root == null ? Path.of("/") : in.root.toAbsolutePath().normalize();
-        if (!Files.isDirectory(root)) {
-            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, in.root + ": not a directory (--root)");
-        }
+        io.memproxy.loader.Root confined = Fleet.root(in.root);
         if (probe && in.root != null) {
             throw new MemproxyException(ExitCodes.USAGE, "--probe runs on this machine and cannot be combined with --root");
         }
         for (String exe : in.exes) {
-            Path f = exe.startsWith("/") ? root.resolve(exe.substring(1)) : Path.of(exe);
-            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": no such readable file (--exe)");
+            // Resolved inside the root like every other name of the image.
+            var a = confined.stat(exe);
+            if (a.isEmpty()) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": no such file (--exe)");
+            }
+            if (!a.get().isRegularFile()) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": is "
+                        + io.memproxy.loader.Root.kind(confined.file(exe), a.get()) + ", not a regular file (--exe)");
+            }
+            if (!Files.isReadable(confined.file(exe))) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": permission denied (--exe)");
             }
         }
         String path = in.searchPath != null ? in.searchPath

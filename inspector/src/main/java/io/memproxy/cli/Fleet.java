@@ -13,12 +13,13 @@ import java.nio.file.Path;
 final class Fleet {
     private Fleet() {}
 
+    /** The --root of every command: a value that is not a directory is a usage error (exit 2), the same everywhere. */
     static Root root(Path dir) {
         if (dir == null) {
             return Root.host();
         }
         if (!Files.isDirectory(dir)) {
-            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, dir + ": not a directory (--root)");
+            throw new MemproxyException(ExitCodes.USAGE, dir + ": not a directory (--root)");
         }
         return Root.at(dir);
     }
@@ -60,13 +61,7 @@ final class Fleet {
 
     /** One line for an I/O failure: the file and the system's words (ENOSPC, EROFS, EACCES). */
     static String describe(IOException e) {
-        if (e instanceof AccessDeniedException a) {
-            return a.getFile() + ": permission denied";
-        }
-        if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return io.memproxy.loader.Root.message(e);
     }
 
     /** How to undo a preload file that stops programs from starting, when no program starts. */

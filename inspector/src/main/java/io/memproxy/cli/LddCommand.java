@@ -99,6 +99,7 @@ public final class LddCommand implements Callable<Integer> {
                 lines(m).forEach(l -> page.println("\t" + l));
             }
         }
+        files.cacheProblem().ifPresent(p -> err.println("memproxy: warning: " + p));
         page.flush();
         out.print(buffer);
         out.flush();

@@ -32,10 +32,7 @@ public final class LoaderOptions {
     LoaderEnvironment environment() {
         LoaderEnvironment env = LoaderEnvironment.system();
         if (root != null) {
-            if (!Files.isDirectory(root)) {
-                throw new MemproxyException(ExitCodes.USAGE, "--root " + root + ": not a directory");
-            }
-            env = env.withRoot(Root.at(root));
+            env = env.withRoot(Fleet.root(root));
         }
         if (envFile != null) {
             env = env.withVariables(readEnvFile(envFile));
@@ -49,11 +46,16 @@ public final class LoaderOptions {
         return env;
     }
 
+    /** An environment is at most a few hundred KiB (ARG_MAX); the file is refused beyond 1 MiB. */
+    static final long MAX_ENV_FILE = 1L << 20;
+
     static Map<String, String> readEnvFile(Path file) {
         Map<String, String> env = new HashMap<>();
         try {
             int n = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+            // Read like any untrusted input: a regular file, bounded (a FIFO or /dev/zero is refused, not read).
+            byte[] content = Root.host().read(file.toString(), MAX_ENV_FILE);
+            for (String line : new String(content, StandardCharsets.ISO_8859_1).split("\n")) {
                 n++;
                 String s = line.strip();
                 if (s.isEmpty() || s.startsWith("#")) {
@@ -73,7 +75,7 @@ public final class LoaderOptions {
                 env.put(s.substring(0, eq), v);
             }
         } catch (IOException e) {
-            throw new MemproxyException(ExitCodes.USAGE, "--env-file " + file + ": cannot read");
+            throw new MemproxyException(ExitCodes.USAGE, "--env-file " + Root.message(e));
         }
         return env;
     }

@@ -12,7 +12,7 @@ public final class PreloadFileOptions {
     @Option(names = "--dry-run", description = "Print the change to /etc/ld.so.preload (and install's check verdict); write nothing.")
     boolean dryRun;
 
-    /** The system to change; a --root that is not a directory is one line and exit 3. */
+    /** The system to change; a --root that is not a directory is one line and exit 2. */
     Root system() {
         return Fleet.root(root);
     }

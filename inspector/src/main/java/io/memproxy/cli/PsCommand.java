@@ -35,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "  0  no process examined has a problem flag%n"
                 + "  1  some process is flagged started-before-install, no-shim,%n"
                 + "     allocator-missing or second-allocator, or a named PID does not exist%n"
+                + "     or cannot be read%n"
                 + "  2  usage error%n"
                 + "  3  /proc could not be read%n")
 public final class PsCommand implements Callable<Integer> {
@@ -45,13 +46,21 @@ public final class PsCommand implements Callable<Integer> {
     FleetFormat output;
 
     @Parameters(paramLabel = "PID", arity = "0..*", description = "Processes to examine (default: all).")
-    List<Integer> pids = new ArrayList<>();
+    List<String> pidArgs = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE", description = "The exclusion list the shim reads (default: /etc/memproxy.conf).")
     String config;
 
     @Override
     public Integer call() throws IOException {
+        List<Integer> pids = new ArrayList<>();
+        for (String a : pidArgs) {
+            // Checked here rather than by the parser, whose words for this are "Unmatched argument".
+            if (!a.matches("[1-9][0-9]{0,9}") || Long.parseLong(a) > Integer.MAX_VALUE) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), a + ": not a process ID (a positive number)");
+            }
+            pids.add(Integer.parseInt(a));
+        }
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
         Inspection inspection = new Inspection(new Inspection.Inputs(Path.of("/"), Optional.of(""), Optional.empty(),
                 config == null ? Inspection.DEFAULT_CONFIG : config, List.of(), path));
@@ -69,6 +78,9 @@ public final class PsCommand implements Callable<Integer> {
         }
         // config-changed and exe-deleted only qualify the prediction; the others are memproxy problems.
         boolean flagged = r.processes().stream().anyMatch(p -> p.flags().stream().anyMatch(PsReports.PROBLEMS::contains));
-        return flagged || (!pids.isEmpty() && r.gone() > 0) ? ExitCodes.PROBLEM : ExitCodes.OK;
+        if (!pids.isEmpty() && r.unreadable() > 0) {
+            spec.commandLine().getErr().println("memproxy: " + r.unreadable() + " of the named processes could not be read");
+        }
+        return flagged || (!pids.isEmpty() && (r.gone() > 0 || r.unreadable() > 0)) ? ExitCodes.PROBLEM : ExitCodes.OK;
     }
 }

@@ -38,8 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "  0  every file was examined%n"
                 + "  1  some files or directories could not be read or are malformed%n"
                 + "     (they are listed)%n"
-                + "  2  usage error%n"
-                + "  3  the scan could not run (--root is not a directory, internal failure)%n")
+                + "  2  usage error (--root is not a directory)%n"
+                + "  3  the scan could not run (the root cannot be read, internal failure)%n")
 public final class ScanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,8 +71,12 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path r = root == null ? Path.of("/") : root.toAbsolutePath().normalize();
-        if (!Files.isDirectory(r)) {
-            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, root + ": not a directory (--root)");
+        io.memproxy.loader.Root confined = Fleet.root(root);
+        try (var top = confined.directory("/", false)) {
+            top.list(n -> true);
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, r + ": cannot be read (" + io.memproxy.loader.Root.message(e)
+                    .replaceFirst("^[^:]*: ", "") + ") (--root)");
         }
         if (threads < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
@@ -85,7 +89,7 @@ public final class ScanCommand implements Callable<Integer> {
             String path = searchPath != null ? searchPath
                     : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
             for (String d : Scan.defaultDirectories(r, path)) {
-                if (Files.isDirectory(r.resolve(d.substring(1)))) {
+                if (confined.stat(d).map(java.nio.file.attribute.BasicFileAttributes::isDirectory).orElse(false)) {
                     targets.add(d);
                 }
             }

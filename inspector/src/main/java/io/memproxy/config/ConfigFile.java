@@ -26,7 +26,7 @@ public record ConfigFile(String path, State state, String problem, int uid, int 
     public static ConfigFile read(String path, Path file) {
         Map<String, Object> attrs;
         try {
-            attrs = Files.readAttributes(file, "unix:uid,mode,isRegularFile,isDirectory");
+            attrs = Files.readAttributes(file, "unix:uid,mode,isRegularFile,isDirectory", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             return new ConfigFile(path, State.MISSING, "", -1, 0, Optional.empty());
         } catch (java.nio.file.FileSystemException e) {
@@ -39,10 +39,10 @@ public record ConfigFile(String path, State state, String problem, int uid, int 
         int uid = (Integer) attrs.get("uid");
         int mode = (Integer) attrs.get("mode") & 07777;
         if (!(Boolean) attrs.get("isRegularFile")) {
-            String what = (Boolean) attrs.get("isDirectory") ? "a directory" : "not a regular file";
+            String what = (Boolean) attrs.get("isDirectory") ? "a directory" : io.memproxy.loader.Root.kind(file);
             return new ConfigFile(path, State.NOT_REGULAR, what, uid, mode, Optional.empty());
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             byte[] content = in.readNBytes(ConfigGrammar.MAX_BYTES + 1);
             if (content.length > ConfigGrammar.MAX_BYTES) {
                 return new ConfigFile(path, State.TOO_LARGE, "larger than " + ConfigGrammar.MAX_BYTES + " bytes", uid, mode,

@@ -23,6 +23,18 @@ public final class ChainCheck implements Check {
     public List<Finding> run(Inspection in) {
         List<Finding> out = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
+        in.preloadFileProblem().ifPresent(p -> out.add(Finding.error("preload.file-unreadable", "/etc/ld.so.preload",
+                p + (p.contains("FIFO") ? ": every program that starts blocks reading it" : ": its entries are not examined"),
+                "make /etc/ld.so.preload a regular file of absolute library paths, or remove it")));
+        long beyond = in.preloadEntriesNotExamined();
+        long notRead = in.preloadBytesNotRead();
+        if (beyond > 0 || notRead > 0) {
+            out.add(Finding.error("preload.too-many", "/etc/ld.so.preload", "/etc/ld.so.preload names more entries than the "
+                    + io.memproxy.loader.PreloadChain.MAX_ENTRIES + " examined (" + beyond + " more"
+                    + (notRead > 0 ? ", and " + notRead + " bytes after the first " + io.memproxy.loader.PreloadChain.MAX_FILE
+                            + " not read" : "") + "); no process can map that many objects (vm.max_map_count)",
+                    "keep the allocator chain only: two or three entries"));
+        }
         for (Link l : in.chain()) {
             String ignored = "ld.so prints \"object '" + l.entry() + "' from " + l.source() + " cannot be preloaded ("
                     + l.reason() + "): ignored\" in every process";

@@ -41,12 +41,14 @@ public final class ConfigCheck implements Check {
                     "keep the list under 64 KiB: one program name per line"));
             case READ -> { }
         }
-        if (c.state() != ConfigFile.State.MISSING && c.uid() > 0) {
+        // Owner and mode matter for a file the shim would read; a FIFO or device is refused whatever they are.
+        boolean file = c.state() != ConfigFile.State.MISSING && c.state() != ConfigFile.State.NOT_REGULAR;
+        if (file && c.uid() > 0) {
             out.add(Finding.error("config.unsafe-owner", p,
                     p + " is owned by uid " + c.uid() + ", not root: that user can re-route every process, root's included",
                     "chown root:root " + p));
         }
-        if (c.state() != ConfigFile.State.MISSING && (c.mode() & 022) != 0) {
+        if (file && (c.mode() & 022) != 0) {
             out.add(Finding.error("config.unsafe-mode", p,
                     p + " is " + ((c.mode() & 002) != 0 ? "world" : "group") + "-writable (mode "
                             + String.format("%04o", c.mode()) + "): anyone who can write it can re-route root's processes",

@@ -87,6 +87,11 @@ public final class Inspection {
         return inputs.proposedChain().isPresent() ? inputs.proposedChain() : inputs.ldPreload();
     }
 
+    /** The examined system's file system: every read of it goes through this confinement. */
+    public Root root() {
+        return root;
+    }
+
     /** The file behind a path as the examined system names it. */
     public Path file(String systemPath) {
         return root.file(systemPath);
@@ -365,11 +370,31 @@ public final class Inspection {
         return e.isEmpty() ? "(empty chain)" : String.join(":", e);
     }
 
+    /** /etc/ld.so.preload of the root, read once (shared with every link map) within its cap; empty when absent or unreadable. */
+    public Optional<byte[]> preloadFile() {
+        return files.preloadFile();
+    }
+
+    /** Why /etc/ld.so.preload exists but could not be read (a FIFO, a device, too large, ...), if so. */
+    public Optional<String> preloadFileProblem() {
+        return files.preloadProblem();
+    }
+
+    /** Names of the preload file past {@link PreloadChain#MAX_ENTRIES}, which are not examined. */
+    public long preloadEntriesNotExamined() {
+        return preloadFile().map(b -> Math.max(0, PreloadChain.countFile(b) - PreloadChain.MAX_ENTRIES)).orElse(0L);
+    }
+
+    /** Bytes at the end of the preload file beyond what is read ({@link PreloadChain#MAX_FILE}). */
+    public long preloadBytesNotRead() {
+        return files.preloadBytesNotRead();
+    }
+
     /** The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload). */
     public List<Link> chain() {
         if (chain == null) {
             List<Link> out = new ArrayList<>();
-            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), environment.preloadFile())) {
+            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
                 out.add(link(e.name(), e.source().label()));
             }
             chain = List.copyOf(out);

@@ -55,7 +55,8 @@ public record SystemFacts(String kernel, String distribution, String glibcVersio
         String config = "";
         if (in.config().state() == io.memproxy.config.ConfigFile.State.READ) {
             try {
-                config = Files.readString(in.file(in.config().path()), StandardCharsets.ISO_8859_1);
+                config = new String(in.root().read(in.config().path(), io.memproxy.config.ConfigGrammar.MAX_BYTES),
+                        StandardCharsets.ISO_8859_1);
             } catch (IOException e) {
                 config = "";
             }
@@ -65,7 +66,11 @@ public record SystemFacts(String kernel, String distribution, String glibcVersio
     }
 
     private static String sha256(Inspection in, String path) {
-        try (InputStream s = Files.newInputStream(in.file(path))) {
+        // Only a regular file is hashed: a FIFO would block and a device never ends.
+        if (!in.root().stat(path).map(java.nio.file.attribute.BasicFileAttributes::isRegularFile).orElse(false)) {
+            return "";
+        }
+        try (InputStream s = Files.newInputStream(in.file(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
             for (int n; (n = s.read(buf)) > 0; ) {
@@ -79,8 +84,9 @@ public record SystemFacts(String kernel, String distribution, String glibcVersio
 
     private static long size(Inspection in, String path) {
         try {
-            return path.isEmpty() ? 0 : Files.size(in.file(path));
-        } catch (IOException e) {
+            return path.isEmpty() ? 0 : in.root().stat(path).filter(java.nio.file.attribute.BasicFileAttributes::isRegularFile)
+                    .map(java.nio.file.attribute.BasicFileAttributes::size).orElse(0L);
+        } catch (RuntimeException e) {
             return 0;
         }
     }
@@ -94,9 +100,12 @@ public record SystemFacts(String kernel, String distribution, String glibcVersio
         }
     }
 
+    /** os-release(5) is a few lines; more is not one. */
+    static final long OS_RELEASE_MAX = 64 << 10;
+
     private static String osRelease(Inspection in) {
         try {
-            for (String line : Files.readAllLines(in.file("/etc/os-release"))) {
+            for (String line : new String(in.root().read("/etc/os-release", OS_RELEASE_MAX), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("PRETTY_NAME=")) {
                     return line.substring(12).replace("\"", "");
                 }

@@ -1,83 +1,129 @@
 package io.memproxy.install;
 
+import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Replaces a file so that every reader, at every moment and after a crash at any point, sees either
  * the old file or the complete new one: the content goes to a temporary file in the same directory,
  * which is fsynced and renamed over the target (rename(2) is atomic within a file system), then the
  * directory is fsynced so that the rename itself is durable.
+ *
+ * <p>Every file is named as the root's own processes name it and reached through {@link Root#parentOf}:
+ * the directory is opened race-safely inside the root and the temporary file, the rename and the removal
+ * are relative to that open directory, so no link can send a write outside the root.
  */
 public final class AtomicFile {
     private static final String TEMP_MARK = ".memproxy-";
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFile() {}
 
-    /** Replaces (or creates) {@code target} with {@code content} and permission bits {@code mode}. */
-    public static void replace(Path target, byte[] content, int mode, Step.Hook hook) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + TEMP_MARK, TEMP_SUFFIX);
-        boolean renamed = false;
-        try {
-            Files.setAttribute(temp, "unix:mode", mode);
-            hook.reached(Step.TEMP_CREATED, target);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(content);
-                while (b.hasRemaining()) {
-                    ch.write(b);
+    /** Replaces (or creates) {@code path} under {@code root} with {@code content} and permission bits {@code mode}. */
+    public static void replace(Root root, String path, byte[] content, int mode, Step.Hook hook) throws IOException {
+        try (Root.Directory dir = root.parentOf(path, false)) {
+            Path target = dir.hostPath(dir.leaf());
+            String temp = null;
+            FileChannel ch = null;
+            for (int i = 0; ch == null; i++) {
+                temp = "." + dir.leaf() + TEMP_MARK + Long.toUnsignedString(RANDOM.nextLong(), 36) + TEMP_SUFFIX;
+                try {
+                    ch = dir.create(temp, mode);
+                } catch (FileAlreadyExistsException e) {
+                    if (i > 10) {
+                        throw e;
+                    }
                 }
-                hook.reached(Step.TEMP_WRITTEN, target);
-                ch.force(true);
             }
-            hook.reached(Step.TEMP_SYNCED, target);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            renamed = true;
-            hook.reached(Step.RENAMED, target);
-            syncDirectory(dir);
-            hook.reached(Step.DIRECTORY_SYNCED, target);
-        } finally {
-            if (!renamed) {
-                Files.deleteIfExists(temp);
+            boolean renamed = false;
+            try {
+                try (FileChannel c = ch) {
+                    hook.reached(Step.TEMP_CREATED, target);
+                    ByteBuffer b = ByteBuffer.wrap(content);
+                    while (b.hasRemaining()) {
+                        c.write(b);
+                    }
+                    hook.reached(Step.TEMP_WRITTEN, target);
+                    c.force(true);
+                }
+                hook.reached(Step.TEMP_SYNCED, target);
+                dir.rename(temp, dir.leaf());
+                renamed = true;
+                hook.reached(Step.RENAMED, target);
+                dir.sync();
+                hook.reached(Step.DIRECTORY_SYNCED, target);
+            } finally {
+                if (!renamed) {
+                    dir.delete(temp);
+                }
             }
         }
     }
 
-    /** Removes {@code target} (unlink(2) is atomic) and makes the removal durable. */
-    public static void delete(Path target, Step.Hook hook) throws IOException {
-        Files.deleteIfExists(target);
-        hook.reached(Step.RENAMED, target);
-        syncDirectory(target.toAbsolutePath().getParent());
-        hook.reached(Step.DIRECTORY_SYNCED, target);
+    /** Removes {@code path} under {@code root} (unlink(2) is atomic) and makes the removal durable. */
+    public static void delete(Root root, String path, Step.Hook hook) throws IOException {
+        try (Root.Directory dir = root.parentOf(path, false)) {
+            dir.delete(dir.leaf());
+            hook.reached(Step.RENAMED, dir.hostPath(dir.leaf()));
+            dir.sync();
+            hook.reached(Step.DIRECTORY_SYNCED, dir.hostPath(dir.leaf()));
+        } catch (NoSuchFileException e) {
+            // no directory, no file
+        }
     }
 
-    /** Temporary files a killed run left next to {@code target}; they were never visible under its name. */
-    public static List<Path> leftovers(Path target) throws IOException {
+    /** The permission bits of {@code path} under {@code root}, if it exists. */
+    public static Optional<Integer> mode(Root root, String path) throws IOException {
+        try (Root.Directory dir = root.parentOf(path, false)) {
+            Optional<PosixFileAttributes> a = dir.attributes(dir.leaf());
+            if (a.isEmpty()) {
+                return Optional.empty();
+            }
+            int mode = 0;
+            for (PosixFilePermission p : a.get().permissions()) {
+                mode |= 0400 >> p.ordinal();
+            }
+            return Optional.of(mode);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Temporary files a killed run left next to {@code path}; they were never visible under its name. */
+    public static List<Path> leftovers(Root root, String path) throws IOException {
+        return removeLeftovers(root, path, false);
+    }
+
+    /** Removes the {@link #leftovers}; returns what was removed. */
+    public static List<Path> removeLeftovers(Root root, String path) throws IOException {
+        return removeLeftovers(root, path, true);
+    }
+
+    private static List<Path> removeLeftovers(Root root, String path, boolean remove) throws IOException {
         List<Path> out = new ArrayList<>();
-        Path dir = target.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            return out;
+        try (Root.Directory dir = root.parentOf(path, false)) {
+            String prefix = "." + dir.leaf() + TEMP_MARK;
+            for (String n : dir.list(n -> n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX))) {
+                if (remove) {
+                    dir.delete(n);
+                }
+                out.add(dir.hostPath(n));
+            }
+        } catch (NoSuchFileException e) {
+            // no directory: nothing left over
         }
-        String glob = "." + target.getFileName() + TEMP_MARK + "*" + TEMP_SUFFIX;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
-            ds.forEach(out::add);
-        }
-        out.sort(null);
         return out;
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,13 +59,13 @@ public final class Installer {
             if (!s.startsWith("/")) {
                 throw new Refusal(s + ": under --root, name the shim by its absolute path inside the image (--shim)");
             }
-            if (!Files.isRegularFile(root.file(s))) {
+            if (!regular(s)) {
                 throw new Refusal(s + ": no such file (--shim)");
             }
             return s;
         }
         for (String s : SHIM_LOCATIONS) {
-            if (Files.isRegularFile(root.file(s))) {
+            if (regular(s)) {
                 return s;
             }
         }
@@ -77,7 +76,7 @@ public final class Installer {
     /** The allocator: a path, a name (jemalloc, tcmalloc, mimalloc), or the first one installed. */
     public String allocator(Optional<String> named) throws Refusal {
         if (named.isPresent() && named.get().startsWith("/")) {
-            if (!Files.isRegularFile(root.file(named.get()))) {
+            if (!regular(named.get())) {
                 throw new Refusal(named.get() + ": no such file (--allocator)");
             }
             return named.get();
@@ -89,7 +88,7 @@ public final class Installer {
             }
             for (String lib : a.subList(1, a.size())) {
                 tried.add(lib);
-                if (Files.isRegularFile(root.file(lib))) {
+                if (regular(lib)) {
                     return lib;
                 }
             }
@@ -165,8 +164,8 @@ public final class Installer {
     public Outcome install(PreloadPlan plan, byte[] defaultConfig) throws IOException {
         List<Path> leftovers = removeLeftovers();
         boolean config = false;
-        if (!Files.exists(root.file(CONFIG), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            AtomicFile.replace(root.file(CONFIG), defaultConfig, 0644, Step.Hook.NONE);
+        if (!root.exists(CONFIG)) {
+            AtomicFile.replace(root, CONFIG, defaultConfig, 0644, Step.Hook.NONE);
             config = true;
         }
         if (!plan.changes()) {
@@ -175,17 +174,17 @@ public final class Installer {
         // The state goes first: after a crash it may name entries the file lacks (harmless to uninstall),
         // never the reverse. A write that fails puts the old state back.
         Optional<byte[]> oldState = read(STATE);
-        Files.createDirectories(root.file(STATE).getParent());
-        AtomicFile.replace(root.file(STATE), lines(plan.ours()), 0644, Step.Hook.NONE);
+        root.directory(STATE.substring(0, STATE.lastIndexOf('/')), true).close();
+        AtomicFile.replace(root, STATE, lines(plan.ours()), 0644, Step.Hook.NONE);
         boolean backup;
         try {
             backup = backup(plan);
-            AtomicFile.replace(root.file(PRELOAD), plan.newContent(), mode(), hook);
+            AtomicFile.replace(root, PRELOAD, plan.newContent(), mode(), hook);
         } catch (IOException e) {
             if (oldState.isPresent()) {
-                AtomicFile.replace(root.file(STATE), oldState.get(), 0644, Step.Hook.NONE);
+                AtomicFile.replace(root, STATE, oldState.get(), 0644, Step.Hook.NONE);
             } else {
-                Files.deleteIfExists(root.file(STATE));
+                AtomicFile.delete(root, STATE, Step.Hook.NONE);
             }
             throw e;
         }
@@ -196,16 +195,16 @@ public final class Installer {
     public Outcome uninstall(PreloadPlan plan) throws IOException {
         List<Path> leftovers = removeLeftovers();
         if (!plan.changes() || plan.dropped().isEmpty()) {
-            Files.deleteIfExists(root.file(STATE));
+            AtomicFile.delete(root, STATE, Step.Hook.NONE);
             return new Outcome(false, false, false, leftovers);
         }
         boolean backup = backup(plan);
         if (plan.newEntries().isEmpty()) {
-            AtomicFile.delete(root.file(PRELOAD), hook);
+            AtomicFile.delete(root, PRELOAD, hook);
         } else {
-            AtomicFile.replace(root.file(PRELOAD), plan.newContent(), mode(), hook);
+            AtomicFile.replace(root, PRELOAD, plan.newContent(), mode(), hook);
         }
-        Files.deleteIfExists(root.file(STATE));
+        AtomicFile.delete(root, STATE, Step.Hook.NONE);
         return new Outcome(true, backup, false, leftovers);
     }
 
@@ -213,36 +212,33 @@ public final class Installer {
         if (plan.oldContent().isEmpty()) {
             return false;
         }
-        AtomicFile.replace(root.file(BACKUP), plan.oldContent().get(), mode(), Step.Hook.NONE);
+        AtomicFile.replace(root, BACKUP, plan.oldContent().get(), mode(), Step.Hook.NONE);
         return true;
     }
 
     private List<Path> removeLeftovers() throws IOException {
         List<Path> out = new ArrayList<>();
         for (String f : List.of(PRELOAD, BACKUP, STATE, CONFIG)) {
-            for (Path p : AtomicFile.leftovers(root.file(f))) {
-                Files.deleteIfExists(p);
-                out.add(p);
-            }
+            out.addAll(AtomicFile.removeLeftovers(root, f));
         }
         return out;
     }
 
     /** The old file's permission bits, else 0644 (ld.so reads it in every process, as every user). */
-    private int mode() {
-        try {
-            return (Integer) Files.getAttribute(root.file(PRELOAD), "unix:mode") & 07777;
-        } catch (IOException | UnsupportedOperationException e) {
-            return 0644;
-        }
+    private int mode() throws IOException {
+        return AtomicFile.mode(root, PRELOAD).orElse(0644);
     }
 
+    /** A regular file (after its links, inside the root). */
+    private boolean regular(String path) {
+        return root.stat(path).map(java.nio.file.attribute.BasicFileAttributes::isRegularFile).orElse(false);
+    }
+
+    /** The largest preload or state file read: ld.so reads any size, but no sane one is near this. */
+    public static final long MAX_FILE = 1L << 20;
+
     private Optional<byte[]> read(String systemPath) throws IOException {
-        try {
-            return Optional.of(Files.readAllBytes(root.file(systemPath)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        return root.readIfPresent(systemPath, MAX_FILE);
     }
 
     private static byte[] lines(List<String> entries) {

@@ -40,19 +40,63 @@ public final class LdSoCache {
     static final long HWCAP_EXTENSION = 1L << 62;
     static final long ISA_LEVEL_MASK = 0x3ff;
 
-    private final Format format;
-    private final List<Entry> entries;
-    private final String generator;
-    private final byte[][] keys;
+    /**
+     * The largest cache read: ld.so maps any size, but ldconfig writes a few hundred bytes per library, so
+     * 64 MiB is far above any real system. The file is mapped, not copied, and entries are decoded lazily.
+     */
+    public static final long MAX_FILE = 64L << 20;
 
-    private LdSoCache(Format format, List<Entry> entries, String generator) {
-        this.format = format;
-        this.entries = entries;
-        this.generator = generator;
-        this.keys = new byte[entries.size()][];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = entries.get(i).key() == null ? null : entries.get(i).keyBytes();
+    private final Format format;
+    private final ByteBuffer data;
+    private final int base;
+    private final int table;
+    private final int entrySize;
+    private final int count;
+    private final List<String> subdirNames;
+    private final String generator;
+    private final List<Entry> entries = new java.util.AbstractList<>() {
+        @Override
+        public Entry get(int i) {
+            return entry(java.util.Objects.checkIndex(i, count));
         }
+
+        @Override
+        public int size() {
+            return count;
+        }
+    };
+
+    private LdSoCache(Format format, ByteBuffer data, int base, int table, int entrySize, int count,
+            List<String> subdirNames, String generator) {
+        this.format = format;
+        this.data = data;
+        this.base = base;
+        this.table = table;
+        this.entrySize = entrySize;
+        this.count = count;
+        this.subdirNames = subdirNames;
+        this.generator = generator;
+    }
+
+    /** Entry {@code i}, decoded from the file now. */
+    private Entry entry(int i) {
+        int at = table + i * entrySize;
+        if (format == Format.OLD) {
+            return new Entry(data.getInt(at), cString(data, base, data.getInt(at + 4)), cString(data, base, data.getInt(at + 8)), 0, null);
+        }
+        long hwcap = data.getLong(at + 16);
+        String subdir = null;
+        if (isHwcapsEntry(hwcap)) {
+            int index = (int) hwcap;
+            subdir = index >= 0 && index < subdirNames.size() ? subdirNames.get(index) : "";
+        }
+        return new Entry(data.getInt(at), cString(data, base, data.getInt(at + 4)), cString(data, base, data.getInt(at + 8)), hwcap, subdir);
+    }
+
+    /** The key of entry {@code i} as bytes, or null when it is outside the file or unterminated. */
+    private byte[] key(int i) {
+        String k = cString(data, base, data.getInt(table + i * entrySize + 4));
+        return k == null ? null : k.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     public Format format() {
@@ -71,88 +115,85 @@ public final class LdSoCache {
 
     /** Parses a cache file; a file ld.so would not use at all is a {@link LoaderException}. */
     public static LdSoCache parse(byte[] data) {
-        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        if (startsWith(data, 0, OLD_MAGIC)) {
-            if (data.length < 16) {
+        return parse(ByteBuffer.wrap(data));
+    }
+
+    /** Parses a cache held in {@code data} (a mapped file), which the cache keeps and reads lazily. */
+    public static LdSoCache parse(ByteBuffer data) {
+        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int length = b.limit();
+        if (startsWith(b, 0, OLD_MAGIC)) {
+            if (length < 16) {
                 throw new LoaderException("truncated old-format header");
             }
             long nlibs = Integer.toUnsignedLong(b.getInt(12));
             long end = 16 + nlibs * OLD_ENTRY;
-            if (end > data.length) {
+            if (end > length) {
                 throw new LoaderException("old-format table runs past the end of the file");
             }
             // compat: a new block follows the old table, aligned like ALIGN_CACHE (to 8 in the file).
             int newStart = (int) ((end + 7) & ~7L);
-            if (newStart + NEW_HEADER <= data.length && startsWith(data, newStart, NEW_MAGIC)) {
-                return parseNew(data, b, newStart, Format.COMPAT);
+            if ((long) newStart + NEW_HEADER <= length && startsWith(b, newStart, NEW_MAGIC)) {
+                return parseNew(b, newStart, Format.COMPAT);
             }
-            List<Entry> list = new ArrayList<>();
-            int strings = (int) end;
-            for (int i = 0; i < nlibs; i++) {
-                int at = 16 + i * OLD_ENTRY;
-                list.add(new Entry(b.getInt(at), cString(data, strings, b.getInt(at + 4)), cString(data, strings, b.getInt(at + 8)), 0, null));
-            }
-            return new LdSoCache(Format.OLD, List.copyOf(list), null);
+            return new LdSoCache(Format.OLD, b, (int) end, 16, OLD_ENTRY, (int) nlibs, List.of(), null);
         }
-        if (startsWith(data, 0, NEW_MAGIC)) {
-            return parseNew(data, b, 0, Format.NEW);
+        if (startsWith(b, 0, NEW_MAGIC)) {
+            return parseNew(b, 0, Format.NEW);
         }
         throw new LoaderException("not an ld.so cache (unknown magic)");
     }
 
-    private static LdSoCache parseNew(byte[] data, ByteBuffer b, int base, Format format) {
-        if (base + NEW_HEADER > data.length) {
+    private static LdSoCache parseNew(ByteBuffer b, int base, Format format) {
+        int length = b.limit();
+        if ((long) base + NEW_HEADER > length) {
             throw new LoaderException("truncated header");
         }
         long nlibs = Integer.toUnsignedLong(b.getInt(base + 20));
-        int flags = data[base + 28] & 3;
+        int flags = b.get(base + 28) & 3;
         if (flags == 1 || flags == 3) {
             // dl-cache.c: cache_file_new_matches_endian; a big-endian or invalid cache is ignored.
             throw new LoaderException(flags == 3 ? "big-endian cache" : "cache marked invalid");
         }
         long tableEnd = base + NEW_HEADER + nlibs * NEW_ENTRY;
-        if (tableEnd > data.length) {
+        if (tableEnd > length) {
             throw new LoaderException("entry table runs past the end of the file");
         }
         List<String> subdirNames = new ArrayList<>();
         String generator = null;
         long extOffset = Integer.toUnsignedLong(b.getInt(base + 32));
-        if (extOffset != 0 && extOffset % 4 == 0 && extOffset + 8 <= data.length && b.getInt((int) extOffset) == EXTENSION_MAGIC) {
+        if (extOffset != 0 && extOffset % 4 == 0 && extOffset + 8 <= length && b.getInt((int) extOffset) == EXTENSION_MAGIC) {
             long count = Integer.toUnsignedLong(b.getInt((int) extOffset + 4));
             for (long i = 0; i < count; i++) {
                 long at = extOffset + 8 + i * 16;
-                if (at + 16 > data.length) {
+                if (at + 16 > length) {
                     break;
                 }
                 int tag = b.getInt((int) at);
                 long off = Integer.toUnsignedLong(b.getInt((int) at + 8));
                 long size = Integer.toUnsignedLong(b.getInt((int) at + 12));
-                if (off + size > data.length) {
+                if (off + size > length) {
                     continue;
                 }
-                if (tag == 0) {
-                    generator = new String(data, (int) off, (int) size, StandardCharsets.ISO_8859_1);
+                if (tag == 0 && size <= Root.MAX_PATH) {
+                    byte[] g = new byte[(int) size];
+                    b.get((int) off, g);
+                    generator = new String(g, StandardCharsets.ISO_8859_1);
                 } else if (tag == 1) {
-                    for (long j = 0; j + 4 <= size; j += 4) {
+                    // One name per hwcaps subdirectory ld.so knows (a handful); more cannot be selected anyway.
+                    for (long j = 0; j + 4 <= size && subdirNames.size() < MAX_SUBDIRS; j += 4) {
                         // Name offsets are relative to the new header (only correct for NEW: see lookup).
-                        subdirNames.add(cString(data, base, b.getInt((int) (off + j))));
+                        subdirNames.add(cString(b, base, b.getInt((int) (off + j))));
                     }
                 }
             }
         }
-        List<Entry> list = new ArrayList<>();
-        for (int i = 0; i < nlibs; i++) {
-            int at = base + NEW_HEADER + i * NEW_ENTRY;
-            long hwcap = b.getLong(at + 16);
-            String subdir = null;
-            if (isHwcapsEntry(hwcap)) {
-                int index = (int) hwcap;
-                subdir = index >= 0 && index < subdirNames.size() ? subdirNames.get(index) : "";
-            }
-            list.add(new Entry(b.getInt(at), cString(data, base, b.getInt(at + 4)), cString(data, base, b.getInt(at + 8)), hwcap, subdir));
-        }
-        return new LdSoCache(format, List.copyOf(list), generator);
+        return new LdSoCache(format, b, base, base + NEW_HEADER, NEW_ENTRY, (int) nlibs, List.copyOf(
+                subdirNames.stream().map(n -> n == null ? "" : n).toList()), generator);
     }
+
+    /** Hwcaps subdirectory names kept from the extension; ld.so's own list (dl-hwcaps) has a few. */
+    static final int MAX_SUBDIRS = 1024;
 
     /** dl-cache.c: dl_cache_hwcap_extension: bit 62 only, ignoring the ISA level bits and the low half. */
     static boolean isHwcapsEntry(long hwcap) {
@@ -166,17 +207,19 @@ public final class LdSoCache {
      */
     public Optional<String> lookup(String name, HostCapabilities host) {
         int left = 0;
-        int right = entries.size() - 1;
+        int right = count - 1;
         byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
         while (left <= right) {
             int middle = (left + right) >>> 1;
-            if (keys[middle] == null) {
+            byte[] key = key(middle);
+            if (key == null) {
                 return Optional.empty();
             }
-            int cmp = libcmp(n, keys[middle]);
+            int cmp = libcmp(n, key);
             if (cmp == 0) {
                 while (middle > 0) {
-                    if (keys[middle - 1] == null || libcmp(n, keys[middle - 1]) != 0) {
+                    byte[] before = key(middle - 1);
+                    if (before == null || libcmp(n, before) != 0) {
                         break;
                     }
                     middle--;
@@ -198,9 +241,9 @@ public final class LdSoCache {
         long exclude = ~(host.hwcapMask() | platformMask() | (1L << 63));
         int platformBit = host.platformBit();
         long platform = platformBit < 0 ? 0 : 1L << platformBit;
-        for (int i = from; i < entries.size(); i++) {
-            Entry e = entries.get(i);
-            if (keys[i] == null || libcmp(name, keys[i]) != 0) {
+        for (int i = from; i < count; i++) {
+            Entry e = entry(i);
+            if (e.key() == null || libcmp(name, e.keyBytes()) != 0) {
                 break;
             }
             if (e.flags() != X86_64_LIBC6 || e.value() == null) {
@@ -293,28 +336,38 @@ public final class LdSoCache {
         return c >= '0' && c <= '9';
     }
 
-    private static boolean startsWith(byte[] data, int at, String magic) {
-        if (at + magic.length() > data.length) {
+    private static boolean startsWith(ByteBuffer data, int at, String magic) {
+        if ((long) at + magic.length() > data.limit()) {
             return false;
         }
         for (int i = 0; i < magic.length(); i++) {
-            if (data[at + i] != magic.charAt(i)) {
+            if (data.get(at + i) != magic.charAt(i)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A NUL-terminated string at base+offset, or null when the offset is outside the file. */
-    private static String cString(byte[] data, int base, int offset) {
+    /**
+     * A NUL-terminated string at base+offset, or null when the offset is outside the file or no NUL ends it
+     * within PATH_MAX bytes (no name longer than that can be opened, and a hostile cache must not make every
+     * entry cost the rest of the file).
+     */
+    private static String cString(ByteBuffer data, int base, int offset) {
         long start = base + Integer.toUnsignedLong(offset);
-        if (start >= data.length) {
+        if (start >= data.limit()) {
             return null;
         }
         int end = (int) start;
-        while (end < data.length && data[end] != 0) {
+        int stop = (int) Math.min(data.limit(), start + Root.MAX_PATH);
+        while (end < stop && data.get(end) != 0) {
             end++;
         }
-        return new String(data, (int) start, end - (int) start, StandardCharsets.ISO_8859_1);
+        if (end == stop) {
+            return null;
+        }
+        byte[] s = new byte[end - (int) start];
+        data.get((int) start, s);
+        return new String(s, StandardCharsets.ISO_8859_1);
     }
 }

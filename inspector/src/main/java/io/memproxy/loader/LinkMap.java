@@ -321,7 +321,7 @@ public final class LinkMap {
                 Search s = new Search(name, preload && secure);
                 hit = search(loader, s);
                 otherClass = s.otherClass;
-                tried = s.tried;
+                tried = s.tried();
             }
             if (hit == null) {
                 throw new NotFound(name, otherClass ? "wrong ELF class: ELFCLASS32" : "cannot open shared object file", tried);
@@ -348,14 +348,43 @@ public final class LinkMap {
         }
 
         private static final class Search {
+            /** Places listed for a missing library; a longer search path is summarised in one more line. */
+            static final int MAX_TRIED = 64;
+
             final String name;
             final boolean securePreload;
             final List<String> tried = new ArrayList<>();
+            int notListed;
             boolean otherClass;
 
             Search(String name, boolean securePreload) {
                 this.name = name;
                 this.securePreload = securePreload;
+            }
+
+            void tried(FoundBy by, String dir) {
+                if (tried.size() < MAX_TRIED) {
+                    tried.add(dir == null ? by.label() : by.label() + " " + (dir.isEmpty() ? "." : dir));
+                } else {
+                    notListed++;
+                }
+            }
+
+            /** dirs[from, to) were searched (or skipped as absent): listed up to the cap, counted beyond. */
+            void tried(FoundBy by, List<String> dirs, int from, int to) {
+                for (int i = from; i < to && tried.size() < MAX_TRIED; i++, from++) {
+                    tried(by, dirs.get(i));
+                }
+                notListed += Math.max(0, to - from);
+            }
+
+            List<String> tried() {
+                if (notListed == 0) {
+                    return tried;
+                }
+                List<String> out = new ArrayList<>(tried);
+                out.add("(" + notListed + " more places)");
+                return out;
             }
         }
 
@@ -380,7 +409,7 @@ public final class LinkMap {
             }
             boolean nodeflib = loader.image().dynamic().noDefaultLib();
             if (!s.securePreload) {
-                s.tried.add(FoundBy.CACHE.label());
+                s.tried(FoundBy.CACHE, null);
                 Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, env.host()));
                 if (cached.isPresent() && !(nodeflib && SearchPath.SYSTEM_DIRS.stream().anyMatch(cached.get()::startsWith))) {
                     ObjectFiles.Opened o = files.open(cached.get());
@@ -401,11 +430,38 @@ public final class LinkMap {
             return null;
         }
 
+        /**
+         * The positions in a search list of the directories that exist, worked out once per list and run
+         * (ld.so's r_search_path_status): a directory that does not exist has no hwcaps subdirectories either,
+         * so a search skips it without a look, and a long list of absent directories costs nothing per name.
+         */
+        private int[] existing(List<String> dirs) {
+            return existing.computeIfAbsent(dirs, d -> java.util.stream.IntStream.range(0, d.size())
+                    .filter(i -> files.directoryExists(d.get(i))).toArray());
+        }
+
+        private final java.util.Map<List<String>, int[]> existing = new IdentityHashMap<>();
+
+        /**
+         * Where in an existing directory a name is looked for: the hwcaps and legacy subdirectories that exist
+         * (with their trailing '/'), then the directory itself; the same per directory for the whole run.
+         */
+        private List<String> prefixes(String dir) {
+            return prefixes.computeIfAbsent(dir, d -> SearchPath.candidates(d, "", env.host()).stream()
+                    .filter(p -> p.equals(d) || files.directoryExists(p)).toList());
+        }
+
+        private final java.util.Map<String, List<String>> prefixes = new java.util.HashMap<>();
+
         /** elf/dl-load.c: open_path over one list: per directory, hwcaps subdirectories then the directory. */
         private Hit openPath(Search s, List<String> dirs, FoundBy by) {
-            for (String dir : dirs) {
-                s.tried.add(by.label() + " " + (dir.isEmpty() ? "." : dir));
-                for (String candidate : SearchPath.candidates(dir, s.name, env.host())) {
+            int next = 0;
+            for (int at : existing(dirs)) {
+                s.tried(by, dirs, next, at + 1);
+                next = at + 1;
+                String dir = dirs.get(at);
+                for (String prefix : prefixes(dir)) {
+                    String candidate = prefix + s.name;
                     ObjectFiles.Opened o = files.open(candidate);
                     if (o instanceof ObjectFiles.Absent) {
                         continue;
@@ -425,6 +481,7 @@ public final class LinkMap {
                     return new Hit(u, candidate, by, dir);
                 }
             }
+            s.tried(by, dirs, next, dirs.size());
             return null;
         }
 

@@ -67,15 +67,6 @@ public record LoaderEnvironment(
         return new LoaderEnvironment(root, ldPreload, ldLibraryPath, dynamicWeak, secure, s, host);
     }
 
-    /** The contents of /etc/ld.so.preload under the root, or null when ld.so cannot read it. */
-    public byte[] preloadFile() {
-        try {
-            return Files.readAllBytes(root.file("/etc/ld.so.preload"));
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
     /**
      * Whether the kernel sets AT_SECURE for this executable: a set-user-ID file owned by someone else than the
      * current user, or a set-group-ID file of another group (fs/exec.c, security/commoncap.c).

@@ -10,10 +10,13 @@ import io.memproxy.elf.NotElfException;
 import io.memproxy.elf.UnreadableFileException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,9 +46,14 @@ public final class ObjectFiles {
     private final Root root;
     private final Map<String, Opened> byPath = new ConcurrentHashMap<>();
     private final Map<Object, Opened> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Path>> dirs = new ConcurrentHashMap<>();
+    private final Map<String, Listing> listings = new ConcurrentHashMap<>();
 
     private volatile Optional<LdSoCache> cache;
     private volatile Optional<byte[]> preloadFile;
+    private volatile Optional<String> cacheProblem = Optional.empty();
+    private volatile Optional<String> preloadProblem = Optional.empty();
+    private volatile long preloadNotRead;
 
     public ObjectFiles(Root root) {
         this.root = root;
@@ -61,21 +69,113 @@ public final class ObjectFiles {
     }
 
     private Opened load(String loaderPath) {
-        Path file;
+        Path file = place(loaderPath);
+        if (file == null) {
+            return ABSENT;
+        }
         BasicFileAttributes attrs;
         try {
-            file = root.isHost() ? root.file(loaderPath) : root.file(root.realPath(loaderPath));
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
             return ABSENT;
         }
         if (attrs.isDirectory()) {
             return new Fatal("cannot read file data: Is a directory");
         }
+        if (!attrs.isRegularFile()) {
+            // ld.so would block on a FIFO and read zeros from a device; neither is a library.
+            return new Fatal("cannot read file data: " + Root.kind(file, attrs) + ", not a regular file");
+        }
         Object key = attrs.fileKey() != null ? attrs.fileKey() : file.toAbsolutePath().normalize();
         final Path f = file;
         final long size = attrs.size();
         return byKey.computeIfAbsent(key, k -> verify(f, k, size));
+    }
+
+    /**
+     * The host file behind a candidate, resolved inside the root; null when it cannot exist. Each directory is
+     * resolved once per run, and one that does not exist rules out every name in it without another look
+     * (ld.so's r_search_path_status), so a search costs one lstat(2) per candidate, not one per component.
+     */
+    private Path place(String loaderPath) {
+        String path = loaderPath.startsWith("/") ? loaderPath : root.cwd() + "/" + loaderPath;
+        int slash = path.lastIndexOf('/');
+        String leaf = path.substring(slash + 1);
+        if (leaf.isEmpty() || leaf.equals(".") || leaf.equals("..")) {
+            return root.stat(path).isPresent() ? root.file(path) : null;
+        }
+        String key = path.substring(0, slash + 1);
+        Optional<Path> dir = dirs.computeIfAbsent(key, this::directory);
+        if (dir.isEmpty()) {
+            return null;
+        }
+        // A name the directory's listing lacks is absent without a system call (and without the exception
+        // Java makes of ENOENT, which dominated long searches).
+        // The listing is kept with the directory's modification time and made again when that changes (a
+        // file created during the run, such as the doctor's probe copy).
+        long mtime = mtime(dir.get());
+        Listing names = listings.compute(key, (k, old) -> old != null && old.mtime() == mtime ? old : list(dir.get(), mtime));
+        if (names.names() != null && !names.names().contains(leaf)) {
+            return null;
+        }
+        Path file = dir.get().resolve(leaf);
+        if (Files.isSymbolicLink(file)) {
+            try {
+                return root.file(root.realPath(path));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return file;
+    }
+
+    /** Entries of one directory listed and remembered; a larger directory is probed name by name instead. */
+    static final int MAX_LISTING = 1 << 16;
+
+    /** A directory's names (null: not listed, probe each name) as of its modification time. */
+    private record Listing(Set<String> names, long mtime) {}
+
+    private static Listing list(Path dir, long mtime) {
+        Set<String> out = new java.util.HashSet<>();
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (out.size() >= MAX_LISTING) {
+                    return new Listing(null, mtime);
+                }
+                out.add(p.getFileName().toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            return new Listing(null, mtime);
+        }
+        return new Listing(out, mtime);
+    }
+
+    /** st_mtime in nanoseconds; -1 when it cannot be read (then the listing is made again each time). */
+    private static long mtime(Path dir) {
+        try {
+            java.nio.file.attribute.FileTime t = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .lastModifiedTime();
+            return t.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Whether a search directory ("" is the working directory) exists in the root; remembered for the run. */
+    public boolean directoryExists(String dir) {
+        String abs = dir.startsWith("/") ? dir : root.cwd() + "/" + dir;
+        return dirs.computeIfAbsent(abs.endsWith("/") ? abs : abs + "/", this::directory).isPresent();
+    }
+
+    /** A directory's host path with its links resolved inside the root, or empty when it is not one. */
+    private Optional<Path> directory(String dir) {
+        try {
+            String real = root.realPath(dir);
+            Path p = root.file(real);
+            return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static Opened verify(Path file, Object key, long size) {
@@ -88,7 +188,8 @@ public final class ObjectFiles {
             }
             return new Fatal(size < EHDR64 ? "file too short" : "invalid ELF header");
         } catch (UnreadableFileException e) {
-            return ABSENT;
+            // ld.so maps any size; this reader stops at 2 GiB, which is an answer, not an absence.
+            return e.problem().startsWith("larger than") ? new Fatal(e.problem()) : ABSENT;
         } catch (MalformedElfException e) {
             if (size < EHDR64) {
                 return new Fatal("file too short");
@@ -136,27 +237,71 @@ public final class ObjectFiles {
         Optional<LdSoCache> c = cache;
         if (c == null) {
             try {
-                c = Optional.of(LdSoCache.parse(Files.readAllBytes(root.file("/etc/ld.so.cache"))));
-            } catch (IOException | LoaderException e) {
+                c = Optional.of(LdSoCache.parse(root.map(CACHE, LdSoCache.MAX_FILE)));
+            } catch (NoSuchFileException e) {
                 c = Optional.empty();
+            } catch (IOException e) {
+                c = Optional.empty();
+                cacheProblem = Optional.of(Root.message(e) + "; not used");
+            } catch (LoaderException e) {
+                c = Optional.empty();
+                cacheProblem = Optional.of(CACHE + ": " + e.getMessage() + "; not used");
+            } catch (InternalError e) {
+                // The mapped file shrank underneath (SIGBUS): as unusable as a bad one.
+                c = Optional.empty();
+                cacheProblem = Optional.of(CACHE + ": changed while it was read; not used");
             }
             cache = c;
         }
         return c;
     }
 
+    /** Why /etc/ld.so.cache exists but was not used (not a regular file, too large, not a cache), if it was not. */
+    public Optional<String> cacheProblem() {
+        cache();
+        return cacheProblem;
+    }
+
     /** /etc/ld.so.preload under the root, read once; empty when ld.so could not read it. */
     public Optional<byte[]> preloadFile() {
         Optional<byte[]> p = preloadFile;
         if (p == null) {
-            Path f = root.file("/etc/ld.so.preload");
             try {
-                p = Files.isReadable(f) ? Optional.of(Files.readAllBytes(f)) : Optional.empty();
-            } catch (IOException | RuntimeException e) {
+                Root.Head head = root.readHead(PRELOAD, PreloadChain.MAX_FILE);
+                byte[] b = head.bytes();
+                if (!head.complete()) {
+                    // Examined up to the cap, ending at the last separator so that no name is cut in two.
+                    int end = b.length;
+                    while (end > 0 && " \t\n:".indexOf(b[end - 1]) < 0) {
+                        end--;
+                    }
+                    b = java.util.Arrays.copyOf(b, end);
+                    preloadNotRead = head.size() - end;
+                }
+                p = Optional.of(b);
+            } catch (NoSuchFileException e) {
                 p = Optional.empty();
+            } catch (IOException e) {
+                p = Optional.empty();
+                preloadProblem = Optional.of(Root.message(e));
             }
             preloadFile = p;
         }
         return p;
     }
+
+    /** Why /etc/ld.so.preload exists but was not read (not a regular file, too large, ...), if so. */
+    public Optional<String> preloadProblem() {
+        preloadFile();
+        return preloadProblem;
+    }
+
+    /** Bytes at the end of /etc/ld.so.preload beyond {@link PreloadChain#MAX_FILE}, which are not examined. */
+    public long preloadBytesNotRead() {
+        preloadFile();
+        return preloadNotRead;
+    }
+
+    static final String CACHE = "/etc/ld.so.cache";
+    static final String PRELOAD = "/etc/ld.so.preload";
 }

@@ -31,6 +31,19 @@ public final class PreloadChain {
     /** ld.so drops LD_PRELOAD tokens this long silently (elf/rtld.c: handle_preload_list, PATH_MAX). */
     static final int MAX_ENV_TOKEN = 4096;
 
+    /**
+     * The largest /etc/ld.so.preload read. ld.so maps any size, but no process could map that many objects:
+     * 16 MiB is already a million names.
+     */
+    public static final long MAX_FILE = 16L << 20;
+
+    /**
+     * Entries of the preload file examined. ld.so has no count limit, but every object takes at least four
+     * mappings and the kernel allows 65530 per process (vm.max_map_count), so no process starts with more.
+     * The rest is counted ({@link #countFile}) and reported as one finding.
+     */
+    public static final int MAX_ENTRIES = 16384;
+
     private PreloadChain() {}
 
     /** All entries: LD_PRELOAD (null or empty for none), then the preload file's bytes (null when absent). */
@@ -40,7 +53,7 @@ public final class PreloadChain {
             splitEnvironment(ldPreload).forEach(n -> out.add(new Entry(n, Source.LD_PRELOAD)));
         }
         if (preloadFile != null) {
-            splitFile(preloadFile).forEach(n -> out.add(new Entry(n, Source.PRELOAD_FILE)));
+            splitFile(preloadFile, MAX_ENTRIES).forEach(n -> out.add(new Entry(n, Source.PRELOAD_FILE)));
         }
         return out;
     }
@@ -62,13 +75,45 @@ public final class PreloadChain {
      * searches: a comment after the shrunken prefix stays, as names.
      */
     public static List<String> splitFile(byte[] content) {
-        byte[] buf = content.clone();
+        return splitFile(content, Integer.MAX_VALUE);
+    }
+
+    /** {@link #splitFile(byte[])}, at most {@code limit} names. */
+    public static List<String> splitFile(byte[] content, int limit) {
+        List<String> out = new ArrayList<>();
+        split(content, n -> {
+            if (out.size() >= limit) {
+                return false;
+            }
+            out.add(n);
+            return true;
+        });
+        return out;
+    }
+
+    /** How many names the preload file holds, counted without keeping them. */
+    public static long countFile(byte[] content) {
+        long[] n = {0};
+        split(content, name -> {
+            n[0]++;
+            return true;
+        });
+        return n[0];
+    }
+
+    /** Gives each name to {@code sink} until it returns false. */
+    private static void split(byte[] content, java.util.function.Predicate<String> sink) {
+        // The comment pass writes into the buffer: a copy only when there is a comment to remove.
+        byte[] buf = indexOf(content, (byte) '#', 0, content.length) < 0 ? content : content.clone();
         int rest = buf.length;
+        int from = 0;
         while (true) {
-            int c = indexOf(buf, (byte) '#', rest);
+            // ld.so searches from the start each time; every '#' before the last one found is gone already.
+            int c = indexOf(buf, (byte) '#', from, rest);
             if (c < 0) {
                 break;
             }
+            from = c;
             rest -= c;
             do {
                 buf[c] = ' ';
@@ -76,52 +121,51 @@ public final class PreloadChain {
         }
         // The last name may lack a terminator; ld.so copies it separately, and the rest is a C string
         // (a NUL byte ends it).
-        List<String> out = new ArrayList<>();
         if (buf.length == 0) {
-            return out;
+            return;
         }
         int problem = buf.length;
         if (isSeparator(buf[buf.length - 1])) {
-            tokens(buf, 0, buf.length - 1, out);
+            tokens(buf, 0, buf.length - 1, sink);
         } else {
             while (problem > 0 && !isSeparator(buf[problem - 1])) {
                 problem--;
             }
-            if (problem > 0) {
-                tokens(buf, 0, problem - 1, out);
+            if (problem > 0 && !tokens(buf, 0, problem - 1, sink)) {
+                return;
             }
             int end = problem;
             while (end < buf.length && buf[end] != 0) {
                 end++;
             }
-            out.add(new String(buf, problem, end - problem, StandardCharsets.ISO_8859_1));
+            sink.test(new String(buf, problem, end - problem, StandardCharsets.ISO_8859_1));
         }
-        return out;
     }
 
     private static boolean isSeparator(byte b) {
         return b == ' ' || b == '\t' || b == '\n' || b == ':';
     }
 
-    /** strsep over buf[from, to) read as a C string; empty tokens are skipped. */
-    private static void tokens(byte[] buf, int from, int to, List<String> out) {
+    /** strsep over buf[from, to) read as a C string; empty tokens are skipped. False when the sink stopped. */
+    private static boolean tokens(byte[] buf, int from, int to, java.util.function.Predicate<String> sink) {
         int start = from;
         for (int i = from; i <= to; i++) {
             boolean end = i == to || buf[i] == 0;
             if (end || isSeparator(buf[i])) {
-                if (i > start) {
-                    out.add(new String(buf, start, i - start, StandardCharsets.ISO_8859_1));
+                if (i > start && !sink.test(new String(buf, start, i - start, StandardCharsets.ISO_8859_1))) {
+                    return false;
                 }
                 start = i + 1;
                 if (end) {
-                    return;
+                    return true;
                 }
             }
         }
+        return true;
     }
 
-    private static int indexOf(byte[] buf, byte b, int limit) {
-        for (int i = 0; i < limit && i < buf.length; i++) {
+    private static int indexOf(byte[] buf, byte b, int from, int limit) {
+        for (int i = from; i < limit && i < buf.length; i++) {
             if (buf[i] == b) {
                 return i;
             }

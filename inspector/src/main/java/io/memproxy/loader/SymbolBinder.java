@@ -57,6 +57,16 @@ public final class SymbolBinder {
      * symbols {@code wanted} accepts. Like ld.so, a relocation against the same symbol and class as the one just
      * before it reuses that result (l_lookup_cache) and makes no new lookup.
      */
+    /**
+     * Objects whose symbol table or relocations could not be read during {@link #relocationBindings}, as
+     * "path: problem": their bindings are missing from the answer, which is therefore incomplete.
+     */
+    public List<String> malformed() {
+        return List.copyOf(malformed);
+    }
+
+    private final java.util.Set<String> malformed = new java.util.LinkedHashSet<>();
+
     public List<Binding> relocationBindings(Predicate<String> wanted) {
         List<Binding> out = new ArrayList<>();
         List<LoadedObject> objects = new ArrayList<>(map.loadOrder());
@@ -71,6 +81,7 @@ public final class SymbolBinder {
                 symbols = o.image().dynamicSymbols();
                 relocations = new ArrayList<>(o.image().relocations());
             } catch (ElfException e) {
+                malformed.add(o.path() + ": " + e.problem());
                 continue;
             }
             relocations.sort(Comparator.comparing(DynamicRelocation::table));

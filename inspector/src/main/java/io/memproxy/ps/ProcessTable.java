@@ -139,8 +139,8 @@ public final class ProcessTable {
     private Optional<Long> installedAt() {
         Path f = inspection.file("/etc/ld.so.preload");
         try {
-            byte[] content = Files.readAllBytes(f);
-            if (PreloadChain.splitFile(content).stream().noneMatch(e -> fileName(e).startsWith("libmemproxy"))) {
+            byte[] content = inspection.root().read("/etc/ld.so.preload", PreloadChain.MAX_FILE);
+            if (PreloadChain.splitFile(content, PreloadChain.MAX_ENTRIES).stream().noneMatch(e -> fileName(e).startsWith("libmemproxy"))) {
                 return Optional.empty();
             }
             return mtime(f);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -87,11 +88,9 @@ public final class Scan {
                 out.add(d);
             }
         }
-        try (DirectoryStream<Path> usr = Files.newDirectoryStream(root.resolve("usr"), "lib*")) {
-            List<String> libs = new ArrayList<>();
-            usr.forEach(p -> libs.add("/usr/" + p.getFileName()));
-            libs.sort(null);
-            out.addAll(libs);
+        Root r = root.toString().equals("/") ? Root.host() : Root.at(root);
+        try (Root.Directory usr = r.directory("/usr", false)) {
+            usr.list(n -> n.startsWith("lib")).forEach(n -> out.add("/usr/" + n));
         } catch (IOException e) {
             // No /usr in the image: the PATH directories alone.
         }
@@ -117,10 +116,14 @@ public final class Scan {
             try {
                 for (String d : dirs) {
                     Path f = file(d);
-                    if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    BasicFileAttributes a = root.stat(d).orElse(null);
+                    if (a != null && a.isRegularFile()) {
                         walk.candidate(d, f, Optional.empty());
-                    } else {
+                    } else if (a == null || a.isDirectory()) {
                         walk.directory(d, f);
+                    } else {
+                        // Opening a FIFO would block: what it is, is the answer.
+                        walk.candidate(d, f, Optional.of(Root.kind(f, a) + ", not a regular file or directory"));
                     }
                 }
             } catch (InterruptedException e) {

@@ -23,7 +23,7 @@ class DoctorCommandTest {
     @Test
     void missingRootCannotBeInspected() {
         CliTest.Run r = CliTest.Run.of("doctor", "--root", "/nonexistent-root");
-        assertEquals(ExitCodes.COULD_NOT_RUN, r.code());
+        assertEquals(ExitCodes.USAGE, r.code());
         assertEquals("memproxy: /nonexistent-root: not a directory (--root)\n", r.err());
     }
 

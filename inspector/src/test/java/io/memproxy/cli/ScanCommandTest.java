@@ -116,9 +116,9 @@ class ScanCommandTest {
     }
 
     @Test
-    void aRootThatIsNotADirectoryCannotRun() {
+    void aRootThatIsNotADirectoryIsAUsageError() {
         CliTest.Run r = CliTest.Run.of("scan", "--root", root.resolve("usr/bin/hello").toString());
-        assertEquals(ExitCodes.COULD_NOT_RUN, r.code());
+        assertEquals(ExitCodes.USAGE, r.code());
         assertTrue(r.err().startsWith("memproxy: ") && r.err().contains("not a directory"), r.err());
     }
 }

@@ -227,6 +227,20 @@ class HostileInputTest {
     }
 
     @Test
+    void bindSaysWhenAPreloadsSymbolTableIsBroken() throws Exception {
+        lib.u64(lib.dynamicValue(ElfImage.DT_SYMENT), 4096);
+        Path broken = lib.write(dir, "syment.so");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.memproxy.cli.CommandLines.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                io.memproxy.cli.Terminal.none(), "bind", "--preload", broken.toString(), "/bin/sh");
+        // elf calls this file malformed; bind, which cannot show its bindings, must not answer "all fine".
+        assertEquals(1, code, out + "" + err);
+        assertTrue(err.toString().contains(broken + ": DT_SYMENT is 4096, expected 24 (malformed; its bindings are not shown)"),
+                err.toString());
+    }
+
+    @Test
     void noteRunningPastItsSegment() throws Exception {
         ProgramHeader note = lib.original.programHeaders().stream().filter(p -> p.type() == ProgramHeader.PT_NOTE)
                 .findFirst().orElseThrow();

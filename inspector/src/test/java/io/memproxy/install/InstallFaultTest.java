@@ -48,7 +48,7 @@ class InstallFaultTest {
         assertThrows(IOException.class, () -> installer.install(plan, Installer.defaultConfig()));
         String now = preloadText();
         assertEquals(failAt.compareTo(Step.RENAMED) >= 0 ? NEW : OLD, now);
-        assertEquals(List.of(), AtomicFile.leftovers(preload()), "no temporary file is left behind");
+        assertEquals(List.of(), AtomicFile.leftovers(Root.at(root), Installer.PRELOAD), "no temporary file is left behind");
     }
 
     /** A process killed after each step: the old or the new file; its temporary file is removed by the next run. */
@@ -61,7 +61,7 @@ class InstallFaultTest {
         String now = preloadText();
         assertTrue(now.equals(OLD) || now.equals(NEW), "torn file: " + now);
         assertEquals(killAt.compareTo(Step.RENAMED) >= 0 ? NEW : OLD, now);
-        boolean tempLeft = !AtomicFile.leftovers(preload()).isEmpty();
+        boolean tempLeft = !AtomicFile.leftovers(Root.at(root), Installer.PRELOAD).isEmpty();
         assertEquals(killAt.compareTo(Step.RENAMED) < 0, tempLeft, "a killed run leaves its temporary file");
 
         // The next run finishes the job and removes what the killed one left.
@@ -70,7 +70,7 @@ class InstallFaultTest {
                         Installer.defaultConfig());
         assertEquals(NEW, preloadText());
         assertEquals(tempLeft, !o.leftoversRemoved().isEmpty());
-        assertEquals(List.of(), AtomicFile.leftovers(preload()));
+        assertEquals(List.of(), AtomicFile.leftovers(Root.at(root), Installer.PRELOAD));
     }
 
     @ParameterizedTest
@@ -134,7 +134,7 @@ class InstallFaultTest {
             IOException e = assertThrows(IOException.class, () -> installer.install(plan, Installer.defaultConfig()));
             assertTrue(String.valueOf(e.getMessage()).contains("No space left"), e.toString());
             assertEquals(OLD, preloadText());
-            assertEquals(List.of(), AtomicFile.leftovers(preload()));
+            assertEquals(List.of(), AtomicFile.leftovers(Root.at(root), Installer.PRELOAD));
         } finally {
             run("umount", etc.toString());
         }
