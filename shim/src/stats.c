@@ -101,6 +101,7 @@ static struct mallinfo alloc_mallinfo(void)
 
 static void alloc_stats(void)
 {
+	int saved_errno = errno;  /* jemalloc's printer clears it; glibc's leaves it */
 	switch (mp_raw.stats) {
 	case MP_STATS_JEMALLOC:
 		((void (*)(void *, void *, const char *))mp_raw.stats_fn[1])(NULL, NULL, NULL);
@@ -114,6 +115,7 @@ static void alloc_stats(void)
 	case MP_STATS_NONE:
 		break;
 	}
+	errno = saved_errno;
 }
 
 static char *put_number(char *out, size_t v)

@@ -174,6 +174,24 @@ done
 check "no allocator: 300 shared objects before libc" \
 	routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/objects/objects-main" glibc
 
+echo "# conformance oracle (README \"Conformance oracle\")"
+"$T/conform" > "$WORK/oracle.none.txt" 2>/dev/null
+for a in $ALLOCATORS; do
+	for chain in "$SHIM:${ALLOC_LIB[$a]}" "$SHIM:libc.so.6:${ALLOC_LIB[$a]}"; do
+		system_identical() {
+			MEMPROXY_CONF=$WORK/listed.conf LD_PRELOAD=$1 "$T/conform" 2>/dev/null > "$WORK/oracle.sys.txt" &&
+				diff "$WORK/oracle.none.txt" "$WORK/oracle.sys.txt"
+		}
+		check "$a: system route, ${chain//$B\//}: transcript byte-identical to no preload" system_identical "$chain"
+	done
+	LD_PRELOAD=${ALLOC_LIB[$a]} "$T/conform" > "$WORK/alone.$a.txt" 2>/dev/null
+	MEMPROXY_CONF=$WORK/empty.conf LD_PRELOAD=$SHIM:${ALLOC_LIB[$a]} "$T/conform" > "$WORK/shim.$a.txt" 2>/dev/null
+done
+check "no allocator: transcript byte-identical to no preload" \
+	bash -c "MEMPROXY_CONF='$WORK/empty.conf' LD_PRELOAD='$SHIM' '$T/conform' 2>/dev/null | diff '$WORK/oracle.none.txt' -"
+check "allocator route: transcript = the allocator alone, except the README's contract table" \
+	"$SHIM_DIR/tests/oracle-compare.py" "$SHIM_DIR/../README.md" "$WORK" $ALLOCATORS
+
 echo "# threads and fork() during the decision"
 for chain in "$T/hooks/libmemproxy.so:$T/libforkwindow.so" "$T/hooks/libmemproxy.so:$T/libforkwindow.so:${ALLOC_LIB[jemalloc]}"; do
 	check "a child forked right after the decision was claimed decides (${chain//$B\//})" \
