@@ -197,7 +197,6 @@ int mp_system_route(struct mp_route *t, const struct mp_object *libc)
 	mp_raw.malloc = t->malloc;
 	mp_raw.free = t->free;
 	mp_raw.realloc = t->realloc;
-	mp_cxx_system(t);
 	return 1;
 }
 

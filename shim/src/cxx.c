@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tables.h"
 
@@ -44,28 +45,27 @@ _Static_assert(OPS <= sizeof(((struct mp_route *)0)->cxx) / sizeof(void *), "roo
 /* The C++ runtime is the object that defines std::get_new_handler (libstdc++,
  * libc++abi); the allocators do not. Searched when asked, so a runtime
  * loaded later by dlopen is found too. */
-struct runtime_search {
-	const char *name;
-	void *found;
-};
-
 static int runtime_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
-	struct runtime_search *s = data;
-	struct mp_object o = { .base = info->dlpi_addr, .name = info->dlpi_name };
-	mp_object_load(&o, info);
-	if (!mp_object_usable(&o) || !mp_object_symbol(&o, "_ZSt15get_new_handlerv"))
-		return 0;
-	s->found = mp_object_symbol(&o, s->name);
-	return 1;
+	struct mp_object *o = data;
+	memset(o, 0, sizeof *o);
+	o->base = info->dlpi_addr;
+	o->name = info->dlpi_name;
+	mp_object_load(o, info);
+	return mp_object_usable(o) && mp_object_symbol(o, "_ZSt15get_new_handlerv") != NULL;
+}
+
+/* 1 and the runtime's object in o when a C++ runtime is loaded. */
+static int runtime_object(struct mp_object *o)
+{
+	return dl_iterate_phdr(runtime_one, o) != 0;
 }
 
 void *mp_cxx_runtime(const char *symbol)
 {
-	struct runtime_search s = { symbol, NULL };
-	dl_iterate_phdr(runtime_one, &s);
-	return s.found;
+	struct mp_object o;
+	return runtime_object(&o) ? mp_object_symbol(&o, symbol) : NULL;
 }
 
 typedef void (*new_handler)(void);
@@ -166,8 +166,10 @@ void mp_cxx_allocator(struct mp_route *t)
 
 void mp_cxx_system(struct mp_route *t)
 {
+	struct mp_object o;
+	int runtime = runtime_object(&o);
 	for (int i = 0; i < OPS; i++) {
-		void *f = mp_cxx_runtime(op_names[i]);
+		void *f = runtime ? mp_object_symbol(&o, op_names[i]) : NULL;
 		t->cxx[i] = f ? f : own[i];
 	}
 }

@@ -170,40 +170,134 @@ static enum mp_config_status read_config(const char *path, size_t *len)
 	return status;
 }
 
-/* The environment the process was started with, read from the initial stack
- * (argc, argv[], NULL, envp[], NULL, auxv) that ld.so records in
- * __libc_stack_end before any code of the program runs. libc's environ is
- * only set by libc's initialiser, which an allocation from a .preinit_array
- * or another library's constructor can precede; /proc/self/environ would
- * show the same bytes at the cost of three system calls per process and a
- * mounted /proc. Later setenv() calls are not seen: the decision follows the
- * environment the program was started with. */
-extern void *__libc_stack_end;
+/* MEMPROXY_CONF and MEMPROXY_DEBUG. From libc's environ once libc's
+ * initialiser has set it up (every allocation but the earliest); before
+ * that (an allocation from a .preinit_array runs first) from
+ * /proc/self/environ, the environment the process was started with. Reading
+ * the initial stack through ld.so's __libc_stack_end instead would make the
+ * shim depend on ld.so, which costs every process about 80,000 instructions
+ * of symbol lookups (BENCHMARKS.md "Per-exec cost"); the file costs three
+ * system calls, only in that rare case. */
+extern char **environ;
 
-static const char *initial_env(const char *name)
+struct env_wanted {
+	const char *name;
+	char *value;       /* filled, NUL-terminated; "" when unset */
+	size_t size;
+};
+
+static void env_from_strings(char **env, struct env_wanted *w, int n)
 {
-	const char **argv = (const char **)__libc_stack_end + 1;
-	long argc = *(long *)__libc_stack_end;
-	size_t len = strlen(name);
-	for (const char **e = argv + argc + 1; *e; e++)
-		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
-			return *e + len + 1;
-	return NULL;
+	for (; *env; env++)
+		for (int i = 0; i < n; i++) {
+			size_t len = strlen(w[i].name);
+			if (strncmp(*env, w[i].name, len) == 0 && (*env)[len] == '=') {
+				const char *v = *env + len + 1;
+				size_t k = strlen(v);
+				if (k < w[i].size) {
+					memcpy(w[i].value, v, k + 1);
+				}
+			}
+		}
+}
+
+/* One pass over /proc/self/environ ("NAME=value\0..."), entries longer
+ * than the longest wanted value skipped. */
+static void env_from_proc(struct env_wanted *w, int n)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/environ", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char buf[4096], entry[PATH_MAX + 32];
+	size_t used = 0;
+	int too_long = 0;
+	for (;;) {
+		long got = syscall(SYS_read, fd, buf, sizeof buf);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		for (long i = 0; i < got; i++) {
+			if (buf[i] != '\0') {
+				if (used < sizeof entry - 1)
+					entry[used++] = buf[i];
+				else
+					too_long = 1;
+				continue;
+			}
+			entry[used] = '\0';
+			if (!too_long) {
+				char *one[2] = { entry, NULL };
+				env_from_strings(one, w, n);
+			}
+			used = 0;
+			too_long = 0;
+		}
+	}
+	syscall(SYS_close, fd);
+}
+
+static void read_env(struct env_wanted *w, int n)
+{
+	for (int i = 0; i < n; i++)
+		w[i].value[0] = '\0';
+	if (environ)
+		env_from_strings(environ, w, n);
+	else
+		env_from_proc(w, n);
+}
+
+/* ld.so's options that take a value (ld.so --help). */
+static int loader_option_with_value(const char *a)
+{
+	static const char *const with_value[] = {
+		"--library-path", "--inhibit-rpath", "--audit", "--preload", "--argv0",
+		"--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", NULL,
+	};
+	for (int i = 0; with_value[i]; i++)
+		if (strcmp(a, with_value[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The program ld.so was asked to run: the first argument after ld.so's own
+ * options in /proc/self/cmdline (ld.so moves argv[] on the stack, not the
+ * strings), into out. */
+static int loader_program(char *out, size_t size)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	long n = syscall(SYS_read, fd, out, size - 1);
+	syscall(SYS_close, fd);
+	if (n <= 0)
+		return 0;
+	out[n] = '\0';
+	char *arg = out + strlen(out) + 1, *end = out + n;  /* skip ld.so's own name */
+	while (arg < end && strncmp(arg, "--", 2) == 0) {
+		int value = loader_option_with_value(arg);
+		arg += strlen(arg) + 1;
+		if (value && arg < end)
+			arg += strlen(arg) + 1;
+	}
+	if (arg >= end)
+		return 0;
+	memmove(out, arg, strlen(arg) + 1);
+	return 1;
 }
 
 /* The executable's path with links resolved. When ld.so was started as the
  * program ("/lib64/ld-linux-x86-64.so.2 ./prog"), the kernel ran ld.so
- * without an interpreter (AT_BASE is 0) and /proc/self/exe names ld.so. ld.so
- * then moves the program's arguments down over its own on the initial stack,
- * so argv[0] there is the path it loaded the program from; opening it and
- * reading /proc/self/fd/N resolves links as /proc/self/exe does. (ld.so's
- * --argv0 option replaces that path; the name is then what it says, and a
- * name that does not open is exe-unknown: the system route.) */
+ * without an interpreter (AT_BASE is 0) and /proc/self/exe names ld.so: the
+ * program is then the one ld.so was given; opening it and reading
+ * /proc/self/fd/N resolves links as /proc/self/exe does. A program that does
+ * not open (a name ld.so found on its library path) is exe-unknown: the
+ * system route. */
 static const char *exe_name(void)
 {
 	long n = -1;
 	if (getauxval(AT_BASE) == 0) {
-		const char *argv0 = ((const char **)__libc_stack_end)[1];
+		const char *argv0 = loader_program(exe_path, sizeof exe_path) ? exe_path : NULL;
 		int fd = argv0 ? (int)syscall(SYS_openat, AT_FDCWD, argv0, O_PATH | O_CLOEXEC) : -1;
 		if (fd >= 0) {
 			char link[32] = "/proc/self/fd/";
@@ -311,9 +405,14 @@ static void decide(void)
 	struct mp_inputs in = { 0 };
 	in.libc_missing = !mp_system_route(&built, libc);
 	in.secure = getauxval(AT_SECURE) != 0;
-	const char *conf_path = in.secure ? NULL : initial_env("MEMPROXY_CONF");
-	if (!conf_path || !conf_path[0])
-		conf_path = MEMPROXY_CONFIG_PATH;
+	static char env_conf[PATH_MAX], env_debug[8];
+	struct env_wanted env[] = {
+		{ "MEMPROXY_CONF", env_conf, sizeof env_conf },
+		{ "MEMPROXY_DEBUG", env_debug, sizeof env_debug },
+	};
+	if (!in.secure)
+		read_env(env, 2);
+	const char *conf_path = !in.secure && env_conf[0] ? env_conf : MEMPROXY_CONFIG_PATH;
 	in.status = read_config(conf_path, &in.conf_len);
 	in.conf = conf_buf;
 	in.exe_path = exe_name();
@@ -324,8 +423,10 @@ static void decide(void)
 	if (d.route == MP_ALLOCATOR) {
 		const struct mp_object *holder = d.object >= 0 ? &objects.obj[index[d.object]] : NULL;
 		mp_allocator_route(&built, &d, &cfg, holder, &objects, index, chain.count);
+	} else {
+		mp_cxx_system(&built);
 	}
-	const char *debug = in.secure ? NULL : initial_env("MEMPROXY_DEBUG");
+	const char *debug = in.secure ? NULL : env_debug;
 	if (in.libc_missing && d.route == MP_SYSTEM) {
 		static const char msg[] = "memproxy: libc.so.6's malloc not found and no allocator loaded: "
 					  "nothing can serve this process\n";
