@@ -23,9 +23,10 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools4 libmimalloc2.0 libmimalloc-dev \
 	gcc-12-multilib g++-12-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
-	libcap2-bin pax-utils hyperfine time libtree
+	libcap2-bin pax-utils hyperfine time libtree \
+	clang libc++-dev libc++abi-dev libpython3.11-testsuite libglib2.0-tests
 
-.PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench soak
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -70,6 +71,10 @@ test-java:
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
+
+# Real programs' test suites under every chain against no preload (README "Soak"; about 25 minutes).
+soak: deps shim
+	$(MAKE) -C shim soak
 
 # Shim overhead (BENCHMARKS.md "Shim overhead"); installs valgrind if missing.
 bench: shim

@@ -5,19 +5,21 @@
 
 #include "memproxy.h"
 
+/* errno_roles: jemalloc fails a huge realloc growth without errno; mimalloc
+ * 2.0.9 returns NULL for sizes beyond its maximum without errno. */
 const struct mp_profile mp_profiles[] = {
 	{ "jemalloc", "mallocx",
 	  { "malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "mallctl" },
-	  MP_TRIM_MALLCTL, 1 },
+	  MP_TRIM_MALLCTL, MP_ROLE_BIT(MP_REALLOC), MP_STATS_JEMALLOC },
 	{ "tcmalloc", NULL,
 	  { "tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign", "tc_malloc_size",
 	    "MallocExtension_ReleaseFreeMemory" },
-	  MP_TRIM_VOID, 0 },
+	  MP_TRIM_VOID, 0, MP_STATS_TCMALLOC },
 	{ "mimalloc", NULL,
 	  { "mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_memalign", "mi_usable_size",
 	    "mi_collect" },
-	  MP_TRIM_BOOL, 0 },
-	{ NULL, NULL, { NULL }, MP_TRIM_NONE, 0 },
+	  MP_TRIM_BOOL, MP_ROLE_BIT(MP_MALLOC) | MP_ROLE_BIT(MP_CALLOC) | MP_ROLE_BIT(MP_REALLOC), MP_STATS_MIMALLOC },
+	{ NULL, NULL, { NULL }, MP_TRIM_NONE, 0, MP_STATS_NONE },
 };
 
 static const char *const role_names[MP_ROLES] = {
@@ -32,6 +34,41 @@ const char *mp_role_name(enum mp_role role)
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* A UTF-8 byte-order mark at the start of the file is skipped. */
+static size_t bom(const char *buf, size_t len)
+{
+	return len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+/* Unicode blanks beyond ASCII, UTF-8 encoded: U+0085, U+00A0, U+1680,
+ * U+2000-U+200B, U+2028, U+2029, U+202F, U+205F, U+3000 and U+FEFF. A line
+ * holding one is invalid (the file is bad-config): "\u00A0@allocator none"
+ * or a name with a no-break space is a pasting accident, and reading it
+ * either as a name or as a directive could send a program to the allocator
+ * against what was written. The byte length of the blank at p, or 0. */
+static size_t unicode_blank(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xC2 && (p[1] == 0x85 || p[1] == 0xA0))
+		return 2;
+	if (n < 3)
+		return 0;
+	if ((p[0] == 0xE1 && p[1] == 0x9A && p[2] == 0x80) ||
+	    (p[0] == 0xE2 && p[1] == 0x80 && (p[2] <= 0x8B || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF)) ||
+	    (p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) ||
+	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) ||
+	    (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
+static int has_unicode_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] >= 0x80 && unicode_blank((const unsigned char *)p + i, n - i))
+			return 1;
+	return 0;
 }
 
 /* A line with its surrounding blanks removed. */
@@ -149,10 +186,12 @@ void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->mode = MP_AUTO;
 	cfg->profile = -1;
-	size_t pos = 0;
+	size_t pos = bom(buf, len);
 	struct span line;
 	while (next_line(buf, len, &pos, &line)) {
-		if (!is_comment(line) && line.p[0] == '@' && !parse_directive(line, cfg))
+		if (has_unicode_blank(line.p, line.n))
+			cfg->bad = 1;
+		else if (!is_comment(line) && line.p[0] == '@' && !parse_directive(line, cfg))
 			cfg->bad = 1;
 	}
 	if (cfg->mode == MP_CUSTOM) {
@@ -167,7 +206,7 @@ int mp_config_lists(const char *buf, size_t len, const char *exe_path)
 	const char *slash = strrchr(exe_path, '/');
 	const char *base = slash ? slash + 1 : exe_path;
 	size_t base_n = strlen(base);
-	size_t pos = 0;
+	size_t pos = bom(buf, len);
 	struct span line;
 	while (next_line(buf, len, &pos, &line)) {
 		if (is_comment(line) || line.p[0] == '@')
@@ -205,6 +244,24 @@ static int chain_has(const struct mp_chain *chain, const char *symbol)
 	return 0;
 }
 
+/* A process whose libc.so.6 malloc family cannot be found has no system
+ * route, so the list cannot be honoured: the first allocator in the chain
+ * serves it (reason=libc-missing), and with none the process cannot be
+ * served at all (memproxy.c stops it with a message). */
+static void libc_missing(const struct mp_chain *chain, struct mp_decision *out)
+{
+	for (int obj = 0; obj < chain->count; obj++) {
+		for (int i = 0; mp_profiles[i].name; i++) {
+			if (object_has_profile(chain, obj, &mp_profiles[i])) {
+				out->profile = i;
+				out->object = obj;
+				return route(out, MP_ALLOCATOR, mp_profiles[i].name, "libc-missing");
+			}
+		}
+	}
+	route(out, MP_SYSTEM, "none", "libc-missing");
+}
+
 void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 	       struct mp_config *cfg, struct mp_decision *out)
 {
@@ -217,6 +274,8 @@ void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 	out->object = -1;
 	mp_config_parse(in->status == MP_CONF_OK ? in->conf : "", in->status == MP_CONF_OK ? in->conf_len : 0, cfg);
 
+	if (in->libc_missing)
+		return libc_missing(chain, out);
 	if (in->status != MP_CONF_OK && in->status != MP_CONF_MISSING)
 		return route(out, MP_SYSTEM, "none", status_reason[in->status]);
 	if (cfg->bad)

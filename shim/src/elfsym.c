@@ -6,6 +6,9 @@
 #include <elf.h>
 #include <link.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "elfsym.h"
 
@@ -51,21 +54,24 @@ static void load_dynamic(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
 
 struct collect {
 	struct mp_objects *set;
+	int seen;  /* objects with a symbol table, recorded or not */
 };
 
 static int collect_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
-	struct mp_objects *set = ((struct collect *)data)->set;
-	if (set->count >= MP_MAX_OBJECTS)
-		return 1;
-	struct mp_object *o = &set->obj[set->count];
-	memset(o, 0, sizeof *o);
-	o->base = info->dlpi_addr;
-	o->name = info->dlpi_name;
-	load_dynamic(o, info->dlpi_phdr, info->dlpi_phnum);
-	if (o->symtab && o->strtab && (o->gnu_hash || o->sysv_hash))
-		set->count++;
+	struct collect *c = data;
+	struct mp_objects *set = c->set;
+	struct mp_object o;
+	memset(&o, 0, sizeof o);
+	o.base = info->dlpi_addr;
+	o.name = info->dlpi_name;
+	load_dynamic(&o, info->dlpi_phdr, info->dlpi_phnum);
+	if (!o.symtab || !o.strtab || !(o.gnu_hash || o.sysv_hash))
+		return 0;
+	if (set->count < set->capacity)
+		set->obj[set->count++] = o;
+	c->seen++;
 	return 0;
 }
 
@@ -74,13 +80,23 @@ struct search {
 	void *found;
 };
 
+void mp_object_load(struct mp_object *o, const struct dl_phdr_info *info)
+{
+	load_dynamic(o, info->dlpi_phdr, info->dlpi_phnum);
+}
+
+int mp_object_usable(const struct mp_object *o)
+{
+	return o->symtab && o->strtab && (o->gnu_hash || o->sysv_hash);
+}
+
 static int search_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct search *s = data;
 	struct mp_object o = { .base = info->dlpi_addr, .name = info->dlpi_name };
 	load_dynamic(&o, info->dlpi_phdr, info->dlpi_phnum);
-	if (o.symtab && o.strtab && (o.gnu_hash || o.sysv_hash))
+	if (mp_object_usable(&o))
 		s->found = mp_object_symbol(&o, s->name);
 	return s->found != NULL;
 }
@@ -92,11 +108,50 @@ void *mp_symbol_anywhere(const char *name)
 	return s.found;
 }
 
+void mp_objects_release(struct mp_objects *set)
+{
+	if (set->mapped)
+		syscall(SYS_munmap, set->obj, set->mapped);
+	set->mapped = 0;
+	set->obj = set->inline_obj;
+	set->index = set->inline_index;
+	set->capacity = MP_OBJECTS_INLINE;
+}
+
 void mp_objects_scan(struct mp_objects *set)
 {
-	struct collect c = { set };
-	set->count = 0;
-	dl_iterate_phdr(collect_one, &c);
+	set->mapped = 0;
+	mp_objects_release(set);
+	for (;;) {
+		struct collect c = { set, 0 };
+		set->count = 0;
+		dl_iterate_phdr(collect_one, &c);
+		if (c.seen <= set->capacity)
+			return;
+		/* More objects than room: map a table for all of them (and some
+		 * more, in case another thread loads objects meanwhile), walk again. */
+		mp_objects_release(set);
+		size_t want = (size_t)c.seen + 64;
+		size_t bytes = want * (sizeof(struct mp_object) + sizeof(int));
+		void *m = (void *)syscall(SYS_mmap, NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED || (uintptr_t)m > (uintptr_t)-4096) {
+			/* No memory for the table: keep the inline part. If libc is
+			 * not in it, the decision reports reason=libc-missing. */
+			set->count = 0;
+			struct collect again = { set, 0 };
+			dl_iterate_phdr(collect_one, &again);
+			return;
+		}
+		set->mapped = bytes;
+		set->obj = m;
+		set->index = (int *)(set->obj + want);
+		set->capacity = (int)want;
+	}
+}
+
+int *mp_objects_index(struct mp_objects *set)
+{
+	return set->index;
 }
 
 int mp_object_contains(const struct mp_object *o, const void *addr)
@@ -110,12 +165,13 @@ static int matches(const struct mp_object *o, uint32_t index, const char *name)
 	const ElfW(Sym) *s = &o->symtab[index];
 	if (s->st_shndx == SHN_UNDEF || s->st_value == 0 || s->st_name >= o->strsz)
 		return 0;
-	if (ELF64_ST_TYPE(s->st_info) != STT_FUNC)
+	/* The ELF32_ST_* macros extract the same bits as ELF64_ST_*: word-size clean. */
+	if (ELF32_ST_TYPE(s->st_info) != STT_FUNC)
 		return 0;
-	int bind = ELF64_ST_BIND(s->st_info);
+	int bind = ELF32_ST_BIND(s->st_info);
 	if (bind != STB_GLOBAL && bind != STB_WEAK)
 		return 0;
-	if (ELF64_ST_VISIBILITY(s->st_other) == STV_HIDDEN || ELF64_ST_VISIBILITY(s->st_other) == STV_INTERNAL)
+	if (ELF32_ST_VISIBILITY(s->st_other) == STV_HIDDEN || ELF32_ST_VISIBILITY(s->st_other) == STV_INTERNAL)
 		return 0;
 	/* Only the default version (foo@@V or unversioned), as dlsym() picks. */
 	if (o->versym && (o->versym[index] & 0x8000))

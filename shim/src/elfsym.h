@@ -16,18 +16,32 @@ struct mp_object {
 	const ElfW(Half) *versym;
 };
 
-#define MP_MAX_OBJECTS 256
+/* The objects of the process. A process rarely has more than MP_OBJECTS_INLINE;
+ * beyond that the table is mapped with mmap (never malloc: we are malloc), as
+ * large as the process needs. */
+#define MP_OBJECTS_INLINE 64
 
 struct mp_objects {
-	int count;
-	struct mp_object obj[MP_MAX_OBJECTS];
+	int count, capacity;
+	struct mp_object *obj;
+	int *index;                /* scratch for the caller, capacity entries */
+	size_t mapped;             /* bytes mapped for obj and index, 0 when inline */
+	struct mp_object inline_obj[MP_OBJECTS_INLINE];
+	int inline_index[MP_OBJECTS_INLINE];
 };
 
-/* Fills set in load order (dl_iterate_phdr); objects without a symbol table are skipped. */
+/* Fills set in load order (dl_iterate_phdr); objects without a symbol table are
+ * skipped. Every object is recorded, whatever their number. */
 void mp_objects_scan(struct mp_objects *set);
+int *mp_objects_index(struct mp_objects *set);
+void mp_objects_release(struct mp_objects *set);
 int mp_object_contains(const struct mp_object *o, const void *addr);
 /* The address of a defined, default-version function NAME in o, or NULL. */
 void *mp_object_symbol(const struct mp_object *o, const char *name);
+
+/* One object of a dl_iterate_phdr walk; usable when it has a symbol table. */
+void mp_object_load(struct mp_object *o, const struct dl_phdr_info *info);
+int mp_object_usable(const struct mp_object *o);
 
 /* The first definition of NAME in load order (for the C++ runtime). */
 void *mp_symbol_anywhere(const char *name);

@@ -1,14 +1,14 @@
-/* libmemproxy.so: the exported malloc family, the bootstrap arena and the
- * once-per-process decision. Behaviour: memproxy.conf(5), README "The shim". */
+/* libmemproxy.so: the bootstrap arena, the once-per-process decision and the
+ * publication of the route. Behaviour: memproxy.conf(5), README "The shim". */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,6 +16,7 @@
 #include "elfsym.h"
 #include "memproxy.h"
 #include "route.h"
+#include "tables.h"
 
 #ifndef MEMPROXY_CONFIG_PATH
 #define MEMPROXY_CONFIG_PATH "/etc/memproxy.conf"
@@ -28,18 +29,21 @@ static _Atomic size_t arena_used;
 
 /* Bump allocation; the block size sits in the word before the block. Blocks
  * are never reused: the arena only serves calls made before the route is
- * known, and static storage is already zero for calloc. */
-static void *arena_alloc(size_t alignment, size_t size)
+ * known, and static storage is already zero for calloc. Any power-of-two
+ * alignment that fits is honoured. */
+void *mp_arena_alloc(size_t alignment, size_t size)
 {
 	if (alignment < 16)
 		alignment = 16;
-	if (size > MP_ARENA_SIZE || alignment > 4096) {
-		errno = ENOMEM;
+	if (size > MP_ARENA_SIZE || alignment > MP_ARENA_SIZE / 2 || (alignment & (alignment - 1))) {
+		errno = alignment & (alignment - 1) ? EINVAL : ENOMEM;
 		return NULL;
 	}
 	size_t old = atomic_load(&arena_used), start, end;
 	do {
-		start = (old + sizeof(size_t) + alignment - 1) & ~(alignment - 1);
+		/* Aligned as an address, not as an offset: the arena itself is only page-aligned. */
+		start = (((uintptr_t)mp_arena + old + sizeof(size_t) + alignment - 1) & ~(uintptr_t)(alignment - 1)) -
+			(uintptr_t)mp_arena;
 		end = start + ((size + 15) & ~(size_t)15);
 		if (end > MP_ARENA_SIZE) {
 			errno = ENOMEM;
@@ -50,167 +54,91 @@ static void *arena_alloc(size_t alignment, size_t size)
 	return mp_arena + start;
 }
 
-static size_t arena_size(const void *p)
+size_t mp_arena_size(const void *p)
 {
 	return ((const size_t *)p)[-1];
 }
 
-/* ----------------------------------------------------------- the route */
-
-enum { UNINIT, DECIDING, ROUTED };
-static _Atomic int state = UNINIT;
-static _Atomic pid_t decider_tid, decider_pid;
-
-static void decide(void);
-
-/* 1 once the route is set; 0 when the caller is the deciding thread
- * re-entering (serve it from the arena). Other threads arriving while the
- * decision runs wait for it: it takes microseconds and never blocks. */
-static int ready(void)
+/* realloc of an arena block: a copy in a block of the route. Size 0 does what
+ * the route's realloc does with a live block and size 0 (glibc: free it and
+ * return NULL). */
+void *mp_arena_realloc(void *p, size_t size)
 {
-	if (atomic_load_explicit(&state, memory_order_acquire) == ROUTED)
-		return 1;
-	pid_t tid = (pid_t)syscall(SYS_gettid), pid = (pid_t)syscall(SYS_getpid);
-	int expected = UNINIT;
-	if (atomic_compare_exchange_strong(&state, &expected, DECIDING)) {
-		atomic_store(&decider_pid, pid);
-		atomic_store(&decider_tid, tid);
-		decide();
-		atomic_store_explicit(&state, ROUTED, memory_order_release);
-		return 1;
+	const struct mp_route *r = RT();
+	if (size == 0)
+		return r->realloc(r->malloc(1), 0);
+	void *q = r->malloc(size);
+	if (q) {
+		size_t old = mp_arena_size(p);
+		memcpy(q, p, old < size ? old : size);
 	}
-	if (atomic_load(&decider_tid) == tid)
-		return 0;
-	while (atomic_load_explicit(&state, memory_order_acquire) != ROUTED) {
-		pid_t owner = atomic_load(&decider_pid);
-		if (owner && owner != pid) {
-			/* fork() in another thread during the decision: this child
-			 * has no decider any more, so it decides itself. */
-			atomic_store(&decider_pid, pid);
-			atomic_store(&decider_tid, tid);
-			decide();
-			atomic_store_explicit(&state, ROUTED, memory_order_release);
-			return 1;
-		}
-		syscall(SYS_sched_yield);
-	}
-	return 1;
-}
-
-static void *boot_malloc(size_t size)
-{
-	return ready() ? ROUTE(malloc)(size) : arena_alloc(16, size);
-}
-
-static void *arena_realloc(void *p, size_t size);
-
-static void boot_free(void *p)
-{
-	if (!IN_ARENA(p) && ready())
-		ROUTE(free)(p);
-}
-
-static void *boot_calloc(size_t n, size_t size)
-{
-	return ready() ? ROUTE(calloc)(n, size) : arena_alloc(16, n * size);
-}
-
-static void *boot_realloc(void *p, size_t size)
-{
-	if (IN_ARENA(p))
-		return arena_realloc(p, size);
-	if (ready())
-		return ROUTE(realloc)(p, size);
-	return p ? NULL : arena_alloc(16, size);  /* no other block exists before the decision */
-}
-
-static void *boot_memalign(size_t alignment, size_t size)
-{
-	return ready() ? ROUTE(memalign)(alignment, size) : arena_alloc(alignment, size);
-}
-
-static size_t boot_usable_size(void *p)
-{
-	return ready() ? ROUTE(usable_size)(p) : 0;
-}
-
-static int boot_trim(size_t pad)
-{
-	return ready() ? ROUTE(trim)(pad) : 0;
-}
-
-struct mp_route mp_route = {
-	boot_malloc, boot_free, boot_calloc, boot_realloc, boot_memalign, boot_usable_size, boot_trim,
-};
-
-/* ------------------------------------------------- malloc_trim adapters */
-
-static void *trim_target;
-
-static int trim_none(size_t pad)
-{
-	(void)pad;
-	return 0;
-}
-
-static int trim_mallctl(size_t pad)
-{
-	(void)pad;
-	int (*mallctl)(const char *, void *, size_t *, void *, size_t) = trim_target;
-	/* 4096 is MALLCTL_ARENAS_ALL in jemalloc 5 (jemalloc_macros.h). */
-	return mallctl("arena.4096.purge", NULL, NULL, NULL, 0) == 0;
-}
-
-static int trim_void(size_t pad)
-{
-	(void)pad;
-	((void (*)(void))trim_target)();
-	return 1;
-}
-
-static int trim_bool(size_t pad)
-{
-	(void)pad;
-	((void (*)(bool))trim_target)(true);
-	return 1;
-}
-
-/* ------------------------------------------- wrappers, only when needed */
-
-/* The allocator's own free and realloc. The route points at them directly
- * unless the arena was used or the allocator's realloc misses errno: then at
- * the wrappers below, so the common hot path has no test at all. */
-static void (*raw_free)(void *);
-static void *(*raw_realloc)(void *, size_t);
-
-static void checked_free(void *p)
-{
-	if (!IN_ARENA(p))
-		raw_free(p);
-}
-
-static void *checked_realloc(void *p, size_t size)
-{
-	if (IN_ARENA(p))
-		return arena_realloc(p, size);
-	void *q = raw_realloc(p, size);
-	/* jemalloc fails a huge growth without setting errno. */
-	if (q == NULL && size != 0)
-		errno = ENOMEM;
 	return q;
 }
 
-/* --------------------------------------------------------- the decision */
+/* ---------------------------------------------------------- the decision */
+
+/* The thread that decides, by kernel thread id; 0 before. One atomic word,
+ * claimed by compare-and-swap, so no moment exists in which the claim is
+ * taken but its owner unknown (a fork in that moment left a child waiting
+ * for nobody). */
+static _Atomic pid_t decider;
+
+static void decide(void);
+
+#ifdef MEMPROXY_TEST_HOOKS
+/* Test builds only (shim/tests/libforkwindow.c): runs right after the claim. */
+extern void memproxy_test_after_claim(void) __attribute__((weak));
+#define AFTER_CLAIM() (memproxy_test_after_claim ? memproxy_test_after_claim() : (void)0)
+#else
+#define AFTER_CLAIM() ((void)0)
+#endif
+
+/* The published table, or NULL when the caller is the deciding thread
+ * re-entering (serve it from the arena). Other threads arriving while the
+ * decision runs wait for it: it takes microseconds and never blocks. */
+const struct mp_route *mp_ready(void)
+{
+	const struct mp_route *r = RT();
+	if (r != &mp_boot_route)
+		return r;
+	int saved_errno = errno;
+	pid_t tid = (pid_t)syscall(SYS_gettid), owner = 0;
+	for (;;) {
+		if (atomic_compare_exchange_strong(&decider, &owner, tid)) {
+			AFTER_CLAIM();
+			decide();
+			break;
+		}
+		if (owner == tid) {
+			errno = saved_errno;
+			return NULL;
+		}
+		r = RT();
+		if (r != &mp_boot_route)
+			break;
+		/* The decider not being a thread of this process means this is a
+		 * child forked while another thread decided: nobody will finish,
+		 * so take the claim over and decide here. */
+		if (syscall(SYS_tgkill, (pid_t)syscall(SYS_getpid), owner, 0) != 0 && errno == ESRCH)
+			continue;  /* the compare-and-swap above replaces the old owner */
+		syscall(SYS_sched_yield);
+		owner = 0;
+	}
+	errno = saved_errno;
+	return RT();
+}
+
+/* Filled by decide() before the table that uses them is published. */
+struct mp_raw mp_raw;
 
 static struct mp_objects objects;
-static int chain_index[MP_MAX_OBJECTS];   /* chain object -> objects.obj index */
 static char exe_path[PATH_MAX];
 static char conf_buf[MP_CONF_MAX + 1];
 
 static int chain_has(void *ctx, int object, const char *symbol)
 {
-	(void)ctx;
-	return mp_object_symbol(&objects.obj[chain_index[object]], symbol) != NULL;
+	const int *index = ctx;
+	return mp_object_symbol(&objects.obj[index[object]], symbol) != NULL;
 }
 
 static enum mp_config_status read_config(const char *path, size_t *len)
@@ -242,9 +170,150 @@ static enum mp_config_status read_config(const char *path, size_t *len)
 	return status;
 }
 
+/* MEMPROXY_CONF and MEMPROXY_DEBUG. From libc's environ once libc's
+ * initialiser has set it up (every allocation but the earliest); before
+ * that (an allocation from a .preinit_array runs first) from
+ * /proc/self/environ, the environment the process was started with. Reading
+ * the initial stack through ld.so's __libc_stack_end instead would make the
+ * shim depend on ld.so, which costs every process about 80,000 instructions
+ * of symbol lookups (BENCHMARKS.md "Per-exec cost"); the file costs three
+ * system calls, only in that rare case. */
+extern char **environ;
+
+struct env_wanted {
+	const char *name;
+	char *value;       /* filled, NUL-terminated; "" when unset */
+	size_t size;
+};
+
+static void env_from_strings(char **env, struct env_wanted *w, int n)
+{
+	for (; *env; env++)
+		for (int i = 0; i < n; i++) {
+			size_t len = strlen(w[i].name);
+			if (strncmp(*env, w[i].name, len) == 0 && (*env)[len] == '=') {
+				const char *v = *env + len + 1;
+				size_t k = strlen(v);
+				if (k < w[i].size) {
+					memcpy(w[i].value, v, k + 1);
+				}
+			}
+		}
+}
+
+/* One pass over /proc/self/environ ("NAME=value\0..."), entries longer
+ * than the longest wanted value skipped. */
+static void env_from_proc(struct env_wanted *w, int n)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/environ", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char buf[4096], entry[PATH_MAX + 32];
+	size_t used = 0;
+	int too_long = 0;
+	for (;;) {
+		long got = syscall(SYS_read, fd, buf, sizeof buf);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		for (long i = 0; i < got; i++) {
+			if (buf[i] != '\0') {
+				if (used < sizeof entry - 1)
+					entry[used++] = buf[i];
+				else
+					too_long = 1;
+				continue;
+			}
+			entry[used] = '\0';
+			if (!too_long) {
+				char *one[2] = { entry, NULL };
+				env_from_strings(one, w, n);
+			}
+			used = 0;
+			too_long = 0;
+		}
+	}
+	syscall(SYS_close, fd);
+}
+
+static void read_env(struct env_wanted *w, int n)
+{
+	for (int i = 0; i < n; i++)
+		w[i].value[0] = '\0';
+	if (environ)
+		env_from_strings(environ, w, n);
+	else
+		env_from_proc(w, n);
+}
+
+/* ld.so's options that take a value (ld.so --help). */
+static int loader_option_with_value(const char *a)
+{
+	static const char *const with_value[] = {
+		"--library-path", "--inhibit-rpath", "--audit", "--preload", "--argv0",
+		"--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", NULL,
+	};
+	for (int i = 0; with_value[i]; i++)
+		if (strcmp(a, with_value[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The program ld.so was asked to run: the first argument after ld.so's own
+ * options in /proc/self/cmdline (ld.so moves argv[] on the stack, not the
+ * strings), into out. */
+static int loader_program(char *out, size_t size)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	long n = syscall(SYS_read, fd, out, size - 1);
+	syscall(SYS_close, fd);
+	if (n <= 0)
+		return 0;
+	out[n] = '\0';
+	char *arg = out + strlen(out) + 1, *end = out + n;  /* skip ld.so's own name */
+	while (arg < end && strncmp(arg, "--", 2) == 0) {
+		int value = loader_option_with_value(arg);
+		arg += strlen(arg) + 1;
+		if (value && arg < end)
+			arg += strlen(arg) + 1;
+	}
+	if (arg >= end)
+		return 0;
+	memmove(out, arg, strlen(arg) + 1);
+	return 1;
+}
+
+/* The executable's path with links resolved. When ld.so was started as the
+ * program ("/lib64/ld-linux-x86-64.so.2 ./prog"), the kernel ran ld.so
+ * without an interpreter (AT_BASE is 0) and /proc/self/exe names ld.so: the
+ * program is then the one ld.so was given; opening it and reading
+ * /proc/self/fd/N resolves links as /proc/self/exe does. A program that does
+ * not open (a name ld.so found on its library path) is exe-unknown: the
+ * system route. */
 static const char *exe_name(void)
 {
-	long n = syscall(SYS_readlink, "/proc/self/exe", exe_path, sizeof exe_path - 1);
+	long n = -1;
+	if (getauxval(AT_BASE) == 0) {
+		const char *argv0 = loader_program(exe_path, sizeof exe_path) ? exe_path : NULL;
+		int fd = argv0 ? (int)syscall(SYS_openat, AT_FDCWD, argv0, O_PATH | O_CLOEXEC) : -1;
+		if (fd >= 0) {
+			char link[32] = "/proc/self/fd/";
+			char *d = link + strlen(link), digits[12];
+			int k = 0;
+			for (unsigned v = (unsigned)fd; k == 0 || v; v /= 10)
+				digits[k++] = (char)('0' + v % 10);
+			while (k)
+				*d++ = digits[--k];
+			*d = '\0';
+			n = syscall(SYS_readlink, link, exe_path, sizeof exe_path - 1);
+			syscall(SYS_close, fd);
+		}
+	} else {
+		n = syscall(SYS_readlink, "/proc/self/exe", exe_path, sizeof exe_path - 1);
+	}
 	if (n <= 0 || n >= (long)sizeof exe_path - 1)
 		return NULL;
 	exe_path[n] = '\0';
@@ -252,12 +321,6 @@ static const char *exe_name(void)
 	if ((size_t)n > sizeof deleted && strcmp(exe_path + n - (sizeof deleted - 1), deleted) == 0)
 		exe_path[n - (sizeof deleted - 1)] = '\0';
 	return exe_path;
-}
-
-static int debug_wanted(void)
-{
-	const char *v = getenv("MEMPROXY_DEBUG");
-	return v && v[0] && strcmp(v, "0") != 0;
 }
 
 static char *put(char *out, char *end, const char *s)
@@ -304,86 +367,19 @@ static void debug_line(const char *exe, const struct mp_decision *d)
 	}
 }
 
-static void set_route(void *fn[MP_ROLES], int (*trim)(size_t), int realloc_errno)
+/* Tables are built in place and published once; a second decision in the
+ * same memory (a child forked inside the decision decides again) uses the
+ * next slot, so a published table is never written. */
+static struct mp_route tables[4];
+static _Atomic int tables_used;
+
+static void publish(const struct mp_route *built)
 {
-	int arena_in_use = atomic_load(&arena_used) != 0;
-	raw_free = (void (*)(void *))fn[MP_FREE];
-	raw_realloc = (void *(*)(void *, size_t))fn[MP_REALLOC];
-	atomic_store(&mp_route.usable_size, (size_t(*)(void *))fn[MP_USABLE]);
-	atomic_store(&mp_route.memalign, (void *(*)(size_t, size_t))fn[MP_MEMALIGN]);
-	atomic_store(&mp_route.realloc, arena_in_use || realloc_errno ? checked_realloc : raw_realloc);
-	atomic_store(&mp_route.calloc, (void *(*)(size_t, size_t))fn[MP_CALLOC]);
-	atomic_store(&mp_route.free, arena_in_use ? checked_free : raw_free);
-	atomic_store(&mp_route.malloc, (void *(*)(size_t))fn[MP_MALLOC]);
-	atomic_store(&mp_route.trim, trim);
-}
-
-/* Last resort if libc's own table cannot be read: glibc's exported aliases. */
-extern void *__libc_malloc(size_t);
-extern void __libc_free(void *);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-
-static size_t usable_unknown(void *p)
-{
-	(void)p;
-	return 0;
-}
-
-static const char *const system_names[MP_ROLES] = {
-	"malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "malloc_trim"
-};
-
-static int route_system(const struct mp_object *libc)
-{
-	void *fn[MP_ROLES];
-	for (int r = 0; r < MP_ROLES; r++) {
-		fn[r] = libc ? mp_object_symbol(libc, system_names[r]) : NULL;
-		if (!fn[r])
-			break;
-		if (r == MP_ROLES - 1) {
-			set_route(fn, (int (*)(size_t))fn[MP_TRIM], 0);
-			return 1;
-		}
-	}
-	void *fallback[MP_ROLES] = { (void *)__libc_malloc, (void *)__libc_free, (void *)__libc_calloc,
-				     (void *)__libc_realloc, (void *)__libc_memalign, (void *)usable_unknown };
-	set_route(fallback, trim_none, 0);
-	return 0;
-}
-
-static void route_allocator(const struct mp_decision *d, const struct mp_config *cfg)
-{
-	void *fn[MP_ROLES] = { 0 };
-	int (*trim)(size_t) = trim_none;
-	int realloc_errno = 1;  /* unknown allocators get the check */
-	if (d->profile >= 0) {
-		const struct mp_profile *p = &mp_profiles[d->profile];
-		const struct mp_object *o = &objects.obj[chain_index[d->object]];
-		for (int r = 0; r < MP_ROLES; r++)
-			fn[r] = p->sym[r] ? mp_object_symbol(o, p->sym[r]) : NULL;
-		trim_target = fn[MP_TRIM];
-		realloc_errno = p->realloc_errno;
-		if (trim_target) {
-			switch (p->trim) {
-			case MP_TRIM_MALLCTL: trim = trim_mallctl; break;
-			case MP_TRIM_VOID: trim = trim_void; break;
-			case MP_TRIM_BOOL: trim = trim_bool; break;
-			case MP_TRIM_INT: trim = (int (*)(size_t))trim_target; break;
-			case MP_TRIM_NONE: break;
-			}
-		}
-	} else {
-		for (int r = 0; r < MP_ROLES; r++) {
-			for (int i = 0; cfg->custom[r][0] && !fn[r] && i < MP_MAX_OBJECTS; i++)
-				if (chain_index[i] >= 0)
-					fn[r] = mp_object_symbol(&objects.obj[chain_index[i]], cfg->custom[r]);
-		}
-		if (fn[MP_TRIM])
-			trim = (int (*)(size_t))fn[MP_TRIM];
-	}
-	set_route(fn, trim, realloc_errno);
+	int slot = atomic_fetch_add(&tables_used, 1);
+	if (slot >= (int)(sizeof tables / sizeof *tables) || RT() != &mp_boot_route)
+		return;
+	tables[slot] = *built;
+	atomic_store_explicit(&mp_current, &tables[slot], memory_order_release);
 }
 
 static void decide(void)
@@ -391,9 +387,8 @@ static void decide(void)
 	int saved_errno = errno;
 	mp_objects_scan(&objects);
 	const struct mp_object *libc = NULL;
-	struct mp_chain chain = { 0, chain_has, NULL };
-	for (int i = 0; i < MP_MAX_OBJECTS; i++)
-		chain_index[i] = -1;
+	int *index = mp_objects_index(&objects);
+	struct mp_chain chain = { 0, chain_has, index };
 	for (int i = 0; i < objects.count; i++) {
 		const struct mp_object *o = &objects.obj[i];
 		/* By SONAME: any function's address could be interposed. */
@@ -403,14 +398,21 @@ static void decide(void)
 		}
 		if (mp_object_contains(o, (const void *)decide))
 			continue;
-		chain_index[chain.count++] = i;
+		index[chain.count++] = i;
 	}
 
+	struct mp_route built;
 	struct mp_inputs in = { 0 };
+	in.libc_missing = !mp_system_route(&built, libc);
 	in.secure = getauxval(AT_SECURE) != 0;
-	const char *conf_path = in.secure ? NULL : getenv("MEMPROXY_CONF");
-	if (!conf_path || !conf_path[0])
-		conf_path = MEMPROXY_CONFIG_PATH;
+	static char env_conf[PATH_MAX], env_debug[8];
+	struct env_wanted env[] = {
+		{ "MEMPROXY_CONF", env_conf, sizeof env_conf },
+		{ "MEMPROXY_DEBUG", env_debug, sizeof env_debug },
+	};
+	if (!in.secure)
+		read_env(env, 2);
+	const char *conf_path = !in.secure && env_conf[0] ? env_conf : MEMPROXY_CONFIG_PATH;
 	in.status = read_config(conf_path, &in.conf_len);
 	in.conf = conf_buf;
 	in.exe_path = exe_name();
@@ -418,147 +420,24 @@ static void decide(void)
 	static struct mp_config cfg;
 	struct mp_decision d;
 	mp_decide(&in, &chain, &cfg, &d);
-	if (d.route == MP_ALLOCATOR)
-		route_allocator(&d, &cfg);
-	else
-		route_system(libc);
-	if (debug_wanted())
+	if (d.route == MP_ALLOCATOR) {
+		const struct mp_object *holder = d.object >= 0 ? &objects.obj[index[d.object]] : NULL;
+		mp_allocator_route(&built, &d, &cfg, holder, &objects, index, chain.count);
+	} else {
+		mp_cxx_system(&built);
+	}
+	const char *debug = in.secure ? NULL : env_debug;
+	if (in.libc_missing && d.route == MP_SYSTEM) {
+		static const char msg[] = "memproxy: libc.so.6's malloc not found and no allocator loaded: "
+					  "nothing can serve this process\n";
 		debug_line(in.exe_path, &d);
+		syscall(SYS_write, 2, msg, sizeof msg - 1);
+		syscall(SYS_exit_group, 127);
+	}
+	mp_arena_checks(&built, atomic_load(&arena_used) != 0);
+	publish(&built);
+	if (debug && debug[0] && strcmp(debug, "0") != 0)
+		debug_line(in.exe_path, &d);
+	mp_objects_release(&objects);
 	errno = saved_errno;
-}
-
-/* ------------------------------------------------------ the C interface */
-
-EXPORT void *malloc(size_t size)
-{
-	return ROUTE(malloc)(size);
-}
-
-EXPORT void free(void *p)
-{
-	ROUTE(free)(p);
-}
-
-EXPORT void *calloc(size_t n, size_t size)
-{
-	size_t total;
-	/* tcmalloc and mimalloc return NULL here without setting errno. */
-	if (__builtin_expect(__builtin_mul_overflow(n, size, &total), 0)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return ROUTE(calloc)(n, size);
-}
-
-static void *arena_realloc(void *p, size_t size)
-{
-	void *q = ROUTE(malloc)(size ? size : 1);
-	if (q) {
-		size_t old = arena_size(p);
-		memcpy(q, p, old < size ? old : size);
-	}
-	return q;
-}
-
-EXPORT void *realloc(void *p, size_t size)
-{
-	return ROUTE(realloc)(p, size);
-}
-
-EXPORT void *reallocarray(void *p, size_t n, size_t size)
-{
-	size_t total;
-	if (__builtin_mul_overflow(n, size, &total)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return realloc(p, total);
-}
-
-static int power_of_two(size_t a)
-{
-	return a != 0 && (a & (a - 1)) == 0;
-}
-
-void *mp_aligned(size_t alignment, size_t size)
-{
-	if (alignment < 16)
-		alignment = 16;
-	void *p = ROUTE(memalign)(alignment, size);
-	if (__builtin_expect(p && ((uintptr_t)p & (alignment - 1)), 0)) {
-		/* mimalloc 2.0.9 returns misaligned blocks when the size is a
-		 * multiple of an alignment of 256-1024; any other size takes its
-		 * aligning path. */
-		ROUTE(free)(p);
-		p = size < SIZE_MAX ? ROUTE(memalign)(alignment, size + 1) : NULL;
-		if (p && ((uintptr_t)p & (alignment - 1))) {
-			ROUTE(free)(p);
-			p = NULL;
-		}
-	}
-	if (!p)
-		errno = ENOMEM;
-	return p;
-}
-
-EXPORT int posix_memalign(void **out, size_t alignment, size_t size)
-{
-	if (!power_of_two(alignment) || alignment % sizeof(void *) != 0)
-		return EINVAL;
-	int saved_errno = errno;
-	void *p = mp_aligned(alignment, size);
-	errno = saved_errno;
-	if (!p)
-		return ENOMEM;
-	*out = p;
-	return 0;
-}
-
-EXPORT void *aligned_alloc(size_t alignment, size_t size)
-{
-	if (!power_of_two(alignment)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return mp_aligned(alignment, size);
-}
-
-EXPORT void *memalign(size_t alignment, size_t size)
-{
-	if (!power_of_two(alignment)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return mp_aligned(alignment, size);
-}
-
-EXPORT void *valloc(size_t size)
-{
-	return mp_aligned(getauxval(AT_PAGESZ), size);
-}
-
-/* jemalloc has no pvalloc: glibc would serve it and jemalloc would crash freeing it. */
-EXPORT void *pvalloc(size_t size)
-{
-	size_t page = getauxval(AT_PAGESZ), rounded;
-	if (__builtin_add_overflow(size, page - 1, &rounded)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	rounded &= ~(page - 1);
-	return mp_aligned(page, rounded ? rounded : page);
-}
-
-EXPORT size_t malloc_usable_size(void *p)
-{
-	if (!p)
-		return 0;
-	if (IN_ARENA(p))
-		return arena_size(p);
-	return ROUTE(usable_size)(p);
-}
-
-EXPORT int malloc_trim(size_t pad)
-{
-	return ROUTE(trim)(pad);
 }

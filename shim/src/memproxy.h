@@ -9,6 +9,7 @@ enum mp_role {
 	MP_MALLOC, MP_FREE, MP_CALLOC, MP_REALLOC, MP_MEMALIGN, MP_USABLE, MP_TRIM,
 	MP_ROLES
 };
+#define MP_ROLE_BIT(r) (1u << (r))
 
 /* How an allocator returns memory to the system (malloc_trim). */
 enum mp_trim_kind {
@@ -19,13 +20,17 @@ enum mp_trim_kind {
 	MP_TRIM_BOOL,     /* void f(bool force): mimalloc's mi_collect(true) */
 };
 
+/* Where mallinfo2, malloc_stats and malloc_info take an allocator's figures (stats.c). */
+enum mp_stats_kind { MP_STATS_NONE, MP_STATS_JEMALLOC, MP_STATS_TCMALLOC, MP_STATS_MIMALLOC };
+
 /* A supported allocator: the names it exports, all looked up in one object. */
 struct mp_profile {
 	const char *name;
 	const char *marker;              /* extra symbol that identifies it, or NULL */
 	const char *sym[MP_ROLES];       /* sym[MP_TRIM] may be NULL */
 	enum mp_trim_kind trim;
-	int realloc_errno;               /* its realloc can fail without setting errno */
+	unsigned errno_roles;            /* roles that can return NULL without setting errno */
+	enum mp_stats_kind stats;
 };
 
 extern const struct mp_profile mp_profiles[];  /* terminated by name == NULL */
@@ -38,7 +43,7 @@ enum mp_mode { MP_AUTO, MP_NONE, MP_NAMED, MP_CUSTOM };
 #define MP_NAME_MAX 128
 
 struct mp_config {
-	int bad;                          /* 1: a directive is invalid (reason bad-config) */
+	int bad;                          /* 1: a directive or a line is invalid (reason bad-config) */
 	enum mp_mode mode;
 	int profile;                      /* index in mp_profiles when mode == MP_NAMED */
 	int secure_allocator;             /* "@secure allocator" */
@@ -78,6 +83,7 @@ struct mp_inputs {
 	size_t conf_len;
 	const char *exe_path;   /* NULL when unknown */
 	int secure;             /* AT_SECURE */
+	int libc_missing;       /* libc.so.6's malloc family could not be found */
 };
 
 void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,

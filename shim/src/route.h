@@ -1,32 +1,59 @@
-/* The route: the functions every exported entry point forwards to. */
+/* The route: one immutable table of the functions every exported entry point
+ * forwards to, published through one atomic pointer. */
 #ifndef MEMPROXY_ROUTE_H
 #define MEMPROXY_ROUTE_H
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+/* One slot per exported C function (glibc's __libc_* aliases share their
+ * plain name's slot, cfree shares free's), plus the C++ operators. */
 struct mp_route {
-	void *(*_Atomic malloc)(size_t);
-	void (*_Atomic free)(void *);
-	void *(*_Atomic calloc)(size_t, size_t);
-	void *(*_Atomic realloc)(void *, size_t);
-	void *(*_Atomic memalign)(size_t, size_t);
-	size_t (*_Atomic usable_size)(void *);
-	int (*_Atomic trim)(size_t);
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*calloc)(size_t, size_t);
+	void *(*realloc)(void *, size_t);
+	void *(*reallocarray)(void *, size_t, size_t);
+	void *(*memalign)(size_t, size_t);
+	void *(*aligned_alloc)(size_t, size_t);
+	int (*posix_memalign)(void **, size_t, size_t);
+	void *(*valloc)(size_t);
+	void *(*pvalloc)(size_t);
+	size_t (*usable_size)(void *);
+	int (*trim)(size_t);
+	int (*mallopt)(int, int);
+	struct mallinfo (*mallinfo)(void);
+	struct mallinfo2 (*mallinfo2)(void);
+	void (*stats)(void);
+	int (*info)(int, FILE *);
+	/* The C++ operators: the C++ runtime's own on the system route, the
+	 * shim's (cxx.c) over this table's malloc on the allocator route. */
+	void *cxx[32];
 };
 
-extern struct mp_route mp_route;
+/* The published table. It is filled completely before a release store makes
+ * it visible and never written again, so every reader's acquire load sees a
+ * whole table on any CPU. On x86-64 the acquire load is a plain move. */
+extern const struct mp_route *_Atomic mp_current;
 
-/* A relaxed load is a plain move on x86-64: the hot path is one indirect jump. */
-#define ROUTE(fn) atomic_load_explicit(&mp_route.fn, memory_order_relaxed)
+static inline const struct mp_route *RT(void)
+{
+	return atomic_load_explicit(&mp_current, memory_order_acquire);
+}
 
 /* Bootstrap arena: blocks handed out before the route is known. */
 extern unsigned char mp_arena[];
 #define MP_ARENA_SIZE (256 * 1024)
 #define IN_ARENA(p) ((uintptr_t)(p) - (uintptr_t)mp_arena < MP_ARENA_SIZE)
 
+/* Allocator-route helpers shared with cxx.c. */
 void *mp_aligned(size_t alignment, size_t size);
+/* The C++ runtime's definition of an operator, for the system route and the
+ * nothrow forms (cxx.c); NULL when no C++ runtime is loaded. */
+void *mp_cxx_runtime(const char *symbol);
 
 #define EXPORT __attribute__((visibility("default")))
 

@@ -21,8 +21,10 @@ static void fill_and_free(void *p, size_t n)
 	free(p);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* "allocator": the allocator route's documented contract (README); glibc is laxer. */
+	int allocator_route = argc == 2 && strcmp(argv[1], "allocator") == 0;
 	/* volatile: the compiler must not see, and reject, the sizes. */
 	volatile size_t huge = SIZE_MAX / 2, quarter = SIZE_MAX / 4;
 	void *p;
@@ -65,9 +67,11 @@ int main(void)
 	CHECK(posix_memalign(&p, 0, 10) == EINVAL, "posix_memalign(0) EINVAL");
 	CHECK(errno == 0, "posix_memalign leaves errno alone");
 	CHECK(posix_memalign(&p, 64, huge) == ENOMEM, "posix_memalign(huge) ENOMEM");
-	errno = 0; CHECK(aligned_alloc(24, 48) == NULL && errno == EINVAL, "aligned_alloc(24) EINVAL");
-	errno = 0; CHECK(aligned_alloc(0, 48) == NULL && errno == EINVAL, "aligned_alloc(0) EINVAL");
-	errno = 0; CHECK(memalign(48, 48) == NULL && errno == EINVAL, "memalign(48) EINVAL");
+	if (allocator_route) {
+		errno = 0; CHECK(aligned_alloc(24, 48) == NULL && errno == EINVAL, "aligned_alloc(24) EINVAL");
+		errno = 0; CHECK(aligned_alloc(0, 48) == NULL && errno == EINVAL, "aligned_alloc(0) EINVAL");
+		errno = 0; CHECK(memalign(48, 48) == NULL && errno == EINVAL, "memalign(48) EINVAL");
+	}
 	errno = 0; CHECK(aligned_alloc(64, huge) == NULL && errno == ENOMEM, "aligned_alloc(huge) ENOMEM");
 	errno = 0; CHECK(pvalloc(SIZE_MAX - 10) == NULL && errno == ENOMEM, "pvalloc overflow ENOMEM");
 

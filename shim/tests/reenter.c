@@ -3,6 +3,7 @@
  * whichever route was chosen, and the route still works. */
 #include <dlfcn.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,16 @@ int main(void)
 	free(*block);  /* already moved: freeing an arena block is harmless */
 	free(again);
 	*block = NULL;
+	void **aligned = dlsym(RTLD_DEFAULT, "reenter_aligned");
+	CHECK(*aligned && (uintptr_t)*aligned % 8192 == 0, "memalign(8192) while deciding: %p", *aligned);
+	free(*aligned);
+	/* realloc(p, 0) of an arena block does what the route does with any block. */
+	char **zero = dlsym(RTLD_DEFAULT, "reenter_zero");
+	void *routed = realloc(malloc(10), 0);
+	void *arena = realloc(*zero, 0);
+	CHECK((routed == NULL) == (arena == NULL), "realloc(arena block, 0) = %p, realloc(block, 0) = %p", arena, routed);
+	free(routed);
+	free(arena);
 	for (int i = 0; i < 1000; i++)
 		free(realloc(malloc((size_t)i + 1), (size_t)i * 2 + 1));
 	return t_summary("reenter");

@@ -31,11 +31,15 @@ static void add_sym(struct fake_chain *c, const char *s)
 		c->sym[c->count - 1][c->nsym[c->count - 1]++] = s;
 }
 
-/* "sym,sym;@jemalloc;..." - objects split by ';', names by ','. */
-static void parse_chain(char *text, struct fake_chain *c)
+/* "sym,sym;@jemalloc;..." - objects split by ';', names by ','; a leading
+ * "!no-libc" says libc.so.6's malloc family was not found. */
+static void parse_chain(char *text, struct fake_chain *c, int *no_libc)
 {
 	memset(c, 0, sizeof *c);
-	if (strcmp(text, "-") == 0)
+	*no_libc = strncmp(text, "!no-libc", 8) == 0;
+	if (*no_libc)
+		text += text[8] == ';' ? 9 : 8;
+	if (strcmp(text, "-") == 0 || !text[0])
 		return;
 	for (char *obj = strtok(text, ";"); obj && c->count < MAX_OBJ; obj = strtok(NULL, ";")) {
 		c->count++;
@@ -137,7 +141,7 @@ int main(int argc, char **argv)
 		in.exe_path = strcmp(field[2], "-") == 0 ? NULL : field[2];
 		in.secure = strcmp(field[3], "1") == 0;
 		struct fake_chain chain;
-		parse_chain(field[4], &chain);
+		parse_chain(field[4], &chain, &in.libc_missing);
 		struct mp_chain mc = { chain.count, fake_has, &chain };
 		struct mp_config cfg;
 		struct mp_decision d;

@@ -11,7 +11,10 @@ import java.util.Map;
  * lines end at LF; space, tab and CR around a line are blanks and trimmed; an empty line or one starting
  * with '#' or ';' is a comment; '@' starts a directive ({@code @allocator}, {@code @secure},
  * {@code @symbol}), and one bad directive makes the shim reject the whole file; any other line names a
- * program. Bytes are kept as they are (ISO-8859-1), so names compare like the shim's memcmp.
+ * program. A UTF-8 byte-order mark at the start of the file is skipped; a line holding a Unicode blank
+ * beyond ASCII (no-break space and the like, see {@link #unicodeBlank}) is invalid, and like a bad
+ * directive makes the shim reject the whole file. Bytes are kept as they are (ISO-8859-1), so names
+ * compare like the shim's memcmp.
  */
 public final class ConfigGrammar {
     /** Larger files are not read at all (shim/src/memproxy.h: MP_CONF_MAX). */
@@ -25,7 +28,7 @@ public final class ConfigGrammar {
         boolean secure = false;
         Map<Role, String> custom = new EnumMap<>(Role.class);
         String bad = "";
-        int start = 0;
+        int start = hasBom(content) ? 3 : 0;
         int number = 1;
         while (start < content.length) {
             int end = start;
@@ -70,6 +73,14 @@ public final class ConfigGrammar {
             e--;
         }
         String value = new String(b, s, e - s, StandardCharsets.ISO_8859_1);
+        for (int i = s; i < e; i++) {
+            int n = unicodeBlank(b, i, e);
+            if (n > 0) {
+                String blank = new String(b, i, n, StandardCharsets.UTF_8);
+                return new ConfigLine(number, ConfigLine.Kind.BAD_DIRECTIVE, value,
+                        String.format("contains a non-ASCII blank (U+%04X)", blank.codePointAt(0)), crlf, trailing);
+            }
+        }
         if (value.isEmpty()) {
             return new ConfigLine(number, ConfigLine.Kind.BLANK, value, "", crlf, false);
         }
@@ -120,6 +131,34 @@ public final class ConfigGrammar {
     private static String[] words(String s) {
         String t = s.replaceAll("^[ \t\r]+", "");
         return t.isEmpty() ? new String[0] : t.split("[ \t\r]+");
+    }
+
+    /** A UTF-8 byte-order mark opens the file (shim/src/config.c: bom). */
+    public static boolean hasBom(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF;
+    }
+
+    /**
+     * The byte length of a UTF-8 encoded Unicode blank beyond ASCII at b[i], or 0 (shim/src/config.c:
+     * unicode_blank): U+0085, U+00A0, U+1680, U+2000-U+200B, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF.
+     */
+    static int unicodeBlank(byte[] b, int i, int end) {
+        int n = end - i;
+        int c0 = b[i] & 0xff;
+        if (n >= 2 && c0 == 0xC2 && ((b[i + 1] & 0xff) == 0x85 || (b[i + 1] & 0xff) == 0xA0)) {
+            return 2;
+        }
+        if (n < 3) {
+            return 0;
+        }
+        int c1 = b[i + 1] & 0xff;
+        int c2 = b[i + 2] & 0xff;
+        boolean blank = (c0 == 0xE1 && c1 == 0x9A && c2 == 0x80)
+                || (c0 == 0xE2 && c1 == 0x80 && (c2 <= 0x8B || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF))
+                || (c0 == 0xE2 && c1 == 0x81 && c2 == 0x9F)
+                || (c0 == 0xE3 && c1 == 0x80 && c2 == 0x80)
+                || (c0 == 0xEF && c1 == 0xBB && c2 == 0xBF);
+        return blank ? 3 : 0;
     }
 
     private static boolean isBlank(byte c) {

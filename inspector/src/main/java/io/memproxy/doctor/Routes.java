@@ -29,7 +29,8 @@ final class Routes {
         }
         // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
         List<ObjectFile> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
-        ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects);
+        ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects,
+                process.stream().noneMatch(ObjectFile::isLibc));
         return new Route(exe, d.route(), d.route().equals("allocator") ? d.allocator() : "", d.reason(), mallocFrom);
     }
 

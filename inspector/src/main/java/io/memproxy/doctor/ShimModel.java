@@ -55,7 +55,27 @@ public final class ShimModel {
      * @param objects the process's objects in load order, without the shim and libc
      */
     public static Decision decide(ConfigFile config, String exePath, boolean secure, List<? extends Exports> objects) {
+        return decide(config, exePath, secure, objects, false);
+    }
+
+    /**
+     * @param libcMissing libc.so.6 is not among the process's objects: the shim has no system route, so the
+     *                    first allocator in the chain serves the process whatever the list says (reason
+     *                    libc-missing), and with none the shim stops the process (shim/src/config.c: libc_missing)
+     */
+    public static Decision decide(ConfigFile config, String exePath, boolean secure, List<? extends Exports> objects,
+            boolean libcMissing) {
         ExclusionList list = config.list().orElse(ConfigGrammar.parse(new byte[0]));
+        if (libcMissing) {
+            for (Exports o : objects) {
+                for (AllocatorProfile p : AllocatorProfile.ALL) {
+                    if (provides(o, p)) {
+                        return new Decision("allocator", p.name(), "libc-missing", Optional.of(o));
+                    }
+                }
+            }
+            return system("libc-missing");
+        }
         switch (config.state()) {
             case UNREADABLE -> { return system("config-unreadable"); }
             case NOT_REGULAR -> { return system("config-not-regular"); }

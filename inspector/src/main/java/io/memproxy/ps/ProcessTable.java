@@ -83,6 +83,11 @@ public final class ProcessTable {
         boolean deleted = exeLink.endsWith(" (deleted)");
         String exe = deleted ? exeLink.substring(0, exeLink.length() - 10) : exeLink;
         List<String> mapped = proc.mappedFiles(pid);
+        if (isLoader(exe)) {
+            // Started as "ld.so PROGRAM": /proc/PID/exe names the loader; the shim decides by the
+            // program's own name (shim/src/memproxy.c: exe_name), the one mapped file that is no library.
+            exe = mapped.stream().filter(f -> !isLibrary(f)).findFirst().orElse(exe);
+        }
         boolean secure = proc.secure(pid);
         long started = proc.startedAt(pid);
         Optional<String> shim = mapped.stream().filter(f -> fileName(f).startsWith("libmemproxy")).findFirst();
@@ -130,6 +135,10 @@ public final class ProcessTable {
     }
 
     /** A mapped file that can be a shared object: the shim's walk (dl_iterate_phdr) sees only those. */
+    private static boolean isLoader(String f) {
+        return fileName(f).matches("ld-linux.*\\.so\\.\\d+|ld\\.so\\.\\d+|ld64\\.so\\.\\d+");
+    }
+
     private static boolean isLibrary(String f) {
         String n = fileName(f);
         return n.contains(".so") && !f.startsWith("/dev/") && !f.startsWith("/memfd:");

@@ -47,7 +47,11 @@ class PsCommandTest {
 
     /** Starts sleep under the chain; returns the shim's debug line, or "" without the shim. */
     private Matcher start(String chain) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/sleep", "60");
+        return start(chain, "/usr/bin/sleep", "60");
+    }
+
+    private Matcher start(String chain, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.remove("LD_PRELOAD");
         if (!chain.isEmpty()) {
@@ -107,6 +111,22 @@ class PsCommandTest {
             JsonNode p = ps();
             assertEquals("system", p.get("route").asText());
             assertEquals(shim.group(5), p.get("reason").asText());
+            assertEquals("excluded", p.get("reason").asText());
+        } finally {
+            Files.deleteIfExists(CONFIG);
+        }
+    }
+
+    @Test
+    void aListedProgramStartedThroughTheLoaderIsExcludedByItsOwnName() throws Exception {
+        Files.writeString(CONFIG, "# test\nsleep\n");
+        try {
+            Matcher shim = start(SHIM + ":" + LIBS + "libjemalloc.so.2", "/lib64/ld-linux-x86-64.so.2", "/usr/bin/sleep", "60");
+            assertEquals("sleep", shim.group(2));
+            assertEquals("excluded", shim.group(5));
+            JsonNode p = ps();
+            assertEquals("/usr/bin/sleep", p.get("exe").asText(), p.toString());
+            assertEquals("system", p.get("route").asText());
             assertEquals("excluded", p.get("reason").asText());
         } finally {
             Files.deleteIfExists(CONFIG);

@@ -45,9 +45,14 @@ class ConfigVectorsTest {
     static void check(String[] f) {
         ConfigFile config = config(f[1]);
         String exe = f[2].equals("-") ? "" : f[2];
-        ShimModel.Decision d = ShimModel.decide(config, exe, f[3].equals("1"), chain(f[4]));
+        boolean noLibc = f[4].startsWith(NO_LIBC);
+        String objects = noLibc ? f[4].substring(NO_LIBC.length()).replaceFirst("^;", "") : f[4];
+        ShimModel.Decision d = ShimModel.decide(config, exe, f[3].equals("1"), chain(objects.isEmpty() ? "-" : objects), noLibc);
         assertEquals(f[5] + " " + f[6] + " " + f[7], d.route() + " " + d.allocator() + " " + d.reason(), f[0]);
     }
+
+    /** Leads the chain field when libc.so.6's malloc family was not found. */
+    static final String NO_LIBC = "!no-libc";
 
     static ConfigFile config(String field) {
         return switch (field) {

@@ -1,0 +1,539 @@
+/* The exported C functions: glibc's whole malloc API, as libc.so.6 exports it.
+ * Each forwards to one slot of the published table (route.h). The tables:
+ * boot (decide first), system (libc.so.6's own functions, nothing in
+ * between) and allocator (the allocator's functions, through the adapters
+ * below where its contract differs from glibc's; README "The shim"). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+#include "tables.h"
+
+/* --------------------------------------------------------------- boot */
+
+static void *boot_malloc(size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->malloc(size) : mp_arena_alloc(16, size);
+}
+
+static void boot_free(void *p)
+{
+	const struct mp_route *r;
+	if (!IN_ARENA(p) && (r = mp_ready()) != NULL)
+		r->free(p);
+}
+
+static void *boot_calloc(size_t n, size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	size_t total;
+	if (r)
+		return r->calloc(n, size);
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return mp_arena_alloc(16, total);
+}
+
+static void *boot_realloc(void *p, size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	if (r)
+		return r->realloc(p, size);
+	if (IN_ARENA(p)) {
+		/* Still deciding: grow within the arena. */
+		void *q = size ? mp_arena_alloc(16, size) : NULL;
+		if (q)
+			memcpy(q, p, mp_arena_size(p) < size ? mp_arena_size(p) : size);
+		return q;
+	}
+	return p ? NULL : mp_arena_alloc(16, size);  /* no other block exists before the decision */
+}
+
+static void *boot_reallocarray(void *p, size_t n, size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	size_t total;
+	if (r)
+		return r->reallocarray(p, n, size);
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return boot_realloc(p, total);
+}
+
+static void *boot_memalign(size_t alignment, size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->memalign(alignment, size) : mp_arena_alloc(alignment, size);
+}
+
+static void *boot_aligned_alloc(size_t alignment, size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->aligned_alloc(alignment, size) : mp_arena_alloc(alignment, size);
+}
+
+static int boot_posix_memalign(void **out, size_t alignment, size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	if (r)
+		return r->posix_memalign(out, alignment, size);
+	if (alignment % sizeof(void *) != 0 || (alignment & (alignment - 1)))
+		return EINVAL;
+	int saved_errno = errno;
+	void *p = mp_arena_alloc(alignment, size);
+	errno = saved_errno;
+	if (!p)
+		return ENOMEM;
+	*out = p;
+	return 0;
+}
+
+static void *boot_valloc(size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->valloc(size) : mp_arena_alloc(getauxval(AT_PAGESZ), size);
+}
+
+static void *boot_pvalloc(size_t size)
+{
+	const struct mp_route *r = mp_ready();
+	size_t page = getauxval(AT_PAGESZ);
+	return r ? r->pvalloc(size) : mp_arena_alloc(page, (size + page - 1) & ~(page - 1));
+}
+
+static size_t boot_usable_size(void *p)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->usable_size(p) : 0;
+}
+
+static int boot_trim(size_t pad)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->trim(pad) : 0;
+}
+
+static int boot_mallopt(int param, int value)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->mallopt(param, value) : 0;
+}
+
+static struct mallinfo boot_mallinfo(void)
+{
+	const struct mp_route *r = mp_ready();
+	struct mallinfo none = { 0 };
+	return r ? r->mallinfo() : none;
+}
+
+static struct mallinfo2 boot_mallinfo2(void)
+{
+	const struct mp_route *r = mp_ready();
+	struct mallinfo2 none = { 0 };
+	return r ? r->mallinfo2() : none;
+}
+
+static void boot_stats(void)
+{
+	const struct mp_route *r = mp_ready();
+	if (r)
+		r->stats();
+}
+
+static int boot_info(int options, FILE *fp)
+{
+	const struct mp_route *r = mp_ready();
+	return r ? r->info(options, fp) : EINVAL;
+}
+
+const struct mp_route mp_boot_route = {
+	boot_malloc, boot_free, boot_calloc, boot_realloc, boot_reallocarray, boot_memalign,
+	boot_aligned_alloc, boot_posix_memalign, boot_valloc, boot_pvalloc, boot_usable_size, boot_trim,
+	boot_mallopt, boot_mallinfo, boot_mallinfo2, boot_stats, boot_info, { 0 },
+};
+
+const struct mp_route *_Atomic mp_current = &mp_boot_route;
+
+/* ------------------------------------------------------------- system */
+
+int mp_system_route(struct mp_route *t, const struct mp_object *libc)
+{
+	static const char *const names[] = {
+		"malloc", "free", "calloc", "realloc", "reallocarray", "memalign", "aligned_alloc",
+		"posix_memalign", "valloc", "pvalloc", "malloc_usable_size", "malloc_trim", "mallopt",
+		"mallinfo", "mallinfo2", "malloc_stats", "malloc_info",
+	};
+	void *fn[sizeof names / sizeof *names];
+	int found = libc != NULL;
+	for (size_t i = 0; found && i < sizeof names / sizeof *names; i++)
+		found = (fn[i] = mp_object_symbol(libc, names[i])) != NULL;
+	memset(t, 0, sizeof *t);
+	if (!found)
+		return 0;
+	t->malloc = (void *(*)(size_t))fn[0];
+	t->free = (void (*)(void *))fn[1];
+	t->calloc = (void *(*)(size_t, size_t))fn[2];
+	t->realloc = (void *(*)(void *, size_t))fn[3];
+	t->reallocarray = (void *(*)(void *, size_t, size_t))fn[4];
+	t->memalign = (void *(*)(size_t, size_t))fn[5];
+	t->aligned_alloc = (void *(*)(size_t, size_t))fn[6];
+	t->posix_memalign = (int (*)(void **, size_t, size_t))fn[7];
+	t->valloc = (void *(*)(size_t))fn[8];
+	t->pvalloc = (void *(*)(size_t))fn[9];
+	t->usable_size = (size_t (*)(void *))fn[10];
+	t->trim = (int (*)(size_t))fn[11];
+	t->mallopt = (int (*)(int, int))fn[12];
+	t->mallinfo = (struct mallinfo (*)(void))fn[13];
+	t->mallinfo2 = (struct mallinfo2 (*)(void))fn[14];
+	t->stats = (void (*)(void))fn[15];
+	t->info = (int (*)(int, FILE *))fn[16];
+	mp_raw.malloc = t->malloc;
+	mp_raw.free = t->free;
+	mp_raw.realloc = t->realloc;
+	return 1;
+}
+
+/* ---------------------------------------------------------- allocator */
+
+/* Allocators that can return NULL without setting errno get these instead of
+ * their own function (profile errno_roles): every NULL comes with ENOMEM. */
+static void *errno_malloc(void *p)
+{
+	if (!p)
+		errno = ENOMEM;
+	return p;
+}
+
+static void *checked_malloc(size_t size)
+{
+	return errno_malloc(mp_raw.malloc(size));
+}
+
+static void *checked_realloc(void *p, size_t size)
+{
+	if (IN_ARENA(p))
+		return mp_arena_realloc(p, size);
+	void *q = mp_raw.realloc(p, size);
+	if (!q && size != 0)
+		errno = ENOMEM;
+	return q;
+}
+
+static void checked_free(void *p)
+{
+	if (!IN_ARENA(p))
+		mp_raw.free(p);
+}
+
+/* tcmalloc and mimalloc return NULL for an overflowing product without errno. */
+static void *alloc_calloc(size_t n, size_t size)
+{
+	size_t total;
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return errno_malloc(mp_raw.calloc(n, size));
+}
+
+static void *alloc_reallocarray(void *p, size_t n, size_t size)
+{
+	size_t total;
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return RT()->realloc(p, total);
+}
+
+static int power_of_two(size_t a)
+{
+	return a != 0 && (a & (a - 1)) == 0;
+}
+
+void *mp_aligned(size_t alignment, size_t size)
+{
+	if (alignment < 16)
+		alignment = 16;
+	void *p = mp_raw.memalign(alignment, size);
+	if (__builtin_expect(p && ((uintptr_t)p & (alignment - 1)), 0)) {
+		/* mimalloc 2.0.9 returns misaligned blocks when the size is a
+		 * multiple of an alignment of 256-1024; any other size takes its
+		 * aligning path. */
+		RT()->free(p);
+		p = size < SIZE_MAX ? mp_raw.memalign(alignment, size + 1) : NULL;
+		if (p && ((uintptr_t)p & (alignment - 1))) {
+			RT()->free(p);
+			p = NULL;
+		}
+	}
+	if (!p)
+		errno = ENOMEM;
+	return p;
+}
+
+static int alloc_posix_memalign(void **out, size_t alignment, size_t size)
+{
+	if (!power_of_two(alignment) || alignment % sizeof(void *) != 0)
+		return EINVAL;
+	int saved_errno = errno;
+	void *p = mp_aligned(alignment, size);
+	errno = saved_errno;
+	if (!p)
+		return ENOMEM;
+	*out = p;
+	return 0;
+}
+
+/* The allocator route's contract: C11 and POSIX, not glibc's leniency. */
+static void *alloc_memalign(size_t alignment, size_t size)
+{
+	if (!power_of_two(alignment)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return mp_aligned(alignment, size);
+}
+
+static void *alloc_valloc(size_t size)
+{
+	return mp_aligned(getauxval(AT_PAGESZ), size);
+}
+
+/* jemalloc has no pvalloc: glibc would serve it and jemalloc would crash freeing it. */
+static void *alloc_pvalloc(size_t size)
+{
+	size_t page = getauxval(AT_PAGESZ), rounded;
+	if (__builtin_add_overflow(size, page - 1, &rounded)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	rounded &= ~(page - 1);
+	return mp_aligned(page, rounded ? rounded : page);
+}
+
+static size_t alloc_usable_size(void *p)
+{
+	return p ? mp_raw.usable_size(p) : 0;
+}
+
+/* malloc_trim adapters: 1 when memory was (asked to be) returned. */
+static int trim_none(size_t pad)
+{
+	(void)pad;
+	return 0;
+}
+
+static int trim_mallctl(size_t pad)
+{
+	(void)pad;
+	int (*mallctl)(const char *, void *, size_t *, void *, size_t) = mp_raw.trim_target;
+	/* 4096 is MALLCTL_ARENAS_ALL in jemalloc 5 (jemalloc_macros.h). */
+	return mallctl("arena.4096.purge", NULL, NULL, NULL, 0) == 0;
+}
+
+static int trim_void(size_t pad)
+{
+	(void)pad;
+	((void (*)(void))mp_raw.trim_target)();
+	return 1;
+}
+
+static int trim_bool(size_t pad)
+{
+	(void)pad;
+	((void (*)(bool))mp_raw.trim_target)(true);
+	return 1;
+}
+
+static int trim_int(size_t pad)
+{
+	return ((int (*)(size_t))mp_raw.trim_target)(pad);
+}
+
+void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const struct mp_config *cfg,
+			const struct mp_object *holder, const struct mp_objects *objects, const int *chain,
+			int chain_count)
+{
+	void *fn[MP_ROLES] = { 0 };
+	enum mp_trim_kind trim = MP_TRIM_NONE;
+	unsigned errno_roles = MP_ROLE_BIT(MP_MALLOC) | MP_ROLE_BIT(MP_CALLOC) | MP_ROLE_BIT(MP_REALLOC);
+	memset(t, 0, sizeof *t);
+	if (d->profile >= 0) {
+		const struct mp_profile *p = &mp_profiles[d->profile];
+		for (int r = 0; r < MP_ROLES; r++)
+			fn[r] = p->sym[r] ? mp_object_symbol(holder, p->sym[r]) : NULL;
+		trim = fn[MP_TRIM] ? p->trim : MP_TRIM_NONE;
+		errno_roles = p->errno_roles;
+		mp_raw.allocator = p->name;
+		mp_raw.stats = p->stats;
+	} else {
+		/* Each role: the first object in load order defining the name. */
+		for (int r = 0; r < MP_ROLES; r++)
+			for (int i = 0; cfg->custom[r][0] && !fn[r] && i < chain_count; i++)
+				fn[r] = mp_object_symbol(&objects->obj[chain[i]], cfg->custom[r]);
+		trim = fn[MP_TRIM] ? MP_TRIM_INT : MP_TRIM_NONE;
+		mp_raw.allocator = "custom";
+		mp_raw.stats = MP_STATS_NONE;
+	}
+	mp_raw.malloc = (void *(*)(size_t))fn[MP_MALLOC];
+	mp_raw.free = (void (*)(void *))fn[MP_FREE];
+	mp_raw.calloc = (void *(*)(size_t, size_t))fn[MP_CALLOC];
+	mp_raw.realloc = (void *(*)(void *, size_t))fn[MP_REALLOC];
+	mp_raw.memalign = (void *(*)(size_t, size_t))fn[MP_MEMALIGN];
+	mp_raw.usable_size = (size_t (*)(void *))fn[MP_USABLE];
+	mp_raw.trim_target = fn[MP_TRIM];
+
+	t->malloc = errno_roles & MP_ROLE_BIT(MP_MALLOC) ? checked_malloc : mp_raw.malloc;
+	t->free = mp_raw.free;
+	t->calloc = alloc_calloc;
+	t->realloc = errno_roles & MP_ROLE_BIT(MP_REALLOC) ? checked_realloc : mp_raw.realloc;
+	t->reallocarray = alloc_reallocarray;
+	t->memalign = alloc_memalign;
+	t->aligned_alloc = alloc_memalign;
+	t->posix_memalign = alloc_posix_memalign;
+	t->valloc = alloc_valloc;
+	t->pvalloc = alloc_pvalloc;
+	t->usable_size = alloc_usable_size;
+	switch (trim) {
+	case MP_TRIM_NONE: t->trim = trim_none; break;
+	case MP_TRIM_INT: t->trim = trim_int; break;
+	case MP_TRIM_MALLCTL: t->trim = trim_mallctl; break;
+	case MP_TRIM_VOID: t->trim = trim_void; break;
+	case MP_TRIM_BOOL: t->trim = trim_bool; break;
+	}
+	mp_stats_route(t, holder);
+	mp_cxx_allocator(t);
+}
+
+void mp_arena_checks(struct mp_route *t, int arena_in_use)
+{
+	if (!arena_in_use || !t->malloc)
+		return;
+	if (!mp_raw.free)
+		mp_raw.free = t->free;
+	if (!mp_raw.realloc)
+		mp_raw.realloc = t->realloc;
+	t->free = checked_free;
+	/* The same realloc result as before, arena blocks aside. */
+	if (t->realloc != checked_realloc) {
+		mp_raw.realloc = t->realloc;
+		t->realloc = checked_realloc;
+	}
+}
+
+/* ----------------------------------------------------- the C interface */
+
+EXPORT void *malloc(size_t size)
+{
+	return RT()->malloc(size);
+}
+
+EXPORT void free(void *p)
+{
+	RT()->free(p);
+}
+
+EXPORT void *calloc(size_t n, size_t size)
+{
+	return RT()->calloc(n, size);
+}
+
+EXPORT void *realloc(void *p, size_t size)
+{
+	return RT()->realloc(p, size);
+}
+
+EXPORT void *reallocarray(void *p, size_t n, size_t size)
+{
+	return RT()->reallocarray(p, n, size);
+}
+
+EXPORT void *memalign(size_t alignment, size_t size)
+{
+	return RT()->memalign(alignment, size);
+}
+
+EXPORT void *aligned_alloc(size_t alignment, size_t size)
+{
+	return RT()->aligned_alloc(alignment, size);
+}
+
+EXPORT int posix_memalign(void **out, size_t alignment, size_t size)
+{
+	return RT()->posix_memalign(out, alignment, size);
+}
+
+EXPORT void *valloc(size_t size)
+{
+	return RT()->valloc(size);
+}
+
+EXPORT void *pvalloc(size_t size)
+{
+	return RT()->pvalloc(size);
+}
+
+EXPORT size_t malloc_usable_size(void *p)
+{
+	if (IN_ARENA(p))
+		return mp_arena_size(p);
+	return RT()->usable_size(p);
+}
+
+EXPORT int malloc_trim(size_t pad)
+{
+	return RT()->trim(pad);
+}
+
+EXPORT int mallopt(int param, int value)
+{
+	return RT()->mallopt(param, value);
+}
+
+EXPORT struct mallinfo mallinfo(void)
+{
+	return RT()->mallinfo();
+}
+
+EXPORT struct mallinfo2 mallinfo2(void)
+{
+	return RT()->mallinfo2();
+}
+
+EXPORT void malloc_stats(void)
+{
+	RT()->stats();
+}
+
+EXPORT int malloc_info(int options, FILE *fp)
+{
+	return RT()->info(options, fp);
+}
+
+/* glibc's other names for the same functions (libc.so.6 exports them as
+ * aliases); tcmalloc and mimalloc export some of them too, so without these a
+ * program calling them could mix two heaps. cfree is a compatibility symbol
+ * in glibc (programs linked before glibc 2.26); an unversioned definition
+ * here also satisfies their versioned reference. The aliases need not
+ * repeat the attributes glibc's header puts on their targets. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmissing-attributes"
+#endif
+EXPORT void *__libc_malloc(size_t size) __attribute__((alias("malloc")));
+EXPORT void __libc_free(void *p) __attribute__((alias("free")));
+EXPORT void cfree(void *p) __attribute__((alias("free")));
+EXPORT void *__libc_calloc(size_t n, size_t size) __attribute__((alias("calloc")));
+EXPORT void *__libc_realloc(void *p, size_t size) __attribute__((alias("realloc")));
+EXPORT void *__libc_memalign(size_t alignment, size_t size) __attribute__((alias("memalign")));
+EXPORT void *__libc_valloc(size_t size) __attribute__((alias("valloc")));
+EXPORT void *__libc_pvalloc(size_t size) __attribute__((alias("pvalloc")));
+EXPORT int __libc_mallopt(int param, int value) __attribute__((alias("mallopt")));
+EXPORT struct mallinfo __libc_mallinfo(void) __attribute__((alias("mallinfo")));

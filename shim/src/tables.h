@@ -1,0 +1,52 @@
+/* Between the decision (memproxy.c), the exported functions and the tables
+ * they forward to (api.c, cxx.c, stats.c). Nothing here is exported. */
+#ifndef MEMPROXY_TABLES_H
+#define MEMPROXY_TABLES_H
+
+#include "elfsym.h"
+#include "memproxy.h"
+#include "route.h"
+
+/* The table published before the decision: every slot decides first. */
+extern const struct mp_route mp_boot_route;
+
+/* The published table once decided, or NULL for the deciding thread
+ * re-entering its own allocation (served from the arena). */
+const struct mp_route *mp_ready(void);
+
+void *mp_arena_alloc(size_t alignment, size_t size);
+size_t mp_arena_size(const void *p);
+void *mp_arena_realloc(void *p, size_t size);
+
+/* What the wrappers of a table call: set before that table is published. */
+struct mp_raw {
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*calloc)(size_t, size_t);
+	void *(*realloc)(void *, size_t);
+	void *(*memalign)(size_t, size_t);
+	size_t (*usable_size)(void *);
+	void *trim_target;                 /* allocator's trim function (enum mp_trim_kind) */
+	enum mp_stats_kind stats;
+	void *stats_fn[3];                 /* per allocator, see stats.c */
+	const char *allocator;             /* profile name, "custom" */
+};
+extern struct mp_raw mp_raw;
+
+/* Fills t with libc.so.6's own functions; 0 when libc or one of them is missing. */
+int mp_system_route(struct mp_route *t, const struct mp_object *libc);
+/* Fills t for the allocator the decision chose. */
+void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const struct mp_config *cfg,
+			const struct mp_object *holder, const struct mp_objects *objects, const int *chain,
+			int chain_count);
+/* With arena blocks handed out, free/realloc must recognise them. */
+void mp_arena_checks(struct mp_route *t, int arena_in_use);
+
+/* cxx.c: the C++ slots of a table. */
+void mp_cxx_system(struct mp_route *t);
+void mp_cxx_allocator(struct mp_route *t);
+
+/* stats.c: the statistics slots of an allocator-route table. */
+void mp_stats_route(struct mp_route *t, const struct mp_object *holder);
+
+#endif
