@@ -2,9 +2,10 @@
  * doctor's start-up cost. Java cannot read a child's rusage, so this small program forks, execs, waits with
  * wait4(2) and writes what it measured as key=value lines to the result file.
  *
- *   memproxy-run -o RESULT [-t TIMEOUT_MS] [-s SAMPLE_MS] PATH ARGV0 [ARG...]
+ *   memproxy-run -o RESULT [-t TIMEOUT_MS] [-s SAMPLE_MS] [-e NAME=VALUE]... PATH ARGV0 [ARG...]
  *
- * The child runs PATH with this program's environment, stdin, stdout and stderr, in a process group of its
+ * The child runs PATH with this program's environment plus the -e variables (LD_PRELOAD goes there: this
+ * program must not run under the chain it measures), its stdin, stdout and stderr, in a process group of its
  * own, so a timeout or an interruption kills everything the command started that stayed in that group.
  * SIGINT, SIGTERM and SIGHUP to this program kill the child (SIGKILL) and the result says "interrupted=1".
  * wait4's rusage covers the child and the descendants it waited for (their peak RSS is a maximum, not a sum).
@@ -67,10 +68,19 @@ static long number(const char *s, const char *what)
 int main(int argc, char **argv)
 {
 	const char *result = NULL;
+	char *set[64];
+	int nset = 0;
 	long timeout_ms = 0, sample_ms = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+o:t:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "+o:t:s:e:")) != -1) {
 		switch (opt) {
+		case 'e':
+			if (nset == (int)(sizeof set / sizeof *set) || !strchr(optarg, '=')) {
+				fprintf(stderr, "memproxy-run: -e takes NAME=VALUE, at most 64 times: %s\n", optarg);
+				return 2;
+			}
+			set[nset++] = optarg;
+			break;
 		case 'o': result = optarg; break;
 		case 't': timeout_ms = number(optarg, "-t"); break;
 		case 's': sample_ms = number(optarg, "-s"); break;
@@ -78,7 +88,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!result || argc - optind < 2) {
-		fprintf(stderr, "usage: memproxy-run -o RESULT [-t TIMEOUT_MS] [-s SAMPLE_MS] PATH ARGV0 [ARG...]\n");
+		fprintf(stderr, "usage: memproxy-run -o RESULT [-t TIMEOUT_MS] [-s SAMPLE_MS] [-e NAME=VALUE]... PATH ARGV0 [ARG...]\n");
 		return 2;
 	}
 	FILE *out = fopen(result, "we");
@@ -112,6 +122,8 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		setpgid(0, 0);
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		for (int i = 0; i < nset; i++)
+			putenv(set[i]);
 		execv(argv[optind], argv + optind + 1);
 		int e = errno;
 		if (write(report[1], &e, sizeof e) != (ssize_t)sizeof e)

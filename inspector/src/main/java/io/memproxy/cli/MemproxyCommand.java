@@ -28,7 +28,8 @@ public final class MemproxyCommand implements Runnable {
             ScanCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
-            PsCommand.class);
+            PsCommand.class,
+            TrialCommand.class);
 
     private final Terminal terminal;
 

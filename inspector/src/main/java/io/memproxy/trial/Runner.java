@@ -1,9 +1,7 @@
 package io.memproxy.trial;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,11 +75,19 @@ public final class Runner {
             if (sampleMillis > 0) {
                 cmd.addAll(List.of("-s", Long.toString(sampleMillis)));
             }
+            // The loader's and the shim's variables reach only the command: memproxy-run itself stays off the chain.
+            Map<String, String> own = new java.util.HashMap<>(env);
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                if (e.getKey().startsWith("LD_") || e.getKey().startsWith("MEMPROXY_")) {
+                    cmd.addAll(List.of("-e", e.getKey() + "=" + e.getValue()));
+                    own.remove(e.getKey());
+                }
+            }
             cmd.add(exe);
             cmd.addAll(argv);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().clear();
-            pb.environment().putAll(env);
+            pb.environment().putAll(own);
             Process p = pb.start();
             current = p;
             StdoutDigest out = new StdoutDigest(p.getInputStream());
@@ -219,14 +225,35 @@ public final class Runner {
 
         @Override
         public void run() {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (lines.size() < STDERR_LINES) {
-                        lines.add(line.length() > LINE_CHARS ? line.substring(0, LINE_CHARS) + "…" : line);
+            // Byte by byte through a buffer, each line cut at LINE_CHARS: a line without end cannot grow the heap.
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            boolean cut = false;
+            byte[] buf = new byte[16 * 1024];
+            try (in) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            keep(line, cut);
+                            line.reset();
+                            cut = false;
+                        } else if (line.size() < LINE_CHARS) {
+                            line.write(buf[i]);
+                        } else {
+                            cut = true;
+                        }
                     }
+                }
+                if (line.size() > 0) {
+                    keep(line, cut);
                 }
             } catch (IOException e) {
                 // As above.
+            }
+        }
+
+        private void keep(java.io.ByteArrayOutputStream line, boolean cut) {
+            if (lines.size() < STDERR_LINES) {
+                lines.add(line.toString(StandardCharsets.UTF_8) + (cut ? "…" : ""));
             }
         }
     }
