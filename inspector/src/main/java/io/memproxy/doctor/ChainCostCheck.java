@@ -75,7 +75,7 @@ public final class ChainCostCheck implements Check {
             parts.add(a.path().substring(a.path().lastIndexOf('/') + 1) + " (" + size(a.fileBytes()) + ", "
                     + String.format(Locale.ROOT, "%,d", a.relocations()) + " relocations)");
         }
-        String exe = m.executable().path();
+        String exe = in.targets().get(0);
         String message = "the chain adds " + added.size() + " object" + (added.size() == 1 ? "" : "s") + " to every process that "
                 + exe + " would not load itself: " + String.join(", ", parts) + "; "
                 + String.format(Locale.ROOT, "%,d", relocations) + " relocations and " + size(mapped) + " mapped at every start"
