@@ -247,7 +247,7 @@ public final class TrialCommand implements Callable<Integer> {
         return out;
     }
 
-    /** --shim, else the shim of the build this jar belongs to, else an installed one. */
+    /** --shim, else the shim of the build this jar belongs to, else the one installed beside it, else one in the usual places. */
     private Optional<String> shim() throws TrialException {
         if (shim != null) {
             Path p = Path.of(shim).toAbsolutePath();
@@ -262,6 +262,11 @@ public final class TrialCommand implements Callable<Integer> {
             if (Files.isRegularFile(built) && Files.isDirectory(dir.resolve("inspector"))) {
                 return Optional.of(built.toString());
             }
+        }
+        // make install: PREFIX/share/memproxy/memproxy-run and PREFIX/lib/libmemproxy.so.
+        Path prefix = runner.getParent() == null || runner.getParent().getParent() == null ? null : runner.getParent().getParent().getParent();
+        if (prefix != null && Files.isRegularFile(prefix.resolve("lib/libmemproxy.so"))) {
+            return Optional.of(prefix.resolve("lib/libmemproxy.so").toString());
         }
         return Installer.SHIM_LOCATIONS.stream().filter(s -> Files.isRegularFile(Path.of(s))).findFirst();
     }

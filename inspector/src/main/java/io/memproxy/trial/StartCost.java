@@ -17,7 +17,7 @@ import java.util.Map;
  * @param withoutMillis    the starts without the chain
  * @param withMillis       the starts with it
  */
-public record StartCost(Spread differenceMillis, Spread withoutMillis, Spread withMillis) {
+public record StartCost(Spread differenceMillis, Spread withoutMillis, Spread withMillis, double signTestP) {
     /** Starts of each kind by default: enough for a median of a ~1 ms start on a busy two-core machine. */
     public static final int DEFAULT_RUNS = 30;
 
@@ -41,7 +41,14 @@ public record StartCost(Spread differenceMillis, Spread withoutMillis, Spread wi
             b.add(y.wallMillis());
             d.add(y.wallMillis() - x.wallMillis());
         }
-        return new StartCost(Spread.of(d), Spread.of(a), Spread.of(b));
+        int slower = (int) d.stream().filter(x -> x > 0).count();
+        int faster = (int) d.stream().filter(x -> x < 0).count();
+        return new StartCost(Spread.of(d), Spread.of(a), Spread.of(b), Verdict.signTest(faster, slower));
+    }
+
+    /** Whether the chain's starts were slower in so many pairs that chance is unlikely (sign test, p ≤ 0.05). */
+    public boolean consistentlySlower() {
+        return differenceMillis.median() > 0 && signTestP <= Verdict.ALPHA;
     }
 
     /** "+1.32 ms (0.90 to 2.10) per start, 1.10 → 2.45 ms" */

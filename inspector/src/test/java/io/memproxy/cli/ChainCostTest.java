@@ -35,7 +35,8 @@ class ChainCostTest {
     void jemallocAndTcmallocBringTheCppRuntimeIntoEveryProcess() throws Exception {
         for (String allocator : List.of("libjemalloc.so.2", "libtcmalloc_minimal.so.4")) {
             JsonNode f = cost("--preload", SHIM + ":" + LIB + allocator);
-            assertEquals("warning", f.path("severity").asText(), f.toString());
+            // From the files alone it informs; only a measured cost warns (withTheProbe…).
+            assertEquals("info", f.path("severity").asText(), f.toString());
             String message = f.path("message").asText();
             assertTrue(message.contains("libstdc++.so.6 ("), message);
             assertTrue(message.contains("libgcc_s.so.1 ("), message);
@@ -67,6 +68,13 @@ class ChainCostTest {
         assertTrue(m.find(), message);
         double median = Double.parseDouble(m.group(2));
         assertTrue(Double.parseDouble(m.group(3)) <= median && median <= Double.parseDouble(m.group(4)), message);
+        // A warning needs a measured cost above a millisecond; a cost that small never warns.
+        if (f.path("severity").asText().equals("warning")) {
+            assertTrue(median > 1.0, message);
+            assertTrue(f.path("fix").asText().contains("libstdc++") || f.path("fix").asText().contains("C++ runtime"), f.toString());
+        } else {
+            assertEquals("info", f.path("severity").asText(), f.toString());
+        }
     }
 
     /** Dynamic relocations as readelf counts them (-r lists .rela.dyn and .rela.plt). */
