@@ -51,19 +51,20 @@ import picocli.CommandLine.Model.CommandSpec;
             "in progress and prints what was measured so far."
         },
         footer = "%nExamples:%n"
-                + "  memproxy trial -- python3 -c 'import json; json.dumps(list(range(10**6)))'%n"
+                + "  memproxy trial -- python3 -c 'print(len([str(i) for i in range(10**6)]))'%n"
                 + "  memproxy trial --runs 20 --allocator jemalloc --chart trial.svg -- ./build.sh%n"
-                + "  memproxy trial --format markdown --ignore-output -- sort -R /usr/share/dict/words%n"
-                + "%nA command that forks is measured with the children it waits for (their peak RSS is the largest%n"
-                + "one process's, not a sum); programs it starts with exec decide their route anew by their own name.%n"
-                + "For a #! script the shim sees the interpreter, which the output names.%n"
+                + "  memproxy trial --format markdown --ignore-output -- sort -R words.txt%n"
+                + "%nA command that forks is measured with the children it waits for (peak%n"
+                + "RSS is the largest one process's, not a sum); the programs it starts%n"
+                + "with exec decide their route anew, by their own names. For a #! script%n"
+                + "the shim sees the interpreter, which the output names.%n"
                 + "%nExit codes:%n"
                 + "  0  every route behaves as glibc does%n"
                 + "  1  a route behaves differently (trial.behaviour-differs) or runs timed out%n"
                 + "  2  usage error%n"
-                + "  3  the trial could not run: the command does not exist, is not executable or%n"
-                + "     is static; no shim, allocator or memproxy-run; a route the shim did not take;%n"
-                + "     the chart could not be written%n"
+                + "  3  the trial could not run: the command does not exist, is not%n"
+                + "     executable or is static; no shim, allocator or memproxy-run; a%n"
+                + "     route the shim did not take; the chart could not be written%n"
                 + "  130  interrupted (Ctrl-C); the partial results were printed%n")
 public final class TrialCommand implements Callable<Integer> {
     enum Format { text, json, markdown }
