@@ -18,7 +18,6 @@ final class TrialProgress implements Trial.Progress, AutoCloseable {
                 .setUpdateIntervalMillis(200)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .setUnit(" runs", 1)
-                .showSpeed()
                 .build();
     }
 

@@ -72,7 +72,9 @@ public final class Analysis {
                                 + String.join("; ", diffs),
                         rr.route().isAllocator() ? "do not route this program to " + rr.route().allocator()
                                 + ": add " + lines(r.programs()) + " to /etc/memproxy.conf, or choose another allocator"
-                                : "report this: the shim's system route should behave exactly as glibc"));
+                                : "the chain changes the program although it stays on glibc: the allocator's library is still loaded and"
+                                        + " initialised in it; act on the message, or keep the program out of the chain itself"
+                                        + " (an exclusion line cannot)"));
             }
             long timeouts = c.stream().filter(Measurement::timedOut).count() + rr.warmups().stream().filter(Measurement::timedOut).count();
             if (timeouts > 0 && diffs.stream().noneMatch(d -> d.contains("timed out"))) {

@@ -185,6 +185,31 @@ class TrialCommandTest {
         assertTrue(text.out().contains("do not route it to tcmalloc"), text.out());
     }
 
+    /**
+     * jemalloc reads MALLOC_CONF when it initialises and complains on stderr about a bad one: the routes that
+     * load jemalloc (the system route loads it too, unused) print a new line, the others do not.
+     */
+    @Test
+    @Timeout(120)
+    void aNewAllocatorMessageOnStderrIsABehaviourDifference() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ChainScenarioTest.TOP.resolve("bin/memproxy").toString(), "trial", "--runs", "2",
+                "--startup-runs", "0", "--format", "json", "--", "/usr/bin/sort", "/etc/hostname");
+        pb.environment().put("MALLOC_CONF", "memproxy_test_bogus:1");
+        pb.redirectErrorStream(false);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.PROBLEM, p.waitFor(), out);
+        JsonNode doc = new ObjectMapper().readTree(out);
+        List<String> differ = new ArrayList<>();
+        for (JsonNode f : doc.path("findings")) {
+            assertEquals("trial.behaviour-differs", f.path("id").asText(), f.toString());
+            assertTrue(f.path("message").asText().contains("new stderr line <jemalloc>: Invalid conf pair: memproxy_test_bogus:1"),
+                    f.toString());
+            differ.add(f.path("subjects").get(0).asText());
+        }
+        assertEquals(List.of("system", "jemalloc"), differ, out);
+    }
+
     @Test
     void aCommandThatDoesNotExistIsNotExecutableOrIsStaticIsRefused() throws Exception {
         CliTest.Run missing = CliTest.Run.of("trial", "--", "memproxy-no-such-command");
