@@ -9,7 +9,8 @@
  * own, so a timeout or an interruption kills everything the command started that stayed in that group.
  * SIGINT, SIGTERM and SIGHUP to this program kill the child (SIGKILL) and the result says "interrupted=1".
  * wait4's rusage covers the child and the descendants it waited for (their peak RSS is a maximum, not a sum).
- * With -s, VmRSS is read from /proc/PID/status every SAMPLE_MS and each sample is written as "sample=MS KB".
+ * With -s, VmRSS is read from /proc/PID/status every SAMPLE_MS and each sample is written as "sample=MS KB"
+ * (the interval doubles after every 2048 samples, so an hour-long run does not write millions of lines).
  * Exit status: 0 when the result file was written (whatever the command did), 2 usage, 3 could not run. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 	long long deadline = timeout_ms ? start + timeout_ms * 1000000LL : 0;
 	long long next_sample = sample_ms ? start + sample_ms * 1000000LL : 0;
 	int timed_out = 0, interrupted = 0, status = 0;
-	long peak_sampled = 0;
+	long peak_sampled = 0, samples = 0;
 	struct rusage ru;
 	memset(&ru, 0, sizeof ru);
 	for (;;) {
@@ -176,6 +177,9 @@ int main(int argc, char **argv)
 				if (kb > peak_sampled)
 					peak_sampled = kb;
 			}
+			/* A long run keeps a bounded number of samples: past each 2048, the interval doubles. */
+			if (++samples % 2048 == 0)
+				sample_ms *= 2;
 			next_sample = t + sample_ms * 1000000LL;
 		}
 	}

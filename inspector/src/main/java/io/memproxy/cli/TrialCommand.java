@@ -161,6 +161,9 @@ public final class TrialCommand implements Callable<Integer> {
                 result = trial.run(target, routes, environment(), bar != null ? bar : (r, p, i, o, d, t) -> { });
             } catch (TrialException e) {
                 throw new MemproxyException(ExitCodes.COULD_NOT_RUN, e.getMessage());
+            } catch (IOException e) {
+                // The command could not be started (a missing interpreter, exec refused) or memproxy-run failed.
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, e.getMessage());
             } finally {
                 if (bar != null) {
                     bar.close();

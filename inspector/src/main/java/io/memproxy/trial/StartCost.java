@@ -33,6 +33,9 @@ public record StartCost(Spread differenceMillis, Spread withoutMillis, Spread wi
         for (int i = 0; i < runs; i++) {
             Measurement x = runner.run(probe.toString(), argv, without, 10_000, 0);
             Measurement y = runner.run(probe.toString(), argv, with, 10_000, 0);
+            if (x.interrupted() || y.interrupted()) {
+                throw new InterruptedException("interrupted");
+            }
             if (x.timedOut() || y.timedOut() || x.signal() != 0 || y.signal() != 0) {
                 throw new IOException(probe + ": the probe " + (x.signal() != 0 || x.timedOut() ? x.ending() : y.ending() + " under the chain")
                         + " while its start-up was measured");

@@ -102,7 +102,8 @@ class TrialCommandTest {
 
     @Test
     void pythonGivesATableJsonMarkdownAndAChart() throws Exception {
-        String script = "import sys; d = {i: str(i) * 4 for i in range(100000)}; print(len(d)); sys.exit(3)";
+        // Characters XML must escape, in the command that the chart's title shows.
+        String script = "import sys; d = {i: str(i) * 4 for i in range(100000)}; print(len(d), '<&>\"'); sys.exit(3)";
         Path svg = tmp.resolve("python.svg");
         CliTest.Run json = CliTest.Run.of(trial("--format", "json", "--chart", svg.toString(), "--", "/usr/bin/python3", "-c", script));
         assertEquals(ExitCodes.OK, json.code(), json.err() + json.out());
