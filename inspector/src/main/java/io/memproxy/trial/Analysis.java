@@ -68,7 +68,8 @@ public final class Analysis {
             reports.add(rep);
             if (!diffs.isEmpty()) {
                 findings.add(new Finding("trial.behaviour-differs", Severity.ERROR, List.of(rr.route().name(), r.target().path()),
-                        "under the " + rr.route().description() + " route " + r.target().path() + " does not behave as under glibc: "
+                        "on the " + rr.route().name() + " route (" + rr.route().description() + ") " + r.target().path()
+                                + " does not behave as under glibc: "
                                 + String.join("; ", diffs),
                         rr.route().isAllocator() ? "do not route this program to " + rr.route().allocator()
                                 + ": add " + lines(r.programs()) + " to /etc/memproxy.conf, or choose another allocator"
@@ -230,7 +231,10 @@ public final class Analysis {
             return Optional.empty();
         }
         if (!worse.isEmpty() && worse.size() == safe.size() || safe.isEmpty()) {
-            advice.add((safe.isEmpty() ? "no allocator keeps its behaviour" : "every allocator measured does worse than glibc")
+            advice.add((safe.isEmpty() ? "no allocator keeps its behaviour"
+                    : safe.size() < allocators.size() ? "the allocators that keep its behaviour (" + String.join(", ",
+                            safe.stream().map(a -> a.route().allocator()).toList()) + ") do worse than glibc"
+                    : "every allocator measured does worse than glibc")
                     + ": keep it on glibc with " + lines(r.programs()) + " in /etc/memproxy.conf");
             return Optional.of(String.join("\n", r.programs()));
         }
