@@ -83,9 +83,21 @@ public record Target(String path, List<String> argv, String executable, List<Str
                 notes.add(exe + " " + c.meaning() + ": the allocator routes may not be what they say (the route check tells)");
             }
         }
+        preloadFile().ifPresent(notes::add);
         notes.add("programs the command starts with exec decide anew, each by its own name; forked children keep their"
                 + " parent's route; the measurements cover the command and the children it waited for");
         return new Target(path, command, exe, notes);
+    }
+
+    /** A note when /etc/ld.so.preload names anything: ld.so loads it into every route, glibc's too. */
+    static Optional<String> preloadFile() {
+        try {
+            String text = Files.readString(Path.of("/etc/ld.so.preload"), StandardCharsets.UTF_8).trim();
+            return text.isEmpty() ? Optional.empty() : Optional.of("/etc/ld.so.preload names " + String.join(" ",
+                    text.split("\\s+")) + ": ld.so loads it into every route, glibc's too, so no route here is free of it");
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** execvp's search: a word with a slash is a path, otherwise the first executable regular file on PATH. */

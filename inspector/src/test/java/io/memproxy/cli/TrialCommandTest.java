@@ -100,38 +100,53 @@ class TrialCommandTest {
         }
     }
 
+    /**
+     * The command through every output: JSON (checked for consistency) with the chart, the text table and
+     * the Markdown table, each with one row per route and the command's real ending.
+     */
+    JsonNode everyFormat(String name, int exitStatus, String... command) throws Exception {
+        Path svg = tmp.resolve(name + ".svg");
+        List<String> json = new ArrayList<>(List.of("--format", "json", "--sample-rss", "5", "--chart", svg.toString(), "--"));
+        json.addAll(List.of(command));
+        CliTest.Run j = CliTest.Run.of(trial(json.toArray(String[]::new)));
+        assertEquals(ExitCodes.OK, j.code(), j.err() + j.out());
+        JsonNode doc = consistent(j, exitStatus);
+        assertEquals(0, doc.path("findings").size(), j.out());
+        chartHasOneBarPerRoute(svg);
+
+        List<String> text = new ArrayList<>(List.of("--"));
+        text.addAll(List.of(command));
+        CliTest.Run t = CliTest.Run.of(trial(text.toArray(String[]::new)));
+        assertEquals(ExitCodes.OK, t.code(), t.err());
+        for (String route : ROUTES) {
+            assertTrue(t.out().lines().anyMatch(l -> l.startsWith(route + " ") && l.endsWith("exit " + exitStatus + " ×3")),
+                    route + ":\n" + t.out());
+        }
+        assertTrue(t.out().contains("Advice:"), t.out());
+
+        List<String> markdown = new ArrayList<>(List.of("--format", "markdown", "--"));
+        markdown.addAll(List.of(command));
+        CliTest.Run m = CliTest.Run.of(trial(markdown.toArray(String[]::new)));
+        assertEquals(ExitCodes.OK, m.code(), m.err());
+        assertTrue(m.out().startsWith("## memproxy trial: `" + command[0]), m.out());
+        for (String route : ROUTES) {
+            assertTrue(m.out().lines().anyMatch(l -> l.startsWith("| " + route + " | 3 |") && l.endsWith("| exit " + exitStatus + " ×3 |")),
+                    route + ":\n" + m.out());
+        }
+        return doc;
+    }
+
     @Test
     void pythonGivesATableJsonMarkdownAndAChart() throws Exception {
         // Characters XML must escape, in the command that the chart's title shows.
         String script = "import sys; d = {i: str(i) * 4 for i in range(100000)}; print(len(d), '<&>\"'); sys.exit(3)";
-        Path svg = tmp.resolve("python.svg");
-        CliTest.Run json = CliTest.Run.of(trial("--format", "json", "--chart", svg.toString(), "--", "/usr/bin/python3", "-c", script));
-        assertEquals(ExitCodes.OK, json.code(), json.err() + json.out());
-        JsonNode doc = consistent(json, 3);
-        assertEquals(0, doc.path("findings").size(), json.out());
+        JsonNode doc = everyFormat("python", 3, "/usr/bin/python3", "-c", script);
         assertTrue(doc.path("executable").asText().matches("/usr/bin/python3\\.\\d+"), doc.path("executable").asText());
-        chartHasOneBarPerRoute(svg);
-
-        CliTest.Run text = CliTest.Run.of(trial("--", "/usr/bin/python3", "-c", script));
-        assertEquals(ExitCodes.OK, text.code(), text.err());
-        for (String route : ROUTES) {
-            assertTrue(text.out().lines().anyMatch(l -> l.startsWith(route + " ") && l.endsWith("exit 3 ×3")), route + ":\n" + text.out());
-        }
-        assertTrue(text.out().contains("Advice:"), text.out());
-        CliTest.Run md = CliTest.Run.of(trial("--format", "markdown", "--", "/usr/bin/python3", "-c", script));
-        assertEquals(ExitCodes.OK, md.code(), md.err());
-        assertTrue(md.out().startsWith("## memproxy trial: `/usr/bin/python3 -c"), md.out());
-        assertEquals(ROUTES.size(), md.out().lines().filter(l -> ROUTES.stream().anyMatch(n -> l.startsWith("| " + n + " |"))).count(), md.out());
     }
 
     @Test
-    void theThreadedSampleAndARealDebianProgram() throws Exception {
-        Path svg = tmp.resolve("threads.svg");
-        CliTest.Run threads = CliTest.Run.of(trial("--format", "json", "--sample-rss", "5", "--chart", svg.toString(), "--",
-                FIXTURES.resolve("trial/threads").toString(), "4", "20000"));
-        assertEquals(ExitCodes.OK, threads.code(), threads.err() + threads.out());
-        JsonNode doc = consistent(threads, 0);
-        chartHasOneBarPerRoute(svg);
+    void theThreadedSampleGivesEveryOutputWithRssSamples() throws Exception {
+        JsonNode doc = everyFormat("threads", 0, FIXTURES.resolve("trial/threads").toString(), "4", "20000");
         for (JsonNode route : doc.path("routes")) {
             // Samples come in time order, while the command runs, with a resident set.
             for (JsonNode run : route.path("runs_detail")) {
@@ -145,22 +160,18 @@ class TrialCommandTest {
             JsonNode sampled = route.path("sampled_peak_rss_kib");
             assertTrue(sampled.path("min").asDouble() <= sampled.path("max").asDouble(), route.toString());
         }
+    }
 
+    @Test
+    void aRealDebianProgramGivesEveryOutput() throws Exception {
         Path words = tmp.resolve("words");
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 50000; i++) {
             b.append(Integer.toHexString(i * 7919)).append('\n');
         }
         Files.writeString(words, b);
-        Path sortSvg = tmp.resolve("sort.svg");
-        CliTest.Run sort = CliTest.Run.of(trial("--format", "json", "--chart", sortSvg.toString(), "--", "sort", words.toString()));
-        assertEquals(ExitCodes.OK, sort.code(), sort.err() + sort.out());
-        JsonNode sorted = consistent(sort, 0);
-        assertEquals("/usr/bin/sort", sorted.path("executable").asText());
-        chartHasOneBarPerRoute(sortSvg);
-        CliTest.Run md = CliTest.Run.of(trial("--format", "markdown", "--", "sort", words.toString()));
-        assertEquals(ExitCodes.OK, md.code(), md.err());
-        assertTrue(md.out().contains("| jemalloc | 3 |"), md.out());
+        JsonNode doc = everyFormat("sort", 0, "/usr/bin/sort", words.toString());
+        assertEquals("/usr/bin/sort", doc.path("executable").asText());
     }
 
     /** usable-slack writes past malloc(140) into the room glibc's rounding leaves: tcmalloc's 144-byte class has none. */
