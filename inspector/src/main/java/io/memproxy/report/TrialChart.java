@@ -28,7 +28,10 @@ public final class TrialChart {
         b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
                 + " font-family=\"sans-serif\" font-size=\"13\">%n", WIDTH, height, WIDTH, height));
         b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        text(b, 12, 24, "memproxy trial: " + TrialReports.commandLine(r.result().target().argv()), "font-size=\"15\" font-weight=\"bold\"");
+        String command = TrialReports.commandLine(r.result().target().argv());
+        // The picture is a fixed width: a long command line is cut, the JSON and the text keep it whole.
+        command = command.length() > 80 ? command.substring(0, 79) + "…" : command;
+        text(b, 12, 24, "memproxy trial: " + command, "font-size=\"15\" font-weight=\"bold\"");
         panel(b, routes, 50, "Wall time, ms (bar: median, line: fastest to slowest run)", "time", Analysis.RouteReport::wallMillis, 1);
         panel(b, routes, 50 + panel, "Peak RSS, MiB (bar: median, line: smallest to largest run)", "memory", Analysis.RouteReport::maxRssKb,
                 1024);
