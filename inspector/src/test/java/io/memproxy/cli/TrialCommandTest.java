@@ -320,7 +320,7 @@ class TrialCommandTest {
         while (sleepers("0.41").isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        Thread.sleep(3000);
+        Thread.sleep(5000);
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the trial ends after Ctrl-C");
         String text = Files.readString(out);
