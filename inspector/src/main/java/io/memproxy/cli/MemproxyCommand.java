@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         description = {
             "Inspect ELF files and the dynamic loader's preload chain before routing malloc",
-            "through libmemproxy.so. Nothing here runs the programs it examines."
+            "through libmemproxy.so. Nothing here runs the programs it examines,",
+            "except trial, which runs the command it is given under each route."
         },
         footer = ExitCodes.HELP_FOOTER)
 public final class MemproxyCommand implements Runnable {
@@ -28,7 +29,8 @@ public final class MemproxyCommand implements Runnable {
             ScanCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
-            PsCommand.class);
+            PsCommand.class,
+            TrialCommand.class);
 
     private final Terminal terminal;
 

@@ -14,12 +14,17 @@ public final class Doctor {
     /** The checks of a full doctor run, in the order they are reported. */
     public static Doctor standard() {
         return new Doctor(List.of(new ChainCheck(), new OrderCheck(), new AllocatorCheck(), new BindingCheck(),
-                new SystemRouteCheck(), new TargetCheck(), new SecureCheck(), new ConfigCheck()));
+                new SystemRouteCheck(), new TargetCheck(), new SecureCheck(), new ConfigCheck(), new ChainCostCheck(java.util.Optional.empty())));
     }
 
     /** The standard checks and the probe, which runs {@code probe} under the chain for at most {@code timeoutSeconds} a run. */
     public static Doctor withProbe(java.nio.file.Path probe, int timeoutSeconds) {
-        List<Check> all = new ArrayList<>(standard().checks);
+        List<Check> all = new ArrayList<>();
+        for (Check c : standard().checks) {
+            // With the probe, the chain's start-up cost is measured too (memproxy-run sits beside the probe).
+            all.add(c instanceof ChainCostCheck ? new ChainCostCheck(java.util.Optional.of(new ChainCostCheck.Measure(probe,
+                    probe.resolveSibling("memproxy-run"), io.memproxy.trial.StartCost.DEFAULT_RUNS))) : c);
+        }
         all.add(new ProbeCheck(probe, timeoutSeconds));
         return new Doctor(all);
     }

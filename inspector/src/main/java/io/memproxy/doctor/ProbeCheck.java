@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 public final class ProbeCheck implements Check {
     /** The shim's MEMPROXY_DEBUG line (shim/src/memproxy.c: debug_line). */
-    static final Pattern LINE = Pattern.compile("^memproxy: pid=\\d+ exe=(\\S*) route=(\\S+) allocator=(\\S+) reason=(\\S+)$",
+    public static final Pattern LINE = Pattern.compile("^memproxy: pid=\\d+ exe=(\\S*) route=(\\S+) allocator=(\\S+) reason=(\\S+)$",
             Pattern.MULTILINE);
     static final String UNLISTED = "memproxy-probe";
     /** How long one probe run may take by default before it counts as hung. */

@@ -25,11 +25,11 @@ public final class Installer {
     public static final String CONFIG = Inspection.DEFAULT_CONFIG;
 
     /** Where `make install` and distributions put the shim, in the order they are tried. */
-    static final List<String> SHIM_LOCATIONS = List.of("/usr/local/lib/libmemproxy.so", "/usr/lib/libmemproxy.so",
+    public static final List<String> SHIM_LOCATIONS = List.of("/usr/local/lib/libmemproxy.so", "/usr/lib/libmemproxy.so",
             "/usr/lib/x86_64-linux-gnu/libmemproxy.so", "/usr/local/lib/x86_64-linux-gnu/libmemproxy.so");
 
     /** Each supported allocator's library as Debian installs it, in the order a default install prefers. */
-    static final List<List<String>> ALLOCATORS = List.of(
+    public static final List<List<String>> ALLOCATORS = List.of(
             List.of("jemalloc", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"),
             List.of("tcmalloc", "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4",
                     "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"),
