@@ -21,6 +21,10 @@
 #define MEMPROXY_CONFIG_PATH "/etc/memproxy.conf"
 #endif
 
+/* The compiled-in exclusion list path as a named, exported read-only symbol, so that
+ * `memproxy doctor` reads the file this build reads from the shim's dynamic symbols. */
+EXPORT const char memproxy_config_path[] = MEMPROXY_CONFIG_PATH;
+
 /* ---------------------------------------------------------------- arena */
 
 _Alignas(4096) unsigned char mp_arena[MP_ARENA_SIZE];
@@ -410,7 +414,7 @@ static void decide(void)
 	in.secure = getauxval(AT_SECURE) != 0;
 	const char *conf_path = in.secure ? NULL : getenv("MEMPROXY_CONF");
 	if (!conf_path || !conf_path[0])
-		conf_path = MEMPROXY_CONFIG_PATH;
+		conf_path = memproxy_config_path;
 	in.status = read_config(conf_path, &in.conf_len);
 	in.conf = conf_buf;
 	in.exe_path = exe_name();

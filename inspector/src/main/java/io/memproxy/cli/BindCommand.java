@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bind", mixinStandardHelpOptions = true,
+@Command(name = "bind",
+        header = "Say which object each reference to a symbol binds to.", mixinStandardHelpOptions = true,
         description = {
             "Say which object each reference to SYMBOL binds to at start-up",
             "(LD_BIND_NOW), as ld.so resolves it: scope order, symbol versions, weak and",
@@ -42,8 +43,13 @@ public final class BindCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EXE", description = "The program.")
     String exe;
+
+    // A path, so that completion offers files; used as given.
+    @Parameters(index = "0", paramLabel = "EXE", description = "The program.")
+    void exe(java.nio.file.Path program) {
+        exe = program.toString();
+    }
 
     @Parameters(index = "1..*", paramLabel = "SYMBOL", description = "Symbols (default: malloc family and operator new/delete).")
     List<String> symbols = new ArrayList<>();
@@ -57,6 +63,9 @@ public final class BindCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions output;
+
+    /** The version of bind's JSON document; rename or remove a field only together with a new version. */
+    static final int JSON_SCHEMA_VERSION = 1;
 
     /** One distinct binding, as shown. */
     record Row(String from, String to, String symbol, String version) {}
@@ -90,10 +99,12 @@ public final class BindCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean colour = parent.terminal().colorWanted(output.noColor);
-        if (output.json) {
+        boolean colour = output.colour(parent.terminal());
+        if (output.format() == Format.json) {
             JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
             g.writeStartObject();
+            g.writeNumberField("schema_version", JSON_SCHEMA_VERSION);
+            g.writeStringField("executable", exe);
             g.writeArrayFieldStart("bindings");
             for (Row r : rows) {
                 g.writeStartObject();

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "install", mixinStandardHelpOptions = true,
+@Command(name = "install",
+        header = "Put libmemproxy.so and an allocator in /etc/ld.so.preload.", mixinStandardHelpOptions = true,
         description = {
             "Put libmemproxy.so and an allocator first in /etc/ld.so.preload,",
             "machine-wide. The proposed chain goes through the pre-install check",
@@ -46,7 +47,16 @@ public final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--allocator", paramLabel = "NAME|PATH",
+    /** The allocator names, for completion: one home, AllocatorProfile. */
+    static final class AllocatorNames extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        AllocatorNames() {
+            super(io.memproxy.config.AllocatorProfile.ALL.stream().map(io.memproxy.config.AllocatorProfile::name).toList());
+        }
+    }
+
+    @Option(names = "--allocator", paramLabel = "NAME|PATH", completionCandidates = AllocatorNames.class,
             description = "jemalloc, tcmalloc, mimalloc, or a library path (default: the first of these installed).")
     String allocator;
 

@@ -10,7 +10,7 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = CommandLines.execute(out, err, Terminal.detect(), args);
+        int code = CommandLines.execute(out, err, Terminal.detect(), CallerEnvironment.detect(), args);
         out.flush();
         err.flush();
         System.exit(code);

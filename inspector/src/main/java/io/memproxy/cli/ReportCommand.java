@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report",
+        header = "Write a diagnostic bundle for a support request.", mixinStandardHelpOptions = true,
         description = {
             "A diagnostic bundle for a support request: system facts (glibc, kernel,",
             "distribution, the chain's files with build-ids and checksums, the exclusion",

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
+@Command(name = "uninstall",
+        header = "Remove memproxy's entries from /etc/ld.so.preload.", mixinStandardHelpOptions = true,
         description = {
             "Remove exactly memproxy's entries from /etc/ld.so.preload (every",
             "libmemproxy.so, and the allocator that memproxy install added),",

@@ -338,6 +338,22 @@ public final class ElfImage implements AutoCloseable {
         return relocations;
     }
 
+    /**
+     * The string a defined data symbol (STT_OBJECT, such as {@code const char name[] = "..."}) holds, read
+     * through the segment that maps it and bounded by the symbol's size; empty when no such symbol exists.
+     */
+    public Optional<String> stringSymbol(String name) throws MalformedElfException {
+        for (DynamicSymbol d : definitions(name)) {
+            if (d.type() == SymbolType.OBJECT && d.isDefined() && d.size() > 0) {
+                long start = offsetOf(d.value(), "symbol " + name);
+                synchronized (this) {
+                    return Optional.of(in.cstring(start, start + d.size(), "symbol " + name));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     // ---- internals shared with the readers of the lazy parts ----
 
     /** The value of the first dynamic entry with {@code tag}, if present. */
