@@ -31,9 +31,9 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
-	libcap2-bin pax-utils hyperfine time libtree
+	libcap2-bin pax-utils hyperfine time libtree strace bsdutils
 
-.PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli demo install uninstall clean bench
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -72,11 +72,16 @@ shim:
 samples:
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples; fi
 
-test: all test-shim test-launcher test-java
+test: all test-shim test-launcher test-cli test-java
 
 # The launcher maps its class-data archive from any directory and through a link.
 test-launcher: inspector
 	inspector/test-launcher
+
+# The command-line conventions through the launcher: environment, LC_ALL=C, colour, typos, bash
+# completion, make install into a temporary prefix (under strace), the class-data archive.
+test-cli: inspector shim
+	inspector/test-cli
 
 # Not quiet: Surefire's closing "Tests run: …" summary is the record of what ran.
 # (.mvn/jvm.config keeps Maven's console library from writing colour resets into the log.)

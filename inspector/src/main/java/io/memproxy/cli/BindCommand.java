@@ -35,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "OBJ."
         },
         footer = {"%nExamples:%n  memproxy bind /usr/bin/ls%n  memproxy bind --preload libjemalloc.so.2 /usr/bin/ls reallocarray%n  memproxy bind --preload libmemproxy.so:libjemalloc.so.2 \\%n      --next libmemproxy.so malloc /bin/sh%n  memproxy bind --json /usr/bin/python3 malloc free%n"
-            + "%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})
+            + "%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error), or no object references%n     or defines a SYMBOL given%n  2  usage error%n  3  internal failure%n"})
 public final class BindCommand implements Callable<Integer> {
     @ParentCommand
     MemproxyCommand parent;
@@ -137,12 +137,49 @@ public final class BindCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        boolean unknown = unknownSymbols(map, rows, err);
         for (LinkMap.Missing m : map.missing()) {
             err.println("memproxy: " + exe + ": " + m.name() + ": cannot open shared object file (needed by "
                     + display(map, m.requestedBy()) + ")");
         }
         map.fatal().ifPresent(f -> err.println("memproxy: " + exe + ": error while loading shared libraries: " + f));
-        return map.complete() ? ExitCodes.OK : ExitCodes.PROBLEM;
+        return map.complete() && !unknown ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    /**
+     * A SYMBOL named on the command line that no loaded object references or defines is most likely a
+     * typo: say so on stderr, with the closest dynamic symbol names of the link map.
+     */
+    private boolean unknownSymbols(LinkMap map, Set<Row> rows, PrintWriter err) {
+        List<String> unknown = new ArrayList<>();
+        for (String s : new LinkedHashSet<>(symbols)) {
+            if (rows.stream().noneMatch(r -> r.symbol().equals(s))) {
+                unknown.add(s);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return false;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (LoadedObject o : map.scope()) {
+            if (o.elf().isEmpty()) {
+                continue;
+            }
+            try {
+                o.elf().get().dynamicSymbols().forEach(d -> names.add(d.name()));
+            } catch (io.memproxy.elf.MalformedElfException e) {
+                // A table that cannot be read offers no names; the binding itself reported the object.
+            }
+        }
+        boolean any = false;
+        for (String s : unknown) {
+            if (!names.contains(s)) {
+                any = true;
+                err.println("memproxy: no object references or defines '" + s + "'"
+                        + Suggestions.didYouMean(Suggestions.closest(s, names, 3)));
+            }
+        }
+        return any;
     }
 
     /** The name ld.so gives an object; the executable as given on the command line. */

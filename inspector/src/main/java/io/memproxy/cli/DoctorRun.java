@@ -39,8 +39,9 @@ final class DoctorRun {
         }
         for (String exe : in.exes) {
             Path f = exe.startsWith("/") ? root.resolve(exe.substring(1)) : Path.of(exe);
-            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": no such readable file (--exe)");
+            java.util.Optional<String> problem = io.memproxy.elf.FileWords.problem(f);
+            if (problem.isPresent()) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, exe + ": " + problem.get() + " (--exe)");
             }
         }
         String path = in.searchPath != null ? in.searchPath

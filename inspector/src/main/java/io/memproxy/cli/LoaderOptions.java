@@ -89,7 +89,8 @@ public final class LoaderOptions {
                 env.put(s.substring(0, eq), v);
             }
         } catch (IOException e) {
-            throw new MemproxyException(ExitCodes.USAGE, "--env-file " + file + ": cannot read");
+            throw new MemproxyException(ExitCodes.USAGE, file + ": " + io.memproxy.elf.FileWords.problem(file)
+                    .orElse(io.memproxy.elf.FileWords.describe(e)) + " (--env-file)");
         }
         return env;
     }

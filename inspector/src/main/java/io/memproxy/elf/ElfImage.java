@@ -3,9 +3,7 @@ package io.memproxy.elf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -532,13 +530,6 @@ public final class ElfImage implements AutoCloseable {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        String m = e.getMessage();
-        return "cannot read: " + (m == null ? e.getClass().getSimpleName() : m.replace('\n', ' '));
+        return FileWords.describe(e);
     }
 }
