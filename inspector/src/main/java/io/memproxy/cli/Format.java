@@ -54,6 +54,21 @@ public enum Format {
         }
     }
 
+    /** markdown or json: report. */
+    static final class MarkdownJson extends java.util.ArrayList<String> implements ITypeConverter<Format> {
+        private static final long serialVersionUID = 1L;
+        static final Format[] OFFERED = {markdown, json};
+
+        MarkdownJson() {
+            super(names(OFFERED));
+        }
+
+        @Override
+        public Format convert(String value) {
+            return parse(value, OFFERED);
+        }
+    }
+
     /** Every format: the doctor. */
     static final class All extends java.util.ArrayList<String> implements ITypeConverter<Format> {
         private static final long serialVersionUID = 1L;

@@ -28,7 +28,10 @@ class ConventionsTest {
             List.of("doctor", "--preload", LIBC, "--exe", "/bin/true", "--config", "/nonexistent/memproxy.conf"),
             List.of("check", "--preload", LIBC, "--exe", "/bin/true", "--config", "/nonexistent/memproxy.conf"),
             List.of("scan", "--no-progress", "/usr/sbin"),
-            List.of("ps", "1"));
+            List.of("ps", "1"),
+            List.of("report", "--preload", LIBC, "--exe", "/bin/true", "--config", "/nonexistent/memproxy.conf"),
+            List.of("install", "--dry-run", "--shim", LIBC, "--allocator", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"),
+            List.of("uninstall", "--dry-run"));
 
     @Test
     void everyDocumentCommandTakesFormatJsonAndJsonAndCarriesSchemaVersion() throws Exception {
@@ -45,6 +48,20 @@ class ConventionsTest {
     }
 
     @Test
+    void installAndUninstallSayWhatHappenedInJson(@TempDir Path root) throws Exception {
+        CliTest.Run r = CliTest.Run.of("uninstall", "--root", root.toString(), "--format", "json");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals("not-installed", doc.get("outcome").asText());
+        assertEquals(root.toString(), doc.get("root").asText());
+        CliTest.Run i = CliTest.Run.of("install", "--dry-run", "--json", "--shim", LIBC,
+                "--allocator", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
+        JsonNode plan = new ObjectMapper().readTree(i.out());
+        assertTrue(plan.get("outcome").asText().matches("would-install|already-installed|refused"), i.out());
+        assertEquals(1, plan.get("check").get("schema_version").asInt());
+    }
+
+    @Test
     void formatsACommandDoesNotOfferAreUsageErrorsNamingTheChoices() {
         CliTest.Run r = CliTest.Run.of("ldd", "--format", "markdown", "/bin/true");
         assertEquals(ExitCodes.USAGE, r.code());
@@ -56,8 +73,8 @@ class ConventionsTest {
     void everyCommandOfTheTreeHasFormatJsonAndNoColor() {
         CommandLine full = CommandLines.full();
         for (Map.Entry<String, CommandLine> c : full.getSubcommands().entrySet()) {
-            if (c.getKey().equals("help") || List.of("install", "uninstall", "report").contains(c.getKey())) {
-                continue; // their output is a change log or a Markdown bundle (README: conventions)
+            if (c.getKey().equals("help")) {
+                continue;
             }
             for (String option : new String[] {"--format", "--json", "--no-color"}) {
                 assertTrue(c.getValue().getCommandSpec().findOption(option) != null, c.getKey() + " lacks " + option);
