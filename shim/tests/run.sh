@@ -81,11 +81,17 @@ exports() {
 		_ZnwmSt11align_val_t _ZnamSt11align_val_t _ZnwmSt11align_val_tRKSt9nothrow_t \
 		_ZnamSt11align_val_tRKSt9nothrow_t _ZdlPvSt11align_val_t _ZdaPvSt11align_val_t \
 		_ZdlPvmSt11align_val_t _ZdaPvmSt11align_val_t _ZdlPvSt11align_val_tRKSt9nothrow_t \
-		_ZdaPvSt11align_val_tRKSt9nothrow_t | sort)
+		_ZdaPvSt11align_val_tRKSt9nothrow_t \
+		memproxy_config_path | sort)
+	# memproxy_config_path: the compiled-in list path, read-only data that memproxy doctor reads.
 	got=$(nm -D --defined-only "$SHIM" | awk '{print $3}' | sort)
 	diff <(echo "$want") <(echo "$got")
 }
 check "exports exactly the interposed symbols (nm -D --defined-only)" exports
+config_path_symbol() {
+	nm -D --defined-only "$SHIM" | grep -q ' R memproxy_config_path$'
+}
+check "the compiled-in list path is exported as read-only data (memproxy_config_path)" config_path_symbol
 no_cxx_runtime() {
 	! readelf -d "$SHIM" | grep -E 'NEEDED.*(stdc\+\+|gcc_s)' && readelf -d "$SHIM" | grep -q 'NEEDED.*libc.so.6'
 }
