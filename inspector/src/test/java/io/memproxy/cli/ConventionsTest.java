@@ -82,6 +82,26 @@ class ConventionsTest {
         }
     }
 
+    /** Help comes from the picocli model; the man page is written by hand, so it is held to the model here. */
+    @Test
+    void theManPageNamesEveryCommandAndOptionOfTheModel() throws Exception {
+        String man = Files.readString(ChainScenarioTest.TOP.resolve("inspector/man/memproxy.1")).replace("\\-", "-");
+        List<String> missing = new java.util.ArrayList<>();
+        for (Map.Entry<String, CommandLine> c : CommandLines.full().getSubcommands().entrySet()) {
+            if (!man.contains(".BI \"" + c.getKey() + " ") && !c.getKey().equals("help")) {
+                missing.add(c.getKey());
+            }
+            for (CommandLine.Model.OptionSpec o : c.getValue().getCommandSpec().options()) {
+                for (String name : o.names()) {
+                    if (name.startsWith("--") && !man.contains(name)) {
+                        missing.add(c.getKey() + " " + name);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "inspector/man/memproxy.1 lacks these");
+    }
+
     @Test
     void helpSummariesAreCompleteSentencesOnOneLine() {
         String help = CliTest.Run.of("--help").out();
