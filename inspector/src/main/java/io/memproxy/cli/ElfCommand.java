@@ -121,7 +121,9 @@ public final class ElfCommand implements Callable<Integer> {
                 }
             } catch (ElfException e) {
                 code = ExitCodes.PROBLEM;
-                err.println("memproxy: " + e.getMessage());
+                // A directory reads as in every command (FileWords); other files are named for what they are.
+                err.println("memproxy: " + (e instanceof NotElfException n && n.kind() == io.memproxy.elf.NonElfKind.DIRECTORY
+                        ? file + ": " + io.memproxy.elf.FileWords.DIRECTORY : e.getMessage()));
                 if (asJson) {
                     json.add(e);
                 } else if (e instanceof NotElfException n) {

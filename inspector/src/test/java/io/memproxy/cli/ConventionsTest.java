@@ -143,7 +143,7 @@ class ConventionsTest {
             assertTrue(err.startsWith("memproxy: " + missing + ": no such file"), String.join(" ", args) + ": " + err);
         }
         String dir = tmp.toString();
-        for (String[] args : new String[][] {{"ldd", dir}, {"bind", dir}, {"doctor", "--exe", dir}}) {
+        for (String[] args : new String[][] {{"elf", dir}, {"ldd", dir}, {"bind", dir}, {"doctor", "--exe", dir}}) {
             String err = CliTest.Run.of(args).err();
             assertTrue(err.startsWith("memproxy: " + dir + ": is a directory"), String.join(" ", args) + ": " + err);
         }
