@@ -31,7 +31,7 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
-	libcap2-bin pax-utils hyperfine time libtree strace bsdutils
+	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli demo install uninstall clean bench
 

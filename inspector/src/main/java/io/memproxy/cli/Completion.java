@@ -19,13 +19,14 @@ public final class Completion {
         Files.createDirectories(dir);
         String bash = AutoComplete.bash("memproxy", CommandLines.full());
         Files.writeString(dir.resolve("memproxy"), bash, StandardCharsets.UTF_8);
-        // zsh runs the same functions through its bash compatibility (bashcompinit): an autoloaded
-        // _memproxy defines them on first use, then completes the current word with them.
+        // zsh runs the same functions through its bash compatibility (bashcompinit): compinit autoloads
+        // _memproxy (#compdef) on first use; it defines them, and then completes the current word through
+        // bashcompinit's adapter, as the script's own `complete -F` does from then on.
         String zsh = "#compdef memproxy\n"
                 + "# Generated from memproxy's picocli model; the bash completion run through zsh's bashcompinit.\n"
                 + "autoload -U +X bashcompinit && bashcompinit\n"
                 + bash
-                + "\n_complete_memproxy \"$@\"\n";
+                + "\n_bash_complete -o default -F _complete_memproxy \"$@\"\n";
         Files.writeString(dir.resolve("_memproxy"), zsh, StandardCharsets.UTF_8);
     }
 }
