@@ -22,6 +22,10 @@
 #define MEMPROXY_CONFIG_PATH "/etc/memproxy.conf"
 #endif
 
+/* The compiled-in exclusion list path as a named, exported read-only symbol, so that
+ * `memproxy doctor` reads the file this build reads from the shim's dynamic symbols. */
+EXPORT const char memproxy_config_path[] = MEMPROXY_CONFIG_PATH;
+
 /* ---------------------------------------------------------------- arena */
 
 _Alignas(4096) unsigned char mp_arena[MP_ARENA_SIZE];
@@ -412,7 +416,7 @@ static void decide(void)
 	};
 	if (!in.secure)
 		read_env(env, 2);
-	const char *conf_path = !in.secure && env_conf[0] ? env_conf : MEMPROXY_CONFIG_PATH;
+	const char *conf_path = !in.secure && env_conf[0] ? env_conf : memproxy_config_path;
 	in.status = read_config(conf_path, &in.conf_len);
 	in.conf = conf_buf;
 	in.exe_path = exe_name();

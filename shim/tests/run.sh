@@ -90,12 +90,13 @@ exports() {
 		_Znw${SZ}St11align_val_t _Zna${SZ}St11align_val_t _Znw${SZ}St11align_val_tRKSt9nothrow_t \
 		_Zna${SZ}St11align_val_tRKSt9nothrow_t _ZdlPvSt11align_val_t _ZdaPvSt11align_val_t \
 		_ZdlPv${SZ}St11align_val_t _ZdaPv${SZ}St11align_val_t _ZdlPvSt11align_val_tRKSt9nothrow_t \
-		_ZdaPvSt11align_val_tRKSt9nothrow_t; } | sort)
+		_ZdaPvSt11align_val_tRKSt9nothrow_t memproxy_config_path; } | sort)
+	# memproxy_config_path: the compiled-in list path, read-only data that memproxy doctor reads.
 	got=$(nm -D --defined-only "$SHIM" | awk '{print $3}' | sort)
 	[ "$(glibc_malloc_api | wc -l)" -ge 27 ] || { echo "too few malloc functions found in $LIBC"; return 1; }
 	diff <(echo "$want") <(echo "$got")
 }
-check "exports glibc's whole malloc API (from $LIBC) and the C++ operators, nothing else" exports
+check "exports glibc's whole malloc API (from $LIBC), the C++ operators and the config path, nothing else" exports
 # One atomic pointer to an immutable table, published with release, read with acquire.
 publication() {
 	! grep -n 'memory_order_relaxed' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
@@ -104,6 +105,10 @@ publication() {
 		[ "$(grep -c 'mp_current' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
 }
 check "the route is published with release and read with acquire (no relaxed or plain access)" publication
+config_path_symbol() {
+	nm -D --defined-only "$SHIM" | grep -q ' R memproxy_config_path$'
+}
+check "the compiled-in list path is exported as read-only data (memproxy_config_path)" config_path_symbol
 no_cxx_runtime() {
 	! readelf -d "$SHIM" | grep -E 'NEEDED.*(stdc\+\+|gcc_s)' && readelf -d "$SHIM" | grep -q 'NEEDED.*libc.so.6'
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bind", mixinStandardHelpOptions = true,
+@Command(name = "bind",
+        header = "Say which object each reference to a symbol binds to.", mixinStandardHelpOptions = true,
         description = {
             "Say which object each reference to SYMBOL binds to at start-up",
             "(LD_BIND_NOW), as ld.so resolves it: scope order, symbol versions, weak and",
@@ -34,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "OBJ."
         },
         footer = {"%nExamples:%n  memproxy bind /usr/bin/ls%n  memproxy bind --preload libjemalloc.so.2 /usr/bin/ls reallocarray%n  memproxy bind --preload libmemproxy.so:libjemalloc.so.2 \\%n      --next libmemproxy.so malloc /bin/sh%n  memproxy bind --json /usr/bin/python3 malloc free%n"
-            + "%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})
+            + "%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error), or no object references%n     or defines a SYMBOL given%n  2  usage error%n  3  internal failure%n"})
 public final class BindCommand implements Callable<Integer> {
     @ParentCommand
     MemproxyCommand parent;
@@ -42,8 +43,13 @@ public final class BindCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "EXE", description = "The program.")
     String exe;
+
+    // A path, so that completion offers files; used as given.
+    @Parameters(index = "0", paramLabel = "EXE", description = "The program.")
+    void exe(java.nio.file.Path program) {
+        exe = program.toString();
+    }
 
     @Parameters(index = "1..*", paramLabel = "SYMBOL", description = "Symbols (default: malloc family and operator new/delete).")
     List<String> symbols = new ArrayList<>();
@@ -57,6 +63,9 @@ public final class BindCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions output;
+
+    /** The version of bind's JSON document; rename or remove a field only together with a new version. */
+    static final int JSON_SCHEMA_VERSION = 1;
 
     /** One distinct binding, as shown. */
     record Row(String from, String to, String symbol, String version) {}
@@ -90,10 +99,12 @@ public final class BindCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean colour = parent.terminal().colorWanted(output.noColor);
-        if (output.json) {
+        boolean colour = output.colour(parent.terminal());
+        if (output.format() == Format.json) {
             JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
             g.writeStartObject();
+            g.writeNumberField("schema_version", JSON_SCHEMA_VERSION);
+            g.writeStringField("executable", exe);
             g.writeArrayFieldStart("bindings");
             for (Row r : rows) {
                 g.writeStartObject();
@@ -126,6 +137,7 @@ public final class BindCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        boolean unknown = unknownSymbols(map, rows, err);
         for (LinkMap.Missing m : map.missing()) {
             err.println("memproxy: " + exe + ": " + m.name() + ": cannot open shared object file (needed by "
                     + display(map, m.requestedBy()) + ")");
@@ -133,7 +145,43 @@ public final class BindCommand implements Callable<Integer> {
         map.fatal().ifPresent(f -> err.println("memproxy: " + exe + ": error while loading shared libraries: " + f));
         // The same file that elf calls malformed: its bindings cannot be shown, so the answer is incomplete.
         binder.malformed().forEach(m -> err.println("memproxy: " + m + " (malformed; its bindings are not shown)"));
-        return map.complete() && binder.malformed().isEmpty() ? ExitCodes.OK : ExitCodes.PROBLEM;
+        return map.complete() && binder.malformed().isEmpty() && !unknown ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    /**
+     * A SYMBOL named on the command line that no loaded object references or defines is most likely a
+     * typo: say so on stderr, with the closest dynamic symbol names of the link map.
+     */
+    private boolean unknownSymbols(LinkMap map, Set<Row> rows, PrintWriter err) {
+        List<String> unknown = new ArrayList<>();
+        for (String s : new LinkedHashSet<>(symbols)) {
+            if (rows.stream().noneMatch(r -> r.symbol().equals(s))) {
+                unknown.add(s);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return false;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (LoadedObject o : map.scope()) {
+            if (o.elf().isEmpty()) {
+                continue;
+            }
+            try {
+                o.elf().get().dynamicSymbols().forEach(d -> names.add(d.name()));
+            } catch (io.memproxy.elf.MalformedElfException e) {
+                // A table that cannot be read offers no names; the binding itself reported the object.
+            }
+        }
+        boolean any = false;
+        for (String s : unknown) {
+            if (!names.contains(s)) {
+                any = true;
+                err.println("memproxy: no object references or defines '" + s + "'"
+                        + Suggestions.didYouMean(Suggestions.closest(s, names, 3)));
+            }
+        }
+        return any;
     }
 
     /** The name ld.so gives an object; the executable as given on the command line. */

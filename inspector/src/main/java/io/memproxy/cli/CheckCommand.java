@@ -2,16 +2,17 @@ package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
 import io.memproxy.report.DoctorPrometheus;
+import io.memproxy.report.JsonReport;
 import io.memproxy.report.ProblemLines;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check",
+        header = "Run the doctor's pre-install check: one line per problem.", mixinStandardHelpOptions = true,
         description = {
             "The doctor's pre-install check for package scripts and configuration",
             "management: no colour, one line per problem (SEVERITY ID SUBJECTS: MESSAGE);",
@@ -25,19 +26,18 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     DoctorInputs inputs;
 
-    enum Format { lines, prometheus }
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "lines (default: one line per problem) or prometheus (node_exporter textfile collector).")
-    Format format = Format.lines;
+    @Mixin
+    FleetFormat output;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Diagnosis d = DoctorRun.diagnose(inputs);
         PrintWriter out = spec.commandLine().getOut();
-        switch (format) {
-            case lines -> ProblemLines.write(d, out);
+        switch (output.format()) {
+            case text -> ProblemLines.write(d, out);
+            case json -> JsonReport.write(d, out);
             case prometheus -> DoctorPrometheus.write(d, System.currentTimeMillis() / 1000, out);
+            case markdown -> throw new IllegalStateException("check offers no markdown");
         }
         out.flush();
         return DoctorExit.code(d, inputs.strict);

@@ -8,9 +8,19 @@ import picocli.CommandLine.Command;
 public final class CommandLines {
     private CommandLines() {}
 
-    /** Parses and runs one command line; the exit code is the command's. */
+    /** Parses and runs one command line without loader variables from the environment; the exit code is the command's. */
     public static int execute(PrintWriter out, PrintWriter err, Terminal terminal, String... args) {
-        return create(out, err, terminal, args).execute(args);
+        return execute(out, err, terminal, CallerEnvironment.none(), args);
+    }
+
+    /** Parses and runs one command line in which {@code caller} gives the loader variables of the environment. */
+    public static int execute(PrintWriter out, PrintWriter err, Terminal terminal, CallerEnvironment caller, String... args) {
+        return create(out, err, terminal, caller, args).execute(args);
+    }
+
+    /** The whole command tree, as help and the generated completion and man page see it. */
+    static CommandLine full() {
+        return create(new PrintWriter(System.out, true), new PrintWriter(System.err, true), Terminal.none(), CallerEnvironment.none(), "--help");
     }
 
     /**
@@ -18,8 +28,8 @@ public final class CommandLines {
      * builds the tree, which dominated start-up (BENCHMARKS.md), so when the first argument names a
      * command only that one is built; help, errors and everything else get the whole tree.
      */
-    private static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal, String... args) {
-        CommandLine cl = new CommandLine(new MemproxyCommand(terminal));
+    private static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal, CallerEnvironment caller, String... args) {
+        CommandLine cl = new CommandLine(new MemproxyCommand(terminal, caller));
         String first = args.length > 0 ? args[0] : "";
         boolean versionOnly = first.equals("--version") || first.equals("-V");
         Class<?> only = commandNamed(first);
@@ -53,11 +63,34 @@ public final class CommandLines {
         });
         cl.setParameterExceptionHandler((e, unmatched) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("memproxy: " + e.getMessage());
+            c.getErr().println("memproxy: " + (e instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : e.getMessage()));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
         return cl;
+    }
+
+    /**
+     * "unknown command 'doktor'; did you mean 'doctor'?" or "unknown option '--jsn'; did you mean '--json'?":
+     * the first word picocli could not place, with the names it may have meant.
+     */
+    static String unmatched(CommandLine.UnmatchedArgumentException e) {
+        CommandLine c = e.getCommandLine();
+        String arg = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().get(0);
+        java.util.List<String> names;
+        String what;
+        if (arg.startsWith("-") && arg.length() > 1) {
+            int eq = arg.indexOf('=');
+            arg = eq > 0 ? arg.substring(0, eq) : arg;
+            what = "unknown option";
+            names = Suggestions.closest(arg, c.getCommandSpec().optionsMap().keySet(), 3);
+        } else if (!c.getSubcommands().isEmpty()) {
+            what = "unknown command";
+            names = Suggestions.closest(arg, c.getSubcommands().keySet(), 3);
+        } else {
+            return "unexpected argument '" + arg + "'";
+        }
+        return what + " '" + arg + "'" + Suggestions.didYouMean(names);
     }
 
     /** The command {@code name} names, or null; {@code help} needs the others, so it is never alone. */

@@ -3,6 +3,7 @@ package io.memproxy.cli;
 import io.memproxy.doctor.Diagnosis;
 import io.memproxy.report.DoctorPrometheus;
 import io.memproxy.report.JsonReport;
+import io.memproxy.report.Marks;
 import io.memproxy.report.MarkdownReport;
 import io.memproxy.report.TextReport;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor",
+        header = "Check that the preload chain routes malloc as intended.", mixinStandardHelpOptions = true,
         description = {
             "Check, from files alone, that the preload chain routes malloc through",
             "libmemproxy.so as intended: chain entries and order, who provides malloc in",
@@ -24,8 +26,6 @@ import picocli.CommandLine.Model.CommandSpec;
         },
         footer = DoctorExit.FOOTER)
 public final class DoctorCommand implements Callable<Integer> {
-    enum Format { text, json, markdown, prometheus }
-
     @ParentCommand
     MemproxyCommand parent;
 
@@ -36,10 +36,7 @@ public final class DoctorCommand implements Callable<Integer> {
     DoctorInputs inputs;
 
     @Mixin
-    OutputOptions output;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json, markdown or prometheus (node_exporter textfile collector).")
-    Format format = Format.text;
+    DoctorFormat output;
 
     @Option(names = "--quiet", description = "Print nothing when all is well, and only the problems otherwise.")
     boolean quiet;
@@ -59,12 +56,11 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         Diagnosis d = DoctorRun.diagnose(inputs, probe, probeTimeout);
         PrintWriter out = spec.commandLine().getOut();
-        Format f = output.json ? Format.json : format;
-        switch (f) {
+        switch (output.format()) {
             case json -> JsonReport.write(d, out);
             case markdown -> MarkdownReport.write(d, out);
             case prometheus -> DoctorPrometheus.write(d, System.currentTimeMillis() / 1000, out);
-            case text -> new TextReport(parent.terminal().colorWanted(output.noColor), quiet).write(d, out);
+            case text -> new TextReport(output.colour(parent.terminal()), quiet, Marks.of(parent.terminal().unicode())).write(d, out);
         }
         out.flush();
         return DoctorExit.code(d, inputs.strict);

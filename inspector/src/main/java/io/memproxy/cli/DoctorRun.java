@@ -52,8 +52,8 @@ final class DoctorRun {
         String path = in.searchPath != null ? in.searchPath
                 : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
         Inspection.Inputs inputs = new Inspection.Inputs(root, Optional.ofNullable(in.preload),
-                Optional.ofNullable(System.getenv("LD_PRELOAD")),
-                in.config == null ? Inspection.DEFAULT_CONFIG : in.config, in.exes, path);
+                in.environmentPreload(),
+                in.config, in.exes, path);
         Inspection inspection = new Inspection(inputs);
         List<String> unreadable = inspection.unreadableTargets();
         if (!unreadable.isEmpty()) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "elf",
+        header = "Show what the dynamic loader sees in ELF files.",
         description = {
             "Show what the dynamic loader sees in ELF files: class, machine, type,",
             "interpreter, soname, needed libraries, rpath/runpath, DT_FLAGS and",
@@ -85,7 +86,8 @@ public final class ElfCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<Glob> glob = Optional.ofNullable(pattern).map(Glob::of);
-        boolean color = parent.terminal().colorWanted(output.noColor);
+        boolean color = output.colour(parent.terminal());
+        boolean asJson = output.format() == Format.json;
         ElfJson json = new ElfJson();
         int code = ExitCodes.OK;
         boolean first = true;
@@ -93,7 +95,7 @@ public final class ElfCommand implements Callable<Integer> {
             // One write per file: the launcher's writers flush at every line.
             StringWriter page = new StringWriter();
             ElfText text = new ElfText(new PrintWriter(page), color);
-            if (!output.json && !first) {
+            if (!asJson && !first) {
                 page.write(System.lineSeparator());
             }
             first = false;
@@ -109,7 +111,7 @@ public final class ElfCommand implements Callable<Integer> {
                             .filter(s -> glob.get().matches(s.name()) || glob.get().matches(s.versionedName()))
                             .toList());
                 }
-                if (output.json) {
+                if (asJson) {
                     json.add(image, selected);
                 } else {
                     text.summary(image);
@@ -119,8 +121,10 @@ public final class ElfCommand implements Callable<Integer> {
                 }
             } catch (ElfException e) {
                 code = ExitCodes.PROBLEM;
-                err.println("memproxy: " + e.getMessage());
-                if (output.json) {
+                // A directory reads as in every command (FileWords); other files are named for what they are.
+                err.println("memproxy: " + (e instanceof NotElfException n && n.kind() == io.memproxy.elf.NonElfKind.DIRECTORY
+                        ? file + ": " + io.memproxy.elf.FileWords.DIRECTORY : e.getMessage()));
+                if (asJson) {
                     json.add(e);
                 } else if (e instanceof NotElfException n) {
                     text.notElf(n);
@@ -128,7 +132,7 @@ public final class ElfCommand implements Callable<Integer> {
             }
             out.print(page);
         }
-        if (output.json) {
+        if (asJson) {
             out.println(json.render());
         }
         out.flush();

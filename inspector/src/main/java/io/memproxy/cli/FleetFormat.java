@@ -1,20 +1,16 @@
 package io.memproxy.cli;
 
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The output options of scan and ps: --format text|json|prometheus, with --json and --no-color. */
-public final class FleetFormat {
-    enum Format { text, json, prometheus }
-
-    @Mixin
-    OutputOptions output;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or prometheus.")
+/** The output options of scan, ps and check: text, json or prometheus (OutputConvention). */
+public final class FleetFormat extends OutputConvention {
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Format.TextJsonPrometheus.class,
+            converter = Format.TextJsonPrometheus.class,
+            description = "text (default), json or prometheus (node_exporter textfile collector).")
     Format format = Format.text;
 
-    /** The format asked for: --json wins over --format. */
-    Format format() {
-        return output.json ? Format.json : format;
+    @Override
+    Format chosen() {
+        return format;
     }
 }

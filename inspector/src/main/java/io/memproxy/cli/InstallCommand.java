@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "install", mixinStandardHelpOptions = true,
+@Command(name = "install",
+        header = "Put libmemproxy.so and an allocator in /etc/ld.so.preload.", mixinStandardHelpOptions = true,
         description = {
             "Put libmemproxy.so and an allocator first in /etc/ld.so.preload,",
             "machine-wide. The proposed chain goes through the pre-install check",
@@ -46,7 +47,16 @@ public final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--allocator", paramLabel = "NAME|PATH",
+    /** The allocator names, for completion: one home, AllocatorProfile. */
+    static final class AllocatorNames extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        AllocatorNames() {
+            super(io.memproxy.config.AllocatorProfile.ALL.stream().map(io.memproxy.config.AllocatorProfile::name).toList());
+        }
+    }
+
+    @Option(names = "--allocator", paramLabel = "NAME|PATH", completionCandidates = AllocatorNames.class,
             description = "jemalloc, tcmalloc, mimalloc, or a library path (default: the first of these installed).")
     String allocator;
 
@@ -55,6 +65,9 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Mixin
     PreloadFileOptions target;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--force", description = "Install despite errors of the pre-install check, unless the loader emulation proves that programs would no longer start.")
     boolean force;
@@ -69,7 +82,10 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = output.format() == Format.json;
+        // In JSON, the text goes nowhere and one document is printed at the end (Fleet.changeJson).
+        PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
+        PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
         Installer installer = new Installer(r, Step.Hook.NONE);
         String s;
@@ -108,22 +124,33 @@ public final class InstallCommand implements Callable<Integer> {
             ignored.forEach(f -> out.println("(" + f.id() + " is about " + String.join(" ", f.subjects())
                     + ", which the new file drops: not counted)"));
         }
-        if (breaks.isPresent()) {
-            out.flush();
-            throw new MemproxyException(ExitCodes.PROBLEM, "refused, even with --force: " + breaks.get());
+        Optional<String> refusal = breaks.map(b -> "refused, even with --force: " + b);
+        if (refusal.isEmpty() && errors > 0 && !force) {
+            refusal = Optional.of("refused: the pre-install check found " + errors
+                    + " error(s) (" + (json ? "in check" : "above") + "); fix them, or install anyway with --force");
         }
-        if (errors > 0 && !force) {
+        if (refusal.isPresent()) {
             out.flush();
-            throw new MemproxyException(ExitCodes.PROBLEM, "refused: the pre-install check found " + errors
-                    + " error(s) (above); fix them, or install anyway with --force");
+            if (json) {
+                Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), "refused", Optional.empty(), refusal);
+            }
+            throw new MemproxyException(ExitCodes.PROBLEM, refusal.get());
         }
         if (errors > 0) {
             out.println("--force: installing despite " + errors + " error(s) of the pre-install check");
         }
         if (target.dryRun) {
+            if (json) {
+                Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), plan.changes() ? "would-install" : "already-installed",
+                        Optional.empty(), Optional.empty());
+            }
             return Fleet.dryRun(out);
         }
         Installer.Outcome o = Fleet.write(() -> installer.install(plan, Installer.defaultConfig()), out);
+        if (json) {
+            Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), o.preloadWritten() ? "installed" : "already-installed",
+                    Optional.of(o), Optional.empty());
+        }
         if (o.configInstalled()) {
             out.println("installed the default " + Installer.CONFIG + " (nothing excluded yet; see memproxy scan --suggest-config)");
         }

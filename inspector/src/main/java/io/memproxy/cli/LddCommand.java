@@ -7,6 +7,7 @@ import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
 import io.memproxy.loader.ObjectFiles;
+import io.memproxy.report.Marks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "ldd", mixinStandardHelpOptions = true,
+@Command(name = "ldd",
+        header = "List the objects ld.so loads for programs, found where and why.", mixinStandardHelpOptions = true,
         description = {
             "List the objects ld.so loads for each program, in its order, found where and",
             "why, without running anything: preloads (LD_PRELOAD, /etc/ld.so.preload),",
@@ -41,8 +43,9 @@ public final class LddCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    // Paths, so that completion offers files; each is used as given (ld.so's name for it).
     @Parameters(arity = "1..*", paramLabel = "EXE", description = "Programs to analyse (each file is parsed once, in parallel).")
-    List<String> executables;
+    List<java.nio.file.Path> executables;
 
     @Mixin
     LoaderOptions loader;
@@ -53,6 +56,9 @@ public final class LddCommand implements Callable<Integer> {
     @Option(names = "--tree", description = "Draw the dependency tree with the reason each object was found.")
     boolean tree;
 
+    /** The version of ldd's JSON document; rename or remove a field only together with a new version. */
+    static final int JSON_SCHEMA_VERSION = 1;
+
     /** One program's result, or the one-line reason it could not be analysed. */
     record Result(String exe, LinkMap map, String error) {}
 
@@ -61,14 +67,15 @@ public final class LddCommand implements Callable<Integer> {
         LoaderEnvironment env = loader.environment();
         ObjectFiles files = new ObjectFiles(env.root());
         List<Result> results = IntStream.range(0, executables.size()).parallel()
-                .mapToObj(i -> analyse(env, files, executables.get(i))).toList();
+                .mapToObj(i -> analyse(env, files, executables.get(i).toString())).toList();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean problem = false;
-        if (output.json) {
+        boolean json = output.format() == Format.json;
+        if (json) {
             writeJson(results, out);
         }
-        boolean colour = parent.terminal().colorWanted(output.noColor);
+        boolean colour = output.colour(parent.terminal());
         // One write for all programs: the launcher's writers flush on every line.
         java.io.StringWriter buffer = new java.io.StringWriter();
         PrintWriter page = new PrintWriter(buffer);
@@ -87,14 +94,14 @@ public final class LddCommand implements Callable<Integer> {
                 err.println("memproxy: " + r.exe() + ": error while loading shared libraries: " + m.fatal().get());
             }
             problem |= !m.complete();
-            if (output.json) {
+            if (json) {
                 continue;
             }
             if (executables.size() > 1 && !tree) {
                 page.println(r.exe() + ":");
             }
             if (tree) {
-                new Tree(colour, page).write(r.exe(), m);
+                new Tree(colour, Marks.of(parent.terminal().unicode()), page).write(r.exe(), m);
             } else if (m.fatal().isEmpty()) {
                 lines(m).forEach(l -> page.println("\t" + l));
             }
@@ -135,12 +142,17 @@ public final class LddCommand implements Callable<Integer> {
     private static void writeJson(List<Result> results, PrintWriter out) throws IOException {
         JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
         boolean many = results.size() > 1;
+        // One executable: its object, as before; several: {"executables": [...]}. Both carry schema_version.
         if (many) {
             g.writeStartObject();
+            g.writeNumberField("schema_version", JSON_SCHEMA_VERSION);
             g.writeArrayFieldStart("executables");
         }
         for (Result r : results) {
             g.writeStartObject();
+            if (!many) {
+                g.writeNumberField("schema_version", JSON_SCHEMA_VERSION);
+            }
             g.writeStringField("executable", r.exe());
             if (r.error() != null) {
                 g.writeStringField("error", r.error());
@@ -204,19 +216,21 @@ public final class LddCommand implements Callable<Integer> {
     /** libtree-style tree: each object expanded where it is first reached, later references marked. */
     private static final class Tree {
         private final boolean colour;
+        private final Marks marks;
         private final PrintWriter out;
         private final Set<LoadedObject> shown = Collections.newSetFromMap(new IdentityHashMap<>());
         private final java.util.Map<String, List<String>> tried = new java.util.HashMap<>();
 
-        Tree(boolean colour, PrintWriter out) {
+        Tree(boolean colour, Marks marks, PrintWriter out) {
             this.colour = colour;
+            this.marks = marks;
             this.out = out;
         }
 
         void write(String exe, LinkMap m) {
             out.println(paint(exe, Ansi.Color.DEFAULT, true) + (m.secure() ? paint(" [secure]", Ansi.Color.YELLOW, false) : ""));
             if (m.isStatic()) {
-                out.println("└── statically linked");
+                out.println(marks.last() + "statically linked");
                 return;
             }
             List<LoadedObject> top = new ArrayList<>();
@@ -236,12 +250,12 @@ public final class LddCommand implements Callable<Integer> {
         }
 
         private void node(LoadedObject o, String indent, boolean last, LoadedObject parent) {
-            String branch = indent + (last ? "└── " : "├── ");
+            String branch = indent + (last ? marks.last() : marks.branch());
             if (!o.found()) {
                 out.println(branch + paint(o.requestName() + " not found", Ansi.Color.RED, true));
                 List<String> places = tried.getOrDefault(parent.name() + "\0" + o.requestName(), List.of());
                 if (!places.isEmpty()) {
-                    out.println(indent + (last ? "    " : "│   ") + faint("tried: " + String.join(", ", places)));
+                    out.println(indent + (last ? "    " : marks.pipe()) + faint("tried: " + String.join(", ", places)));
                 }
                 return;
             }
@@ -260,7 +274,7 @@ public final class LddCommand implements Callable<Integer> {
             }
             List<LoadedObject> kids = o.needs();
             for (int i = 0; i < kids.size(); i++) {
-                node(kids.get(i), indent + (last ? "    " : "│   "), i == kids.size() - 1, o);
+                node(kids.get(i), indent + (last ? "    " : marks.pipe()), i == kids.size() - 1, o);
             }
         }
 

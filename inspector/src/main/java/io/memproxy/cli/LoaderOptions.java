@@ -8,10 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options that describe the loader's environment, shared by ldd and bind. */
+/**
+ * The options that describe the loader's environment, shared by ldd and bind. The environment memproxy
+ * runs in counts first (LD_PRELOAD, LD_LIBRARY_PATH, LD_DYNAMIC_WEAK), unless --ignore-env; --env-file
+ * overrides the variables it sets, and --preload overrides LD_PRELOAD.
+ */
 public final class LoaderOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = {"-i", "--ignore-env"},
+            description = "Ignore LD_PRELOAD, LD_LIBRARY_PATH and LD_DYNAMIC_WEAK of this environment (like env -i).")
+    boolean ignoreEnv;
+
     @Option(names = "--preload", paramLabel = "CHAIN",
             description = "LD_PRELOAD for the program (split like ld.so: spaces and colons). /etc/ld.so.preload is read as well.")
     String preload;
@@ -21,7 +34,8 @@ public final class LoaderOptions {
     Path root;
 
     @Option(names = "--env-file", paramLabel = "FILE",
-            description = "KEY=VALUE lines (optionally 'export KEY=VALUE', quotes allowed) giving LD_PRELOAD, LD_LIBRARY_PATH and LD_DYNAMIC_WEAK.")
+            description = "KEY=VALUE lines (optionally 'export KEY=VALUE', quotes allowed) giving LD_PRELOAD, LD_LIBRARY_PATH and LD_DYNAMIC_WEAK;"
+                    + " they override this environment's.")
     Path envFile;
 
     @Option(names = "--as-ldd",
@@ -34,9 +48,11 @@ public final class LoaderOptions {
         if (root != null) {
             env = env.withRoot(Fleet.root(root));
         }
+        Map<String, String> variables = new HashMap<>(ignoreEnv ? Map.of() : MemproxyCommand.callerOf(mixee).loaderVariables());
         if (envFile != null) {
-            env = env.withVariables(readEnvFile(envFile));
+            variables.putAll(readEnvFile(envFile));
         }
+        env = env.withVariables(variables);
         if (preload != null) {
             env = env.withPreload(preload);
         }

@@ -33,20 +33,41 @@ public final class MemproxyCommand implements Runnable {
             TrialCommand.class);
 
     private final Terminal terminal;
+    private final CallerEnvironment caller;
 
     @Spec
     CommandSpec spec;
 
-    public MemproxyCommand(Terminal terminal) {
+    public MemproxyCommand(Terminal terminal, CallerEnvironment caller) {
         this.terminal = terminal;
+        this.caller = caller;
     }
 
     public Terminal terminal() {
         return terminal;
     }
 
+    /** The loader variables memproxy was started with. */
+    public CallerEnvironment caller() {
+        return caller;
+    }
+
+    /** The caller's environment as seen from a mixin of a command ({@code @Spec(MIXEE)}); none outside a command line. */
+    static CallerEnvironment callerOf(CommandSpec mixee) {
+        return mixee != null && mixee.parent() != null && mixee.parent().userObject() instanceof MemproxyCommand m
+                ? m.caller() : CallerEnvironment.none();
+    }
+
+    /** Done by the launcher (bin/memproxy) before java starts; declared here so help, man page and completion show it. */
+    @picocli.CommandLine.Option(names = "--build-cds",
+            description = "Create the class-data archive that makes start-up fast, next to the jar (the step after a DESTDIR install).")
+    boolean buildCds;
+
     @Override
     public void run() {
+        if (buildCds) {
+            throw new MemproxyException(ExitCodes.USAGE, "--build-cds is done by the launcher: run it as bin/memproxy --build-cds");
+        }
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 }

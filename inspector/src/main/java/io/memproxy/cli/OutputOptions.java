@@ -2,11 +2,14 @@ package io.memproxy.cli;
 
 import picocli.CommandLine.Option;
 
-/** Options every reporting command shares. */
-public final class OutputOptions {
-    @Option(names = "--no-color", description = "Never colour the output (colour is also off for NO_COLOR and when not a terminal).")
-    public boolean noColor;
+/** The output options of commands that print text or JSON (OutputConvention). */
+public final class OutputOptions extends OutputConvention {
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Format.TextJson.class,
+            converter = Format.TextJson.class, description = "text (default) or json.")
+    Format format = Format.text;
 
-    @Option(names = "--json", description = "Print one JSON document on stdout and nothing else there.")
-    public boolean json;
+    @Override
+    Format chosen() {
+        return format;
+    }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "ps", mixinStandardHelpOptions = true,
+@Command(name = "ps",
+        header = "Show what the shim did in running processes, and flag problems.", mixinStandardHelpOptions = true,
         description = {
             "For running processes (all readable ones by default): the executable,",
             "whether libmemproxy.so is mapped, which allocator library is, and the",
@@ -75,6 +76,7 @@ public final class PsCommand implements Callable<Integer> {
             case text -> PsReports.text(r, out);
             case json -> PsReports.json(r, Version.get(), out);
             case prometheus -> PsReports.prometheus(r, System.currentTimeMillis() / 1000, out);
+            case markdown -> throw new IllegalStateException("ps offers no markdown");
         }
         // config-changed and exe-deleted only qualify the prediction; the others are memproxy problems.
         boolean flagged = r.processes().stream().anyMatch(p -> p.flags().stream().anyMatch(PsReports.PROBLEMS::contains));

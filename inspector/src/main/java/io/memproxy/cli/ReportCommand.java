@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report",
+        header = "Write a diagnostic bundle for a support request.", mixinStandardHelpOptions = true,
         description = {
             "A diagnostic bundle for a support request: system facts (glibc, kernel,",
             "distribution, the chain's files with build-ids and checksums, the exclusion",
@@ -29,6 +30,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     DoctorInputs inputs;
 
+    @Mixin
+    ReportFormat format;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
     Path output;
 
@@ -38,16 +42,24 @@ public final class ReportCommand implements Callable<Integer> {
         SystemFacts facts = SystemFacts.gather(r.inspection(), System.getenv());
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
-            SupportReport.write(r.diagnosis(), facts, out);
+            write(r, facts, out);
             out.flush();
         } else {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8))) {
-                SupportReport.write(r.diagnosis(), facts, out);
+                write(r, facts, out);
             } catch (IOException e) {
                 throw new MemproxyException(ExitCodes.COULD_NOT_RUN, output + ": cannot write the report (" + e.getMessage() + ")");
             }
             spec.commandLine().getErr().println("memproxy: report written to " + output);
         }
         return DoctorExit.code(r.diagnosis(), inputs.strict);
+    }
+
+    private void write(DoctorRun.Result r, SystemFacts facts, PrintWriter out) throws IOException {
+        if (format.format() == Format.json) {
+            io.memproxy.report.JsonReport.write(r.diagnosis(), java.util.Optional.of(facts), out);
+        } else {
+            SupportReport.write(r.diagnosis(), facts, out);
+        }
     }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan",
+        header = "Classify executables by what preloading the shim means for them.", mixinStandardHelpOptions = true,
         description = {
             "Classify every ELF executable under DIRs (default: the directories on",
             "PATH and /usr/lib*) by what preloading libmemproxy.so means for it:",
@@ -95,7 +96,7 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        FleetFormat.Format f = output.format();
+        Format f = output.format();
         ScanReports.Sink sink;
         if (suggestConfig) {
             sink = ScanReports.suggestedConfig(out, Version.get());
@@ -104,6 +105,7 @@ public final class ScanCommand implements Callable<Integer> {
                 case text -> ScanReports.text(out, all);
                 case json -> ScanReports.json(out, Version.get(), r.toString());
                 case prometheus -> ScanReports.prometheus(out, System.currentTimeMillis() / 1000);
+                case markdown -> throw new IllegalStateException("scan offers no markdown");
             };
         }
         Scan scan = new Scan(new Scan.Options(r, targets, threads), new Classifier(Platform.of(r)));
@@ -111,7 +113,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (!noProgress && ScanProgress.wanted()) {
             try (ScanProgress bar = new ScanProgress()) {
                 s = scan.run(file -> {
-                    if (f == FleetFormat.Format.text && !suggestConfig && ScanReports.listedInText(file, all)) {
+                    if (f == Format.text && !suggestConfig && ScanReports.listedInText(file, all)) {
                         bar.clearLine();
                     }
                     sink.file(file);

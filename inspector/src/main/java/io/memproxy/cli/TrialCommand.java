@@ -4,6 +4,7 @@ import io.memproxy.config.AllocatorLibrary;
 import io.memproxy.doctor.Doctor;
 import io.memproxy.install.Installer;
 import io.memproxy.report.TrialChart;
+import io.memproxy.report.Marks;
 import io.memproxy.report.TrialReports;
 import io.memproxy.trial.Analysis;
 import io.memproxy.trial.Runner;
@@ -197,7 +198,10 @@ public final class TrialCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Format f = output.json ? Format.json : format;
         switch (f) {
-            case text -> TrialReports.text(report, ((MemproxyCommand) spec.parent().userObject()).terminal().colorWanted(output.noColor), out);
+            case text -> {
+                Terminal terminal = ((MemproxyCommand) spec.parent().userObject()).terminal();
+                TrialReports.text(report, terminal.colorWanted(output.noColor), Marks.of(terminal.unicode()), out);
+            }
             case json -> TrialReports.json(report, Version.get(), out);
             case markdown -> TrialReports.markdown(report, out);
         }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
+@Command(name = "uninstall",
+        header = "Remove memproxy's entries from /etc/ld.so.preload.", mixinStandardHelpOptions = true,
         description = {
             "Remove exactly memproxy's entries from /etc/ld.so.preload (every",
             "libmemproxy.so, and the allocator that memproxy install added),",
@@ -35,9 +36,15 @@ public final class UninstallCommand implements Callable<Integer> {
     @Mixin
     PreloadFileOptions target;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = output.format() == Format.json;
+        // In JSON, the text goes nowhere and one document is printed at the end (Fleet.changeJson).
+        PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
+        PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
         Installer installer = new Installer(r, Step.Hook.NONE);
         PreloadPlan plan = installer.planUninstall();
@@ -48,9 +55,17 @@ public final class UninstallCommand implements Callable<Integer> {
             plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's)"));
         }
         if (target.dryRun) {
+            if (json) {
+                Fleet.changeJson(doc, r, plan, changes, java.util.Optional.empty(), changes ? "would-uninstall" : "not-installed",
+                        java.util.Optional.empty(), java.util.Optional.empty());
+            }
             return Fleet.dryRun(out);
         }
         Installer.Outcome o = Fleet.write(() -> installer.uninstall(plan), out);
+        if (json) {
+            Fleet.changeJson(doc, r, plan, changes, java.util.Optional.empty(), o.preloadWritten() ? "uninstalled" : "not-installed",
+                    java.util.Optional.of(o), java.util.Optional.empty());
+        }
         out.println(o.preloadWritten()
                 ? (plan.newEntries().isEmpty() ? "uninstalled: " + Installer.PRELOAD + " removed (nothing else was in it)"
                         : "uninstalled: programs started from now on do not load memproxy")

@@ -55,6 +55,8 @@ public final class ConfigCheck implements Check {
                     "chmod go-w " + p));
         }
         c.list().ifPresent(l -> lintLines(in, p, l, out));
+        // Which file, and why that one (--config, the shim's compiled-in path, or the default).
+        out.add(Finding.info("config.source", p, "examined " + p + ": " + in.configSource().why()));
         return out;
     }
 

@@ -58,7 +58,7 @@ public final class Doctor {
                 // An unreadable target has no binding table; its checks say why.
             }
         }
-        return new Diagnosis(memproxyVersion, Routes.glibcVersion(inspection), inspection.inputs().configPath(), chain, routes,
+        return new Diagnosis(memproxyVersion, Routes.glibcVersion(inspection), inspection.configSource().path(), chain, routes,
                 bindings, results);
     }
 

@@ -44,7 +44,7 @@ public final class Inspection {
      * @param root          the image to examine, "/" for this machine
      * @param proposedChain a chain given with --preload, examined as LD_PRELOAD instead of the environment's
      * @param ldPreload     the LD_PRELOAD of the environment
-     * @param configPath    the exclusion list, as the shim names it
+     * @param configPath    the exclusion list, as the shim names it; null: the path compiled into the chain's shim
      * @param exes          executables named by the user; empty for the default set
      * @param searchPath    the PATH used to find programs the exclusion list names
      */
@@ -99,9 +99,50 @@ public final class Inspection {
 
     public ConfigFile config() {
         if (config == null) {
-            config = ConfigFile.read(inputs.configPath(), file(inputs.configPath()));
+            String path = configSource().path();
+            config = ConfigFile.read(path, file(path));
         }
         return config;
+    }
+
+    /**
+     * The exclusion list examined, and why that one: given (--config), the path compiled into the chain's
+     * shim (its exported {@code memproxy_config_path}, shim/src/memproxy.c), or the default when the chain
+     * has no shim or the shim predates the symbol.
+     */
+    public record ConfigSource(String path, String why) {}
+
+    /** The symbol the shim exports its compiled-in exclusion list path as. */
+    public static final String CONFIG_PATH_SYMBOL = "memproxy_config_path";
+
+    private ConfigSource configSource;
+
+    public ConfigSource configSource() {
+        if (configSource == null) {
+            configSource = findConfigSource();
+        }
+        return configSource;
+    }
+
+    private ConfigSource findConfigSource() {
+        if (inputs.configPath() != null) {
+            return new ConfigSource(inputs.configPath(), "given with --config");
+        }
+        Optional<ObjectFile> shim = chain().stream().filter(Link::loaded).flatMap(l -> l.object().stream())
+                .filter(ObjectFile::isShim).findFirst();
+        if (shim.isEmpty()) {
+            return new ConfigSource(DEFAULT_CONFIG, "the default: no shim in the preload chain to read the path from");
+        }
+        try {
+            Optional<String> compiled = shim.get().image().stringSymbol(CONFIG_PATH_SYMBOL);
+            if (compiled.isPresent()) {
+                return new ConfigSource(compiled.get(), "the path compiled into " + shim.get().path());
+            }
+        } catch (io.memproxy.elf.MalformedElfException e) {
+            return new ConfigSource(DEFAULT_CONFIG, "the default: " + shim.get().path() + " is malformed (" + e.getMessage() + ")");
+        }
+        return new ConfigSource(DEFAULT_CONFIG, "the default: " + shim.get().path() + " does not export " + CONFIG_PATH_SYMBOL
+                + " (an older build)");
     }
 
     /** The executable a bare program name finds on the search path, as the examined system names it. */

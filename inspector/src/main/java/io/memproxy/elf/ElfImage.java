@@ -3,9 +3,7 @@ package io.memproxy.elf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -338,6 +336,22 @@ public final class ElfImage implements AutoCloseable {
         return relocations;
     }
 
+    /**
+     * The string a defined data symbol (STT_OBJECT, such as {@code const char name[] = "..."}) holds, read
+     * through the segment that maps it and bounded by the symbol's size; empty when no such symbol exists.
+     */
+    public Optional<String> stringSymbol(String name) throws MalformedElfException {
+        for (DynamicSymbol d : definitions(name)) {
+            if (d.type() == SymbolType.OBJECT && d.isDefined() && d.size() > 0) {
+                long start = offsetOf(d.value(), "symbol " + name);
+                synchronized (this) {
+                    return Optional.of(in.cstring(start, start + d.size(), "symbol " + name));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     // ---- internals shared with the readers of the lazy parts ----
 
     /** The value of the first dynamic entry with {@code tag}, if present. */
@@ -516,13 +530,6 @@ public final class ElfImage implements AutoCloseable {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        String m = e.getMessage();
-        return "cannot read: " + (m == null ? e.getClass().getSimpleName() : m.replace('\n', ' '));
+        return FileWords.describe(e);
     }
 }

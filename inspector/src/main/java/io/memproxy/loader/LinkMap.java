@@ -170,7 +170,10 @@ public final class LinkMap {
         void run() {
             ObjectFiles.Opened opened = files.open(exePath);
             if (opened instanceof ObjectFiles.Absent) {
-                throw new LoaderException(exePath + ": cannot open file");
+                throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.MISSING);
+            }
+            if (Files.isDirectory(env.root().file(exePath))) {
+                throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.DIRECTORY);
             }
             if (opened instanceof ObjectFiles.Fatal f) {
                 throw new LoaderException(exePath + ": " + f.reason());

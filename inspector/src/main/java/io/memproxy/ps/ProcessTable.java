@@ -52,7 +52,7 @@ public final class ProcessTable {
         this.proc = new ProcFs(proc);
         this.inspection = inspection;
         this.config = inspection.config();
-        this.configChangedAt = mtime(inspection.file(inspection.inputs().configPath()));
+        this.configChangedAt = mtime(inspection.file(inspection.configSource().path()));
     }
 
     /** Reads the named processes, or all of them when {@code pids} is empty. */

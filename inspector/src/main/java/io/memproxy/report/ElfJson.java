@@ -139,7 +139,7 @@ public final class ElfJson {
     /** The whole document, pretty-printed. */
     public String render() {
         ObjectNode root = F.objectNode();
-        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("schema_version", SCHEMA_VERSION);
         root.set("files", files);
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);

@@ -32,10 +32,10 @@ public final class MarkdownReport {
         out.println("### Checks");
         out.println();
         for (CheckResult c : d.checks()) {
-            out.println("- " + Marks.of(c.status()) + " **" + cell(c.title()) + "**"
+            out.println("- " + Marks.UNICODE.of(c.status()) + " **" + cell(c.title()) + "**"
                     + c.crash().map(why -> " — check crashed: " + cell(why)).orElse(""));
             for (Finding f : c.findings()) {
-                out.println("  - " + Marks.of(f.severity()) + " `" + f.id() + "` " + cell(f.message())
+                out.println("  - " + Marks.UNICODE.of(f.severity()) + " `" + f.id() + "` " + cell(f.message())
                         + (f.fix().isEmpty() ? "" : " *Fix:* " + cell(f.fix())));
             }
         }

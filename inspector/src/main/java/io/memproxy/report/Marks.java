@@ -3,28 +3,36 @@ package io.memproxy.report;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Severity;
 
-/** The doctor's status marks, shared by the text and Markdown renderings. */
-final class Marks {
-    private Marks() {}
+/**
+ * The status marks and tree lines of text output, in Unicode or, for a terminal whose locale is not
+ * UTF-8 (LC_ALL=C), in ASCII as {@code tree --charset=ascii} draws them. Markdown always uses Unicode.
+ *
+ * @param last   the branch to a parent's last child; {@code branch} to the others
+ * @param pipe   the indent under a branch that has siblings below it
+ */
+public record Marks(String ok, String warning, String error, String info, String arrow,
+        String branch, String last, String pipe) {
 
-    static final String OK = "✓";
-    static final String WARNING = "!";
-    static final String ERROR = "✗";
-    static final String INFO = "·";
+    public static final Marks UNICODE = new Marks("✓", "!", "✗", "·", "→", "├── ", "└── ", "│   ");
+    public static final Marks ASCII = new Marks("ok", "!", "x", "-", "->", "|-- ", "`-- ", "|   ");
 
-    static String of(CheckResult.Status status) {
+    public static Marks of(boolean unicode) {
+        return unicode ? UNICODE : ASCII;
+    }
+
+    String of(CheckResult.Status status) {
         return switch (status) {
-            case OK -> OK;
-            case WARNING -> WARNING;
-            case ERROR, CRASHED -> ERROR;
+            case OK -> ok;
+            case WARNING -> warning;
+            case ERROR, CRASHED -> error;
         };
     }
 
-    static String of(Severity severity) {
+    String of(Severity severity) {
         return switch (severity) {
-            case ERROR -> ERROR;
-            case WARNING -> WARNING;
-            case INFO -> INFO;
+            case ERROR -> error;
+            case WARNING -> warning;
+            case INFO -> info;
         };
     }
 }

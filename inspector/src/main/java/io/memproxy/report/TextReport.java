@@ -16,10 +16,16 @@ import org.jline.jansi.Ansi;
 public final class TextReport {
     private final boolean colour;
     private final boolean quiet;
+    private final Marks marks;
 
     public TextReport(boolean colour, boolean quiet) {
+        this(colour, quiet, Marks.UNICODE);
+    }
+
+    public TextReport(boolean colour, boolean quiet, Marks marks) {
         this.colour = colour;
         this.quiet = quiet;
+        this.marks = marks;
     }
 
     public void write(Diagnosis d, PrintWriter out) {
@@ -63,7 +69,7 @@ public final class TextReport {
             out.println(bold("Predicted routes"));
             int width = d.routes().stream().mapToInt(r -> r.exe().length()).max().orElse(0);
             for (Route r : d.routes()) {
-                out.println("  " + pad(r.exe(), width) + "  → " + RouteWords.describe(r));
+                out.println("  " + pad(r.exe(), width) + "  " + marks.arrow() + " " + RouteWords.describe(r));
             }
         }
         out.println();
@@ -80,17 +86,17 @@ public final class TextReport {
 
     private String mark(CheckResult.Status s) {
         return switch (s) {
-            case OK -> paint(Marks.OK, Ansi.Color.GREEN);
-            case WARNING -> paint(Marks.WARNING, Ansi.Color.YELLOW);
-            case ERROR, CRASHED -> paint(Marks.ERROR, Ansi.Color.RED);
+            case OK -> paint(marks.ok(), Ansi.Color.GREEN);
+            case WARNING -> paint(marks.warning(), Ansi.Color.YELLOW);
+            case ERROR, CRASHED -> paint(marks.error(), Ansi.Color.RED);
         };
     }
 
     private String mark(Severity s) {
         return switch (s) {
-            case ERROR -> paint(Marks.ERROR, Ansi.Color.RED);
-            case WARNING -> paint(Marks.WARNING, Ansi.Color.YELLOW);
-            case INFO -> faint(Marks.INFO);
+            case ERROR -> paint(marks.error(), Ansi.Color.RED);
+            case WARNING -> paint(marks.warning(), Ansi.Color.YELLOW);
+            case INFO -> faint(marks.info());
         };
     }
 

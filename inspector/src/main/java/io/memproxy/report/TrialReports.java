@@ -72,7 +72,7 @@ public final class TrialReports {
         return out.isEmpty() ? "-" : String.join(", ", out);
     }
 
-    public static void text(Analysis.Report r, boolean colour, PrintWriter out) {
+    public static void text(Analysis.Report r, boolean colour, Marks marks, PrintWriter out) {
         out.println(colour ? Ansi.ansi().bold().a(title(r)).reset().toString() : title(r));
         out.println();
         List<List<String>> rows = new ArrayList<>();
@@ -109,8 +109,8 @@ public final class TrialReports {
             out.println();
             out.println("Findings:");
             for (Finding f : r.findings()) {
-                String mark = f.severity() == io.memproxy.doctor.Severity.ERROR ? paint(colour, Marks.ERROR, Ansi.Color.RED)
-                        : paint(colour, Marks.WARNING, Ansi.Color.YELLOW);
+                String mark = f.severity() == io.memproxy.doctor.Severity.ERROR ? paint(colour, marks.error(), Ansi.Color.RED)
+                        : paint(colour, marks.warning(), Ansi.Color.YELLOW);
                 out.println("  " + mark + " " + f.id() + " [" + f.subjects().get(0) + "]: " + f.message());
                 if (!f.fix().isEmpty()) {
                     out.println("      fix: " + f.fix());
@@ -176,7 +176,7 @@ public final class TrialReports {
             out.println("### Findings");
             out.println();
             for (Finding f : r.findings()) {
-                out.println("- " + Marks.of(f.severity()) + " `" + f.id() + "` (" + f.subjects().get(0) + ") " + cell(f.message())
+                out.println("- " + Marks.UNICODE.of(f.severity()) + " `" + f.id() + "` (" + f.subjects().get(0) + ") " + cell(f.message())
                         + (f.fix().isEmpty() ? "" : " *Fix:* " + cell(f.fix())));
             }
         }

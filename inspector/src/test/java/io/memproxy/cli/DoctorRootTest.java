@@ -34,7 +34,8 @@ class DoctorRootTest {
         Files.copy(ChainScenarioTest.TOP.resolve("shim/build/libmemproxy.so"), root.resolve("usr/local/lib/libmemproxy.so"));
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/ld.so.preload"), "/usr/local/lib/libmemproxy.so /usr/lib/x86_64-linux-gnu/libjemalloc.so.2\n");
-        Files.writeString(root.resolve("etc/memproxy.conf"), "bash\n");
+        Files.createDirectories(root.resolve(shimConfig().substring(1)).getParent());
+        Files.writeString(root.resolve(shimConfig().substring(1)), "bash\n");
         Files.setPosixFilePermissions(root.resolve("bin/sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setAttribute(root.resolve("bin/sh"), "unix:mode", 04755);
         CliTest.Run r = CliTest.Run.of("doctor", "--root", root.toString(), "--format", "json", "--exe", "/bin/sh",
@@ -61,7 +62,9 @@ class DoctorRootTest {
         // The image's chain: the shim, jemalloc, and a library the image lacks.
         Files.writeString(root.resolve("etc/ld.so.preload"),
                 "/usr/local/lib/libmemproxy.so /usr/lib/x86_64-linux-gnu/libjemalloc.so.2\n/usr/lib/libgone.so\n");
-        Files.writeString(root.resolve("etc/memproxy.conf"), "sh\r\n");
+        // Where the shim reads its list: the path compiled into it, which the doctor reads from the shim too.
+        Files.createDirectories(root.resolve(shimConfig().substring(1)).getParent());
+        Files.writeString(root.resolve(shimConfig().substring(1)), "sh\r\n");
         CliTest.Run r = CliTest.Run.of("doctor", "--root", root.toString(), "--format", "json", "--exe", "/bin/sh",
                 "--search-path", "/bin");
         JsonNode doc = new ObjectMapper().readTree(r.out());
@@ -76,5 +79,11 @@ class DoctorRootTest {
         assertEquals("system", doc.at("/routes/0/route").asText(), r.out());
         assertEquals("excluded", doc.at("/routes/0/reason").asText(), r.out());
         assertEquals(ExitCodes.PROBLEM, r.code(), r.out());
+    }
+
+    /** The exclusion list path compiled into the built shim (its exported memproxy_config_path). */
+    private static String shimConfig() throws Exception {
+        return io.memproxy.elf.ElfImage.read(ChainScenarioTest.TOP.resolve("shim/build/libmemproxy.so"))
+                .stringSymbol(io.memproxy.doctor.Inspection.CONFIG_PATH_SYMBOL).orElseThrow();
     }
 }

@@ -59,7 +59,7 @@ class ElfCommandTest {
         Run r = Run.of("elf", "--json", "--symbols=free", LIBC, empty.toString(), dir.toString());
         assertEquals(ExitCodes.PROBLEM, r.code());
         JsonNode doc = new ObjectMapper().readTree(r.out());
-        assertEquals(1, doc.get("schemaVersion").asInt());
+        assertEquals(1, doc.get("schema_version").asInt());
         JsonNode libc = doc.get("files").get(0).get("elf");
         assertEquals(64, libc.get("class").asInt());
         assertEquals("libc.so.6", libc.get("dynamic").get("soname").asText());
