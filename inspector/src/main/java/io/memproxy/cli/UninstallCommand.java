@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = "%nExamples:%n"
                 + "  memproxy uninstall --dry-run%n"
                 + "  memproxy uninstall%n"
+                + "  memproxy uninstall --unit nginx.service --now%n"
                 + "%nExit codes:%n"
                 + "  0  uninstalled, or not installed%n"
                 + "  2  usage error%n"
@@ -35,10 +36,23 @@ public final class UninstallCommand implements Callable<Integer> {
     @Mixin
     PreloadFileOptions target;
 
+    @picocli.CommandLine.Option(names = "--unit", paramLabel = "NAME.service",
+            description = "Remove memproxy's drop-in for one systemd service (only a drop-in memproxy install --unit wrote).")
+    String unit;
+
+    @picocli.CommandLine.Option(names = "--now", description = "With --unit: run systemctl daemon-reload and try-restart the service.")
+    boolean now;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         Root r = target.system();
+        if (unit != null) {
+            return UnitInstall.uninstall(out, r, unit, target.dryRun, now);
+        }
+        if (now) {
+            throw new MemproxyException(ExitCodes.USAGE, "--now goes with --unit");
+        }
         Installer installer = new Installer(r, Step.Hook.NONE);
         PreloadPlan plan = installer.planUninstall();
         boolean changes = plan.changes() && !plan.dropped().isEmpty();
