@@ -60,12 +60,15 @@ final class UnitRun {
         } catch (RuntimeException e) {
             secure = false;
         }
-        List<String> chain = inspection.chain().stream().map(Link::entry).toList();
+        // Every entry any LD_PRELOAD setting names: one hidden by the sandbox matters even where another setting wins.
+        java.util.Set<String> chain = new java.util.LinkedHashSet<>(inspection.chain().stream().map(Link::entry).toList());
+        service.preloadSettings().forEach(v -> chain.addAll(List.of(v.value().split("[: ]+"))));
+        chain.remove("");
         List<Finding> findings = new ArrayList<>();
         findings.add(Finding.info("unit.files", unit.fragment(), unit.name() + ": " + unit.fragment()
                 + (unit.dropIns().isEmpty() ? "" : ", drop-ins " + String.join(", ", unit.dropIns())) + "; program " + program
                 + "; LD_PRELOAD " + service.variable("LD_PRELOAD").map(v -> "'" + v + "'").orElse("unset")));
-        findings.addAll(UnitFindings.of(service, chain, secure, programRoot));
+        findings.addAll(UnitFindings.of(service, List.copyOf(chain), secure, programRoot));
         List<CheckResult> checks = new ArrayList<>();
         checks.add(new CheckResult(CHECK, "systemd unit " + unit.name(), findings, Optional.empty()));
         checks.addAll(d.checks());

@@ -79,13 +79,7 @@ public final class SystemdUnit {
             throw new UnitException(name + ": no such unit file in " + String.join(", ", SEARCH_PATH.subList(4, 5))
                     + " or the other directories of systemd's search path" + (root.isHost() ? "" : " (under --root " + root + ")"));
         }
-        String real;
-        try {
-            real = root.realPath(fragment);
-        } catch (IOException e) {
-            throw new UnitException(fragment + ": " + e.getMessage());
-        }
-        if (real.equals("/dev/null")) {
+        if (masked(root, fragment)) {
             throw new UnitException(name + " is masked (" + fragment + " links to /dev/null): systemd will not start it");
         }
         // Later directories first, so that an earlier directory's drop-in of the same name replaces it.
@@ -121,6 +115,17 @@ public final class SystemdUnit {
             problems.addAll(p.problems());
         });
         return new SystemdUnit(name, fragment, List.copyOf(byName.values()), all, problems);
+    }
+
+    /** A unit file that is a link to /dev/null is masked (systemctl mask); /dev/null need not exist under --root. */
+    private static boolean masked(Root root, String path) {
+        try {
+            Path f = root.file(path);
+            return Files.isSymbolicLink(f) && Files.readSymbolicLink(f).toString().equals("/dev/null")
+                    || root.realPath(path).equals("/dev/null");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static String read(Root root, String systemPath) throws UnitException {
