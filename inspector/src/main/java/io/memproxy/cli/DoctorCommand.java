@@ -58,6 +58,9 @@ public final class DoctorCommand implements Callable<Integer> {
                     + " EnvironmentFile=), and the unit settings that defeat or change preloading.")
     String unit;
 
+    @Mixin
+    ImageOptions image;
+
     @Override
     public Integer call() throws IOException {
         if (probeTimeout < 1) {
@@ -66,7 +69,11 @@ public final class DoctorCommand implements Callable<Integer> {
         if (unit != null && probe) {
             throw new MemproxyException(ExitCodes.USAGE, "--probe runs the probe under this shell's environment; it cannot be combined with --unit");
         }
+        if ((unit != null || probe) && image.given()) {
+            throw new MemproxyException(ExitCodes.USAGE, "--image examines an image; it cannot be combined with " + (probe ? "--probe" : "--unit"));
+        }
         Diagnosis d = unit != null ? UnitRun.diagnose(inputs, unit, java.util.Optional.empty())
+                : image.given() ? ImageRun.run(inputs, image).diagnosis()
                 : DoctorRun.diagnose(inputs, probe, probeTimeout);
         PrintWriter out = spec.commandLine().getOut();
         Format f = output.json ? Format.json : format;

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options that describe the loader's environment, shared by ldd and bind. */
+/** The options that describe the loader's environment, shared by ldd and bind; --image brings its config's Env. */
 public final class LoaderOptions {
     @Option(names = "--preload", paramLabel = "CHAIN",
             description = "LD_PRELOAD for the program (split like ld.so: spaces and colons). /etc/ld.so.preload is read as well.")
@@ -24,6 +24,9 @@ public final class LoaderOptions {
             description = "KEY=VALUE lines (optionally 'export KEY=VALUE', quotes allowed) giving LD_PRELOAD, LD_LIBRARY_PATH and LD_DYNAMIC_WEAK.")
     Path envFile;
 
+    @picocli.CommandLine.Mixin
+    ImageOptions image = new ImageOptions();
+
     @Option(names = "--as-ldd",
             description = "Start the program as ldd does (ld.so EXE): $ORIGIN is the directory of EXE as given, not of the resolved file.")
     boolean asLdd;
@@ -31,6 +34,12 @@ public final class LoaderOptions {
     /** The environment these options describe; a bad --root or --env-file is a usage problem named on one line. */
     LoaderEnvironment environment() {
         LoaderEnvironment env = LoaderEnvironment.system();
+        image.checkNotWithRoot(root);
+        if (image.given()) {
+            // The image's config is the environment its containers start with.
+            io.memproxy.image.ContainerImage img = image.open();
+            env = env.withRoot(Root.at(img.root())).withVariables(img.config().env());
+        }
         if (root != null) {
             if (!Files.isDirectory(root)) {
                 throw new MemproxyException(ExitCodes.USAGE, "--root " + root + ": not a directory");

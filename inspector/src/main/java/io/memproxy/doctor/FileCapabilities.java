@@ -31,6 +31,14 @@ public final class FileCapabilities {
         return new FileCapabilities(LOCATIONS.stream().map(Path::of).filter(Files::isExecutable).findFirst());
     }
 
+    /**
+     * For the files of {@code root}: getcap reads files on disk by name, so for a root that is not on disk (a
+     * container image read into memory) it would read this machine's files of the same name instead: none then.
+     */
+    public static FileCapabilities forRoot(Path root) {
+        return root.getFileSystem() == java.nio.file.FileSystems.getDefault() ? find() : none();
+    }
+
     public static FileCapabilities none() {
         return new FileCapabilities(Optional.empty());
     }

@@ -215,7 +215,7 @@ public final class Inspection {
                     for (String exe : targets()) {
                         fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
                     }
-                    Map<String, String> byFile = FileCapabilities.find().of(fileOf.values().stream().distinct().toList());
+                    Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(fileOf.values().stream().distinct().toList());
                     Map<String, String> out = new HashMap<>();
                     fileOf.forEach((exe, f) -> {
                         if (byFile.containsKey(f)) {

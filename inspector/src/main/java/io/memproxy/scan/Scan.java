@@ -69,12 +69,12 @@ public final class Scan {
     private final FileCapabilities capabilities;
 
     public Scan(Options options, Classifier classifier) {
-        this(options, classifier, FileCapabilities.find());
+        this(options, classifier, FileCapabilities.forRoot(options.root()));
     }
 
     Scan(Options options, Classifier classifier, FileCapabilities capabilities) {
         this.options = options;
-        this.root = options.root().toString().equals("/") ? Root.host() : Root.at(options.root());
+        this.root = options.root().equals(Path.of("/")) ? Root.host() : Root.at(options.root());
         this.classifier = classifier;
         this.capabilities = capabilities;
     }
@@ -175,7 +175,9 @@ public final class Scan {
             throw new IllegalStateException("the directory walk failed: " + walk.failure, walk.failure);
         }
         String caps = capabilities.available() ? ""
-                : "not checked: getcap (Debian package libcap2-bin) is not installed";
+                : options.root().getFileSystem() != java.nio.file.FileSystems.getDefault()
+                        ? "not checked: file capabilities inside a container image are not read"
+                        : "not checked: getcap (Debian package libcap2-bin) is not installed";
         return new ScanSummary(dirs, walk.files, walk.found, classes, otherElf, notElf, walk.symlinks, walk.hardLinks,
                 unreadableDirs, caps, (System.nanoTime() - start) / 1e9);
     }
