@@ -16,12 +16,14 @@ JAR  = inspector/target/memproxy.jar
 JSA  = inspector/target/memproxy.jsa
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
-# and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
+# and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain, systemd-analyze
+# for unit files, umoci for container images).
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
-	libcap2-bin pax-utils hyperfine time libtree
+	libcap2-bin pax-utils hyperfine time libtree \
+	systemd umoci
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
 

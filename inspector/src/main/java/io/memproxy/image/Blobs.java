@@ -63,6 +63,9 @@ abstract class Blobs implements Closeable {
     }
 
     static String message(Throwable e) {
+        if (e instanceof java.io.EOFException && e.getMessage() == null) {
+            return "the data ends early";
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
     }
 
