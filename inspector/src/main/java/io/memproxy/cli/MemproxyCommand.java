@@ -28,6 +28,7 @@ public final class MemproxyCommand implements Runnable {
             ScanCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
+            ImageAdviceCommand.class,
             PsCommand.class);
 
     private final Terminal terminal;
