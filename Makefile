@@ -59,9 +59,11 @@ samples:
 
 test: all test-shim test-launcher test-java
 
-# The launcher maps its class-data archive from any directory and through a link.
-test-launcher: inspector
+# The launcher maps its class-data archive from any directory and through a link; one service and one
+# container image, end to end through it (about 20 s).
+test-launcher: inspector shim
 	inspector/test-launcher
+	inspector/test-scoped
 
 # Not quiet: Surefire's closing "Tests run: …" summary is the record of what ran.
 test-java:
