@@ -67,6 +67,7 @@ final class UnitRun {
         List<Finding> findings = new ArrayList<>();
         findings.add(Finding.info("unit.files", unit.fragment(), unit.name() + ": " + unit.fragment()
                 + (unit.dropIns().isEmpty() ? "" : ", drop-ins " + String.join(", ", unit.dropIns())) + "; program " + program
+                + service.script().map(s -> " (the interpreter of the script " + s + ")").orElse("")
                 + "; LD_PRELOAD " + service.variable("LD_PRELOAD").map(v -> "'" + v + "'").orElse("unset")));
         findings.addAll(UnitFindings.of(service, List.copyOf(chain), secure, programRoot));
         List<CheckResult> checks = new ArrayList<>();

@@ -3,10 +3,7 @@ package io.memproxy.image;
 import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Severity;
 import io.memproxy.loader.Root;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.memproxy.loader.Shebang;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +32,7 @@ public final class ImageFindings {
         String path = resolve(root, image.config(), first).orElseThrow(() -> new ImageException(image.where()
                 + ": the entrypoint " + first + " is not an executable file in the image (PATH " + image.config().path() + ")"));
         String how = "the image's entrypoint " + String.join(" ", cmd);
-        Optional<String> interpreter = interpreter(root, image.config(), path);
+        Optional<String> interpreter = Shebang.interpreter(root, path, n -> resolve(root, image.config(), n));
         if (interpreter.isPresent()) {
             return Optional.of(new Program(interpreter.get(), how + ": " + path + " is a script run by " + interpreter.get()));
         }
@@ -62,28 +59,6 @@ public final class ImageFindings {
 
     private static boolean executable(Root root, String p) {
         return root.stat(p).map(a -> a.isRegularFile()).orElse(false);
-    }
-
-    /** The "#!" line's interpreter ("/usr/bin/env NAME" searched on PATH), if the file is a script. */
-    private static Optional<String> interpreter(Root root, ImageConfig config, String path) {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(root.file(root.realPath(path)))) {
-            head = in.readNBytes(256);
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-        String s = new String(head, StandardCharsets.ISO_8859_1);
-        if (!s.startsWith("#!")) {
-            return Optional.empty();
-        }
-        String[] words = s.substring(2).split("\n", 2)[0].strip().split("\\s+");
-        if (words.length == 0 || words[0].isEmpty()) {
-            return Optional.empty();
-        }
-        if (words[0].endsWith("/env") && words.length > 1) {
-            return resolve(root, config, words[1]);
-        }
-        return resolve(root, config, words[0]);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.memproxy.unit;
 
 import io.memproxy.loader.Root;
+import io.memproxy.loader.Shebang;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public final class Service {
     private final List<String> missingEnvironmentFiles = new ArrayList<>();
     private Optional<String> unsetPreload = Optional.empty();
     private Optional<String> program = Optional.empty();
+    private Optional<String> script = Optional.empty();
     private Optional<UnitSyntax.Assignment> execStart = Optional.empty();
     private String programProblem = "";
 
@@ -74,7 +76,7 @@ public final class Service {
             }
             if (!root.exists(path)) {
                 if (!optional) {
-                    missingEnvironmentFiles.add(path + " (" + a.where() + ")");
+                    missingEnvironmentFiles.add(path + " (" + a.where() + ") does not exist");
                 }
                 continue;
             }
@@ -82,7 +84,9 @@ public final class Service {
             try {
                 text = SystemdUnit.read(root, path);
             } catch (SystemdUnit.UnitException e) {
-                missingEnvironmentFiles.add(e.getMessage() + " (" + a.where() + ")");
+                if (!optional) {
+                    missingEnvironmentFiles.add(e.getMessage() + " (" + a.where() + ")");
+                }
                 continue;
             }
             EnvironmentFile.parse(text).forEach((k, val) -> set(k, val, path));
@@ -179,7 +183,7 @@ public final class Service {
                 programProblem = "ExecStart= (" + a.where() + ") names " + cmd + ", which is not an executable file";
                 return;
             }
-            program = Optional.of(cmd);
+            found(programRoot, cmd);
             return;
         }
         if (cmd.contains("/")) {
@@ -189,11 +193,25 @@ public final class Service {
         String path = unit.last(S, "ExecSearchPath").map(UnitSyntax.Assignment::value).orElse(EXEC_PATH);
         for (String dir : path.split(":")) {
             if (dir.startsWith("/") && executable(programRoot, dir + "/" + cmd)) {
-                program = Optional.of(dir + "/" + cmd);
+                found(programRoot, dir + "/" + cmd);
                 return;
             }
         }
         programProblem = "ExecStart= (" + a.where() + ") names " + cmd + ", which is not in " + path;
+    }
+
+    /** A script's interpreter is the program ld.so starts; env's NAME is searched on the service's PATH. */
+    private void found(Root programRoot, String path) {
+        Optional<String> interpreter = Shebang.interpreter(programRoot, path, name -> {
+            for (String dir : variable("PATH").orElse(EXEC_PATH).split(":")) {
+                if (dir.startsWith("/") && executable(programRoot, dir + "/" + name)) {
+                    return Optional.of(dir + "/" + name);
+                }
+            }
+            return Optional.empty();
+        });
+        program = Optional.of(interpreter.orElse(path));
+        script = interpreter.map(i -> path);
     }
 
     private static boolean executable(Root root, String path) {
@@ -227,7 +245,7 @@ public final class Service {
         return ignored;
     }
 
-    /** EnvironmentFile= files without '-' that do not exist: systemd then refuses to start the service. */
+    /** EnvironmentFile= files without '-' that do not exist or cannot be read, each with why: systemd then refuses to start the service. */
     public List<String> missingEnvironmentFiles() {
         return missingEnvironmentFiles;
     }
@@ -235,6 +253,11 @@ public final class Service {
     /** The program ExecStart= starts, as the system names it; empty with {@link #programProblem} when it cannot be found. */
     public Optional<String> program() {
         return program;
+    }
+
+    /** The script ExecStart= names, when the program is its interpreter. */
+    public Optional<String> script() {
+        return script;
     }
 
     public String programProblem() {

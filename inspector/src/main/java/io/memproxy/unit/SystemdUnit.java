@@ -131,7 +131,13 @@ public final class SystemdUnit {
     static String read(Root root, String systemPath) throws UnitException {
         Path f = root.file(systemPath);
         try {
-            if (root.stat(systemPath).map(a -> a.isRegularFile() && a.size() > MAX_FILE).orElse(false)) {
+            java.nio.file.attribute.BasicFileAttributes st = root.stat(systemPath)
+                    .orElseThrow(() -> new UnitException(systemPath + ": no such file"));
+            if (!st.isRegularFile()) {
+                // A FIFO or a device would block or never end: systemd reads regular files only.
+                throw new UnitException(systemPath + ": not a regular file");
+            }
+            if (st.size() > MAX_FILE) {
                 throw new UnitException(systemPath + ": larger than " + (MAX_FILE >> 20) + " MiB, not a unit file");
             }
             try (InputStream in = Files.newInputStream(root.isHost() ? f : root.file(root.realPath(systemPath)))) {

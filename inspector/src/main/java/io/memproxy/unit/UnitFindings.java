@@ -50,7 +50,7 @@ public final class UnitFindings {
         }
         for (String f : service.missingEnvironmentFiles()) {
             out.add(Finding.error("unit.environment-file-missing", name, "EnvironmentFile= " + f
-                    + " does not exist: systemd refuses to start " + name, "create it, or write EnvironmentFile=-PATH to make it optional"));
+                    + ": systemd refuses to start " + name, "create it as a regular file, or write EnvironmentFile=-PATH to make it optional"));
         }
         overridden(service, out);
         service.unsetPreload().ifPresent(w -> out.add(Finding.error("unit.unset-preload", w,

@@ -203,6 +203,37 @@ class UnitCommandsTest {
     }
 
     @Test
+    void aScriptIsExaminedThroughItsInterpreter() throws Exception {
+        sandbox("ExecStart=/usr/local/bin/start --now\nEnvironment=LD_PRELOAD=" + CHAIN + "\n");
+        write("/usr/local/bin/start", "#!/bin/sh\nexec sleep 1\n");
+        Files.setAttribute(root.resolve("usr/local/bin/start"), "unix:mode", 0755);
+        CliTest.Run d = run("doctor", "--unit", "demo.service", "--format", "json");
+        assertEquals(ExitCodes.OK, d.code(), d.out() + d.err());
+        JsonNode doc = new ObjectMapper().readTree(d.out());
+        assertEquals("/bin/sh", doc.at("/routes/0/exe").asText(), d.out());
+        assertTrue(d.out().contains("(the interpreter of the script /usr/local/bin/start)"), d.out());
+
+        // #!/usr/bin/env NAME: NAME on the service's PATH.
+        write("/usr/local/bin/start", "#!/usr/bin/env sh\nexec sleep 1\n");
+        CliTest.Run env = run("doctor", "--unit", "demo.service", "--format", "json");
+        assertEquals("/bin/sh", new ObjectMapper().readTree(env.out()).at("/routes/0/exe").asText(), env.out());
+    }
+
+    @Test
+    void anEnvironmentFileThatIsAFifoIsNotReadAndStopsTheService() throws Exception {
+        sandbox("ExecStart=/bin/sh\nEnvironmentFile=/run/pipe\nEnvironmentFile=-/run/optional-pipe\n");
+        Files.createDirectories(root.resolve("run"));
+        for (String fifo : List.of("run/pipe", "run/optional-pipe")) {
+            Process p = new ProcessBuilder("mkfifo", root.resolve(fifo).toString()).inheritIO().start();
+            assertEquals(0, p.waitFor());
+        }
+        CliTest.Run d = run("doctor", "--unit", "demo.service", "--format", "json");
+        assertEquals(ExitCodes.PROBLEM, d.code(), d.out() + d.err());
+        assertEquals(1, ids(d.out()).stream().filter("unit.environment-file-missing"::equals).count(), d.out());
+        assertTrue(d.out().contains("/run/pipe: not a regular file"), d.out());
+    }
+
+    @Test
     void badUnitsAreOneLineErrors() throws Exception {
         Sandbox.make(root, true);
         CliTest.Run none = run("doctor", "--unit", "nosuch.service");
