@@ -10,7 +10,8 @@ import java.nio.file.attribute.FileAttributeView;
 /**
  * The "unix" attributes of an image's files as the layers' tar headers give them: the whole st_mode
  * (file type, set-user-ID, set-group-ID and permission bits), the owner's and group's numbers, the inode
- * (jimfs's file id, shared by hard links) and the link count. jimfs's own "unix" view derives the mode
+ * (jimfs's file id, shared by hard links), the link count, and "capability": a description of the file
+ * capabilities a layer recorded (the security.capability extended attribute), read by the doctor and the scan. jimfs's own "unix" view derives the mode
  * from the permissions alone, which would lose the file type and the set-user-ID bit the loader and the
  * scan read.
  */
@@ -45,7 +46,7 @@ final class ImageAttributes extends AttributeProvider {
 
     @Override
     public ImmutableSet<String> fixedAttributes() {
-        return ImmutableSet.of("mode", "uid", "gid", "ino", "dev", "rdev", "nlink", "ctime");
+        return ImmutableSet.of("mode", "uid", "gid", "ino", "dev", "rdev", "nlink", "ctime", "capability");
     }
 
     @Override
@@ -64,6 +65,10 @@ final class ImageAttributes extends AttributeProvider {
             case "dev", "rdev" -> 0L;
             case "nlink" -> file.links();
             case "ctime" -> file.getLastModifiedTime();
+            case "capability" -> {
+                Object v = file.getAttribute(VIEW, attribute);
+                yield v == null ? "" : v;
+            }
             default -> null;
         };
     }
@@ -72,6 +77,7 @@ final class ImageAttributes extends AttributeProvider {
     public void set(File file, String view, String attribute, Object value, boolean create) {
         switch (attribute) {
             case "mode", "uid", "gid" -> file.setAttribute(VIEW, attribute, checkType(view, attribute, value, Integer.class));
+            case "capability" -> file.setAttribute(VIEW, attribute, checkType(view, attribute, value, String.class));
             default -> throw unsettable(view, attribute, create);
         }
     }

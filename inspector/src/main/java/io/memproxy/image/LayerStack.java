@@ -1,5 +1,6 @@
 package io.memproxy.image;
 
+import io.memproxy.doctor.FileCapabilities;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 final class LayerStack {
     static final String WHITEOUT = ".wh.";
     static final String OPAQUE = ".wh..wh..opq";
+    /** How tar writers record a file's capabilities: GNU tar and docker (SCHILY), bsdtar (LIBARCHIVE). */
+    static final List<String> CAPABILITY_HEADERS = List.of("SCHILY.xattr.security.capability", "LIBARCHIVE.xattr.security.capability");
 
     private final Path root;
     private final ContainerImage.Limits limits;
@@ -162,6 +165,12 @@ final class LayerStack {
             Files.setAttribute(p, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(p, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
             Files.setPosixFilePermissions(p, permissions(mode));
+            for (String key : CAPABILITY_HEADERS) {
+                if (e.getExtraPaxHeaders().containsKey(key)) {
+                    Files.setAttribute(p, FileCapabilities.IMAGE_ATTRIBUTE, "security.capability set in layer " + layer,
+                            LinkOption.NOFOLLOW_LINKS);
+                }
+            }
         }
         origin.put(sys, layer);
         deleted.remove(sys);

@@ -175,9 +175,7 @@ public final class Scan {
             throw new IllegalStateException("the directory walk failed: " + walk.failure, walk.failure);
         }
         String caps = capabilities.available() ? ""
-                : options.root().getFileSystem() != java.nio.file.FileSystems.getDefault()
-                        ? "not checked: file capabilities inside a container image are not read"
-                        : "not checked: getcap (Debian package libcap2-bin) is not installed";
+                : "not checked: getcap (Debian package libcap2-bin) is not installed";
         return new ScanSummary(dirs, walk.files, walk.found, classes, otherElf, notElf, walk.symlinks, walk.hardLinks,
                 unreadableDirs, caps, (System.nanoTime() - start) / 1e9);
     }

@@ -91,13 +91,19 @@ class ImageCommandsTest {
 
     @Test
     void scanAndLddReadTheImageNotThisMachine() throws Exception {
-        Layer tools = new Layer().file("usr/bin/tool", Path.of("/usr/bin/dash")).mode("usr/bin/tool", 04755);
+        Layer tools = new Layer().file("usr/bin/tool", Path.of("/usr/bin/dash")).mode("usr/bin/tool", 04755)
+                .file("usr/bin/pinger", Path.of("/usr/bin/dash"))
+                .pax("usr/bin/pinger", "SCHILY.xattr.security.capability", "\u0001\u0000\u0000\u0002\u0000\u0020\u0000\u0000");
         Path image = TestImages.layout(tmp.resolve("oci"), CONFIG, List.of(TestImages.base(), TestImages.chain(), tools));
         CliTest.Run scan = CliTest.Run.of("scan", "--image", image.toString(), "--format", "json", "--no-progress");
         assertEquals(ExitCodes.OK, scan.code(), scan.out() + scan.err());
         assertTrue(scan.out().contains("\"/usr/bin/tool\""), scan.out());
         assertTrue(scan.out().contains("setuid"), "the set-user-ID bit comes from the layer's tar header: " + scan.out());
         assertFalse(scan.out().contains("/usr/bin/ls"), "this machine's /usr/bin is not the image's: " + scan.out());
+        assertTrue(scan.out().contains("security.capability set in layer 3"), "file capabilities from the layer's PAX header: " + scan.out());
+
+        CliTest.Run doctor = CliTest.Run.of("doctor", "--image", image.toString(), "--exe", "/usr/bin/pinger", "--format", "json");
+        assertTrue(ids(doctor.out()).contains("secure.preload-dropped"), "a capability program runs in secure mode: " + doctor.out());
 
         CliTest.Run ldd = CliTest.Run.of("ldd", "--image", image.toString(), "--json", "/usr/bin/tool");
         assertEquals(ExitCodes.OK, ldd.code(), ldd.out() + ldd.err());

@@ -37,7 +37,14 @@ public final class TestImages {
     public static final class Layer {
         final Map<String, Object> entries = new LinkedHashMap<>();
         final Map<String, Integer> modes = new LinkedHashMap<>();
+        final Map<String, Map<String, String>> pax = new LinkedHashMap<>();
         boolean gzip = true;
+
+        /** A PAX extended header on an entry, as tar writes extended attributes. */
+        public Layer pax(String name, String key, String value) {
+            pax.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
 
         public Layer file(String name, Path from) throws IOException {
             entries.put(name, Files.readAllBytes(from));
@@ -91,6 +98,7 @@ public final class TestImages {
                     if (modes.containsKey(e.getKey())) {
                         t.setMode((v == null ? 0040000 : 0100000) | modes.get(e.getKey()));
                     }
+                    pax.getOrDefault(e.getKey(), Map.of()).forEach(t::addPaxHeader);
                     tar.putArchiveEntry(t);
                     if (v instanceof byte[] data) {
                         tar.write(data);
