@@ -134,6 +134,16 @@ class ImageMalformedTest {
     }
 
     @Test
+    void aRelativePreloadEntryStaysInsideTheImage() throws Exception {
+        // From the working directory of the tests, this names this machine's /etc/hostname.
+        String up = "../".repeat(Path.of("").toAbsolutePath().getNameCount()) + "etc/hostname";
+        ObjectNode config = TestImages.config("amd64", Map.of("LD_PRELOAD", up), List.of("/bin/sh"), List.of());
+        Path image = TestImages.layout(tmp.resolve("oci"), config, List.of(TestImages.base()));
+        CliTest.Run r = CliTest.Run.of("doctor", "--image", image.toString(), "--format", "json");
+        assertTrue(r.out().contains("\"preload.missing\""), "not this machine's file (preload.not-elf): " + r.out() + r.err());
+    }
+
+    @Test
     void thingsThatAreNotImages() throws Exception {
         refused(tmp.resolve("nosuch"), "no such image");
         Path text = Files.writeString(tmp.resolve("notes.txt"), "hello\n".repeat(200));
