@@ -77,11 +77,16 @@ final class UnitRun {
     }
 
     static UnitName name(String given) {
+        UnitName n;
         try {
-            return UnitName.of(given);
+            n = UnitName.of(given);
         } catch (IllegalArgumentException e) {
             throw new MemproxyException(ExitCodes.USAGE, e.getMessage() + " (--unit)");
         }
+        if (!n.type().equals("service")) {
+            throw new MemproxyException(ExitCodes.USAGE, n + ": a ." + n.type() + " unit starts no program; name the .service it activates (--unit)");
+        }
+        return n;
     }
 
     /** RootDirectory= inside the examined system: the service's program, libraries and preload file are there. */

@@ -5,16 +5,22 @@ package io.memproxy.unit;
  * "getty@tty1.service" has prefix "getty", instance "tty1", type "service".
  */
 public record UnitName(String name) {
+    /** systemd's unit types (systemd.unit(5)); a name without one of them is a service's, as for systemctl. */
+    static final java.util.Set<String> TYPES = java.util.Set.of("service", "socket", "device", "mount", "automount", "swap",
+            "target", "path", "timer", "slice", "scope");
+
     public UnitName {
         int dot = name.lastIndexOf('.');
-        if (name.isEmpty() || name.contains("/") || dot <= 0 || dot == name.length() - 1) {
+        // The characters systemd allows in unit names (unit_name_is_valid): no "/", no blanks.
+        if (!name.matches("[A-Za-z0-9:_.\\\\@-]+") || dot <= 0 || dot == name.length() - 1) {
             throw new IllegalArgumentException(name + ": not a unit name (expected NAME.service)");
         }
     }
 
-    /** A bare name gets ".service", as systemctl does. */
+    /** A name without a unit type gets ".service", as systemctl does. */
     public static UnitName of(String given) {
-        return new UnitName(given.contains(".") ? given : given + ".service");
+        int dot = given.lastIndexOf('.');
+        return new UnitName(dot > 0 && TYPES.contains(given.substring(dot + 1)) ? given : given + ".service");
     }
 
     public String type() {

@@ -258,6 +258,11 @@ class UnitCommandsTest {
 
         CliTest.Run name = run("doctor", "--unit", "a/b.service");
         assertEquals(ExitCodes.USAGE, name.code(), name.err());
+        CliTest.Run socket = run("install", "--unit", "demo.socket");
+        assertEquals(ExitCodes.USAGE, socket.code(), socket.err());
+        assertTrue(socket.err().contains("a .socket unit starts no program"), socket.err());
+        CliTest.Run dotted = run("doctor", "--unit", "my.app");
+        assertTrue(dotted.err().startsWith("memproxy: my.app.service: no such unit file"), dotted.err());
         CliTest.Run now = run("install", "--unit", "demo.service", "--now");
         assertEquals(ExitCodes.USAGE, now.code(), now.err());
     }
