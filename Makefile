@@ -26,14 +26,15 @@ JSA  = inspector/target/memproxy.jsa
 COMPLETION = inspector/target/completion
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
-# and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
+# and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain, systemd-analyze
+# for unit files, umoci for container images).
 # gcc-12-multilib, not the gcc-multilib metapackage: that one conflicts with Debian's cross compilers.
 # libgoogle-perftools4, not its -dev package: that one conflicts with libc++'s unwinder.
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools4 libmimalloc2.0 libmimalloc-dev \
 	gcc-12-multilib g++-12-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
-	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh \
+	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh systemd umoci \
 	clang libc++-dev libc++abi-dev libpython3.11-testsuite libglib2.0-tests
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli demo install uninstall clean bench soak
@@ -77,9 +78,11 @@ samples:
 
 test: all test-shim test-launcher test-cli test-java
 
-# The launcher maps its class-data archive from any directory and through a link.
-test-launcher: inspector
+# The launcher maps its class-data archive from any directory and through a link; one service and one
+# container image, end to end through it (about 20 s).
+test-launcher: inspector shim
 	inspector/test-launcher
+	inspector/test-scoped
 
 # The command-line conventions through the launcher: environment, LC_ALL=C, colour, typos, bash
 # completion, make install into a temporary prefix (under strace), the class-data archive.

@@ -69,6 +69,21 @@ public enum Format {
         }
     }
 
+    /** text, json or markdown: trial. */
+    static final class TextJsonMarkdown extends java.util.ArrayList<String> implements ITypeConverter<Format> {
+        private static final long serialVersionUID = 1L;
+        static final Format[] OFFERED = {text, json, markdown};
+
+        TextJsonMarkdown() {
+            super(names(OFFERED));
+        }
+
+        @Override
+        public Format convert(String value) {
+            return parse(value, OFFERED);
+        }
+    }
+
     /** Every format: the doctor. */
     static final class All extends java.util.ArrayList<String> implements ITypeConverter<Format> {
         private static final long serialVersionUID = 1L;

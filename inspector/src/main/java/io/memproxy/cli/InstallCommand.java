@@ -35,6 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "  memproxy install --dry-run%n"
                 + "  memproxy install --allocator tcmalloc%n"
                 + "  memproxy install --root /srv/image --allocator /opt/lib/libjemalloc.so.2%n"
+                + "  memproxy install --unit nginx.service --dry-run%n"
+                + "  memproxy install --unit nginx.service --allocator tcmalloc --now%n"
                 + "%nExit codes:%n"
                 + "  0  installed, or already installed (--dry-run: it would install)%n"
                 + "  1  refused: errors of the pre-install check (--force overrides,%n"
@@ -69,6 +71,15 @@ public final class InstallCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Option(names = "--unit", paramLabel = "NAME.service",
+            description = "Activate for one systemd service instead of the whole machine: a drop-in"
+                    + " /etc/systemd/system/NAME.service.d/memproxy.conf sets its LD_PRELOAD, after the check of the service's own program"
+                    + " under its own environment. /etc/ld.so.preload is not touched.")
+    String unit;
+
+    @Option(names = "--now", description = "With --unit: run systemctl daemon-reload and try-restart the service (systemd must be running; not with --root).")
+    boolean now;
+
     @Option(names = "--force", description = "Install despite errors of the pre-install check, unless the loader emulation proves that programs would no longer start.")
     boolean force;
 
@@ -95,6 +106,13 @@ public final class InstallCommand implements Callable<Integer> {
             a = installer.allocator(Optional.ofNullable(allocator).map(n -> n.contains("/") ? onThisMachine(n) : n));
         } catch (Installer.Refusal e) {
             throw new MemproxyException(ExitCodes.PROBLEM, e.getMessage());
+        }
+        if (unit != null) {
+            // --unit reports in text only.
+            return UnitInstall.install(spec.commandLine().getOut(), r, unit, s, a, force, target.dryRun, now);
+        }
+        if (now) {
+            throw new MemproxyException(ExitCodes.USAGE, "--now goes with --unit");
         }
         PreloadPlan plan = installer.planInstall(s, a);
 

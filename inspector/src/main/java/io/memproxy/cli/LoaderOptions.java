@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
  * The options that describe the loader's environment, shared by ldd and bind. The environment memproxy
  * runs in counts first (LD_PRELOAD, LD_LIBRARY_PATH, LD_DYNAMIC_WEAK), unless --ignore-env; --env-file
  * overrides the variables it sets, and --preload overrides LD_PRELOAD.
+ * --image reads a container image and brings its config's Env.
  */
 public final class LoaderOptions {
     @Spec(Spec.Target.MIXEE)
@@ -38,6 +39,9 @@ public final class LoaderOptions {
                     + " they override this environment's.")
     Path envFile;
 
+    @picocli.CommandLine.Mixin
+    ImageOptions image = new ImageOptions();
+
     @Option(names = "--as-ldd",
             description = "Start the program as ldd does (ld.so EXE): $ORIGIN is the directory of EXE as given, not of the resolved file.")
     boolean asLdd;
@@ -45,10 +49,19 @@ public final class LoaderOptions {
     /** The environment these options describe; a bad --root or --env-file is a usage problem named on one line. */
     LoaderEnvironment environment() {
         LoaderEnvironment env = LoaderEnvironment.system();
+        image.checkNotWithRoot(root);
+        Map<String, String> variables;
+        if (image.given()) {
+            // The image's config is the environment its containers start with; this shell's does not reach them.
+            io.memproxy.image.ContainerImage img = image.open();
+            env = env.withRoot(Root.at(img.root()));
+            variables = new HashMap<>(img.config().env());
+        } else {
+            variables = new HashMap<>(ignoreEnv ? Map.of() : MemproxyCommand.callerOf(mixee).loaderVariables());
+        }
         if (root != null) {
             env = env.withRoot(Fleet.root(root));
         }
-        Map<String, String> variables = new HashMap<>(ignoreEnv ? Map.of() : MemproxyCommand.callerOf(mixee).loaderVariables());
         if (envFile != null) {
             variables.putAll(readEnvFile(envFile));
         }

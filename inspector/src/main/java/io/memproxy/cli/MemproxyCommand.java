@@ -29,6 +29,7 @@ public final class MemproxyCommand implements Runnable {
             ScanCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
+            ImageAdviceCommand.class,
             PsCommand.class,
             TrialCommand.class);
 

@@ -54,6 +54,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", description = "Scan an offline system image under DIR; links never lead out of it.")
     Path root;
 
+    @picocli.CommandLine.Mixin
+    ImageOptions image = new ImageOptions();
+
     @Option(names = "--suggest-config", description = "Print a commented memproxy.conf fragment naming the programs to exclude, and why.")
     boolean suggestConfig;
 
@@ -71,8 +74,9 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        Path r = root == null ? Path.of("/") : root.toAbsolutePath().normalize();
-        io.memproxy.loader.Root confined = Fleet.root(root);
+        image.checkNotWithRoot(root);
+        Path r = image.given() ? image.open().root() : root == null ? Path.of("/") : root.toAbsolutePath().normalize();
+        io.memproxy.loader.Root confined = image.given() ? io.memproxy.loader.Root.at(r) : Fleet.root(root);
         try (var top = confined.directory("/", false)) {
             top.list(n -> true);
         } catch (IOException e) {
@@ -87,7 +91,7 @@ public final class ScanCommand implements Callable<Integer> {
             targets.add(d.startsWith("/") ? d : Path.of(d).toAbsolutePath().normalize().toString());
         }
         if (targets.isEmpty()) {
-            String path = searchPath != null ? searchPath
+            String path = searchPath != null ? searchPath : image.given() ? image.open().config().path()
                     : Optional.ofNullable(System.getenv("PATH")).orElse("/usr/local/bin:/usr/bin:/bin");
             for (String d : Scan.defaultDirectories(r, path)) {
                 if (confined.stat(d).map(java.nio.file.attribute.BasicFileAttributes::isDirectory).orElse(false)) {
@@ -103,7 +107,7 @@ public final class ScanCommand implements Callable<Integer> {
         } else {
             sink = switch (f) {
                 case text -> ScanReports.text(out, all);
-                case json -> ScanReports.json(out, Version.get(), r.toString());
+                case json -> ScanReports.json(out, Version.get(), image.given() ? image.image.toString() : r.toString());
                 case prometheus -> ScanReports.prometheus(out, System.currentTimeMillis() / 1000);
                 case markdown -> throw new IllegalStateException("scan offers no markdown");
             };

@@ -68,7 +68,6 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "     route the shim did not take; the chart could not be written%n"
                 + "  130  interrupted (Ctrl-C); the partial results were printed%n")
 public final class TrialCommand implements Callable<Integer> {
-    enum Format { text, json, markdown }
 
     /** The exit status of a trial stopped by Ctrl-C, as a shell reports a command killed by SIGINT. */
     static final int INTERRUPTED = 130;
@@ -105,11 +104,8 @@ public final class TrialCommand implements Callable<Integer> {
             + " chain's cost per program start (default: ${DEFAULT-VALUE}; 0 skips it).")
     int startupRuns = StartCost.DEFAULT_RUNS;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default), json or markdown.")
-    Format format = Format.text;
-
     @Mixin
-    OutputOptions output;
+    TrialFormat output;
 
     @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also draw time and peak RSS per route, with min-max bars, as SVG.")
     Path chart;
@@ -196,14 +192,14 @@ public final class TrialCommand implements Callable<Integer> {
 
     private void render(Analysis.Report report) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Format f = output.json ? Format.json : format;
-        switch (f) {
+        switch (output.format()) {
             case text -> {
                 Terminal terminal = ((MemproxyCommand) spec.parent().userObject()).terminal();
                 TrialReports.text(report, terminal.colorWanted(output.noColor), Marks.of(terminal.unicode()), out);
             }
             case json -> TrialReports.json(report, Version.get(), out);
             case markdown -> TrialReports.markdown(report, out);
+            default -> throw new IllegalStateException("trial offers no " + output.format());
         }
     }
 

@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = "%nExamples:%n"
                 + "  memproxy uninstall --dry-run%n"
                 + "  memproxy uninstall%n"
+                + "  memproxy uninstall --unit nginx.service --now%n"
                 + "%nExit codes:%n"
                 + "  0  uninstalled, or not installed%n"
                 + "  2  usage error%n"
@@ -39,6 +40,13 @@ public final class UninstallCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @picocli.CommandLine.Option(names = "--unit", paramLabel = "NAME.service",
+            description = "Remove memproxy's drop-in for one systemd service (only a drop-in memproxy install --unit wrote).")
+    String unit;
+
+    @picocli.CommandLine.Option(names = "--now", description = "With --unit: run systemctl daemon-reload and try-restart the service.")
+    boolean now;
+
     @Override
     public Integer call() throws IOException {
         boolean json = output.format() == Format.json;
@@ -46,6 +54,13 @@ public final class UninstallCommand implements Callable<Integer> {
         PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
         PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
+        if (unit != null) {
+            // --unit reports in text only.
+            return UnitInstall.uninstall(spec.commandLine().getOut(), r, unit, target.dryRun, now);
+        }
+        if (now) {
+            throw new MemproxyException(ExitCodes.USAGE, "--now goes with --unit");
+        }
         Installer installer = new Installer(r, Step.Hook.NONE);
         PreloadPlan plan = installer.planUninstall();
         boolean changes = plan.changes() && !plan.dropped().isEmpty();

@@ -21,14 +21,34 @@ import java.util.Optional;
 public final class FileCapabilities {
     private static final List<String> LOCATIONS = List.of("/usr/sbin/getcap", "/sbin/getcap", "/usr/bin/getcap");
 
+    /** The attribute a container image's file system keeps a layer's security.capability in (io.memproxy.image). */
+    public static final String IMAGE_ATTRIBUTE = "unix:capability";
+
     private final Optional<Path> getcap;
+    /** A root not on disk (a container image in memory): the capabilities are read from its files' attributes. */
+    private final Optional<Path> inMemory;
+
+    private FileCapabilities(Optional<Path> getcap, Optional<Path> inMemory) {
+        this.getcap = getcap;
+        this.inMemory = inMemory;
+    }
 
     private FileCapabilities(Optional<Path> getcap) {
-        this.getcap = getcap;
+        this(getcap, Optional.empty());
     }
 
     public static FileCapabilities find() {
         return new FileCapabilities(LOCATIONS.stream().map(Path::of).filter(Files::isExecutable).findFirst());
+    }
+
+    /**
+     * For the files of {@code root}: getcap for a root on disk. getcap reads files by name, so for a root that is
+     * not on disk (a container image read into memory) it would read this machine's files of the same name:
+     * there the capabilities the layers recorded are read from the files' attributes instead.
+     */
+    public static FileCapabilities forRoot(Path root) {
+        return root.getFileSystem() == java.nio.file.FileSystems.getDefault() ? find()
+                : new FileCapabilities(Optional.empty(), Optional.of(root));
     }
 
     public static FileCapabilities none() {
@@ -36,12 +56,26 @@ public final class FileCapabilities {
     }
 
     public boolean available() {
-        return getcap.isPresent();
+        return getcap.isPresent() || inMemory.isPresent();
     }
 
     /** The capabilities of each of {@code files} that has any, keyed by the file as given. */
     public Map<String, String> of(List<String> files) {
         Map<String, String> out = new HashMap<>();
+        if (inMemory.isPresent()) {
+            for (String f : files) {
+                try {
+                    Object c = Files.getAttribute(inMemory.get().getFileSystem().getPath(f), IMAGE_ATTRIBUTE,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (c instanceof String text && !text.isEmpty()) {
+                        out.put(f, text);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // No such file or no attribute: no capabilities.
+                }
+            }
+            return out;
+        }
         if (getcap.isEmpty() || files.isEmpty()) {
             return out;
         }

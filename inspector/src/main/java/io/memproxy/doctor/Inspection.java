@@ -72,10 +72,17 @@ public final class Inspection {
     private List<String> targets;
 
     public Inspection(Inputs inputs) {
+        this(inputs, Optional.empty());
+    }
+
+    /** With the LD_LIBRARY_PATH a service or an image's config gives its program. */
+    public Inspection(Inputs inputs, Optional<String> libraryPath) {
         this.inputs = inputs;
-        this.root = inputs.root().toString().equals("/") ? Root.host() : Root.at(inputs.root());
+        // Path equality, not the text "/": an image's in-memory file system has a "/" of its own.
+        this.root = inputs.root().equals(Path.of("/")) ? Root.host() : Root.at(inputs.root());
         this.files = new ObjectFiles(root);
-        this.environment = LoaderEnvironment.system().withRoot(root).withPreload(preloadVariable().orElse(null));
+        this.environment = LoaderEnvironment.system().withRoot(root).withPreload(preloadVariable().orElse(null))
+                .withLibraryPath(libraryPath.orElse(null));
     }
 
     public Inputs inputs() {
@@ -254,7 +261,7 @@ public final class Inspection {
                     for (String exe : targets()) {
                         fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
                     }
-                    Map<String, String> byFile = FileCapabilities.find().of(fileOf.values().stream().distinct().toList());
+                    Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(fileOf.values().stream().distinct().toList());
                     Map<String, String> out = new HashMap<>();
                     fileOf.forEach((exe, f) -> {
                         if (byFile.containsKey(f)) {

@@ -28,7 +28,7 @@ public record Platform(ElfClass elfClass, int machine) {
 
     /** The platform of the image under {@code root}: that of its shell, else this machine's. */
     public static Platform of(Path root) {
-        if (root.toString().equals("/")) {
+        if (root.equals(Path.of("/"))) {
             return host();
         }
         for (String r : REFERENCES) {

@@ -149,7 +149,15 @@ final class ElfBytes {
     }
 
     private Region map(FileChannel ch) throws IOException {
-        Region r = new Region(0, ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(order));
+        ByteBuffer whole;
+        try {
+            whole = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        } catch (UnsupportedOperationException e) {
+            // A file system that cannot map (a container image read into memory): one heap copy instead.
+            whole = ByteBuffer.allocate((int) size);
+            readFully(ch, whole, 0);
+        }
+        Region r = new Region(0, whole.order(order));
         regions = new Region[] {r};
         return r;
     }

@@ -353,7 +353,7 @@ public final class Root {
                     continue;
                 }
                 SecureDirectoryStream<Path> here = open.peek();
-                Path name = Path.of(c);
+                Path name = dir().getFileSystem().getPath(c);
                 Path hostPath = host("/" + String.join("/", done)).resolve(c);
                 Optional<PosixFileAttributes> a = lstat(here, name);
                 if (a.isEmpty()) {
@@ -485,6 +485,11 @@ public final class Root {
             this.host = host;
         }
 
+        /** A name in this directory, in the directory's own file system (an image's may be in memory). */
+        private Path name(String n) {
+            return host.getFileSystem().getPath(n);
+        }
+
         /** The directory as the image names it (links resolved). */
         public String path() {
             return path;
@@ -502,7 +507,7 @@ public final class Root {
 
         /** lstat(2) of a name in the directory (fstatat), empty when absent. */
         public Optional<PosixFileAttributes> attributes(String name) throws IOException {
-            return lstat(fd, Path.of(name));
+            return lstat(fd, name(name));
         }
 
         /** Reads a regular file of at most {@code cap} bytes; {@code named} is the name used in messages. */
@@ -556,7 +561,7 @@ public final class Root {
 
         /** Opens a regular file of at most {@code cap} bytes, checked before and after the open (O_NOFOLLOW). */
         private SeekableByteChannel openChecked(String name, long cap, String named, boolean head) throws IOException {
-            Path n = Path.of(name);
+            Path n = name(name);
             Optional<PosixFileAttributes> before = lstat(fd, n);
             if (before.isEmpty()) {
                 throw new NoSuchFileException(named);
@@ -584,10 +589,10 @@ public final class Root {
         /** Creates a new file (O_CREAT|O_EXCL|O_NOFOLLOW) with permission bits {@code mode} & 0777. */
         public FileChannel create(String name, int mode) throws IOException {
             Set<PosixFilePermission> perms = permissions(mode);
-            SeekableByteChannel ch = fd.newByteChannel(Path.of(name), Set.of(StandardOpenOption.CREATE_NEW,
+            SeekableByteChannel ch = fd.newByteChannel(name(name), Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(perms));
             try {
-                fd.getFileAttributeView(Path.of(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
+                fd.getFileAttributeView(name(name), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(perms);
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;
@@ -597,13 +602,23 @@ public final class Root {
 
         /** rename(2) within the directory (renameat), replacing {@code to}. */
         public void rename(String from, String to) throws IOException {
-            fd.move(Path.of(from), fd, Path.of(to));
+            fd.move(name(from), fd, name(to));
         }
 
         /** unlink(2) of a name (unlinkat); false when it did not exist. */
         public boolean delete(String name) throws IOException {
             try {
-                fd.deleteFile(Path.of(name));
+                fd.deleteFile(name(name));
+                return true;
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+        }
+
+        /** rmdir(2) of an empty directory in it (unlinkat with AT_REMOVEDIR); false when it did not exist. */
+        public boolean deleteDirectory(String name) throws IOException {
+            try {
+                fd.deleteDirectory(name(name));
                 return true;
             } catch (NoSuchFileException e) {
                 return false;
@@ -612,7 +627,7 @@ public final class Root {
 
         /** fsync(2) of the directory itself, so that renames and removals in it are durable. */
         public void sync() throws IOException {
-            try (SeekableByteChannel ch = fd.newByteChannel(Path.of("."), Set.of(StandardOpenOption.READ))) {
+            try (SeekableByteChannel ch = fd.newByteChannel(name("."), Set.of(StandardOpenOption.READ))) {
                 ((FileChannel) ch).force(true);
             }
         }
@@ -620,7 +635,7 @@ public final class Root {
         /** The names in the directory that {@code filter} accepts, sorted. */
         public List<String> list(Predicate<String> filter) throws IOException {
             List<String> out = new ArrayList<>();
-            try (SecureDirectoryStream<Path> again = fd.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
+            try (SecureDirectoryStream<Path> again = fd.newDirectoryStream(name("."), LinkOption.NOFOLLOW_LINKS)) {
                 for (Path p : again) {
                     String n = p.getFileName().toString();
                     if (filter.test(n)) {

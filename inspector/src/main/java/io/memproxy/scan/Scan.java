@@ -70,12 +70,12 @@ public final class Scan {
     private final FileCapabilities capabilities;
 
     public Scan(Options options, Classifier classifier) {
-        this(options, classifier, FileCapabilities.find());
+        this(options, classifier, FileCapabilities.forRoot(options.root()));
     }
 
     Scan(Options options, Classifier classifier, FileCapabilities capabilities) {
         this.options = options;
-        this.root = options.root().toString().equals("/") ? Root.host() : Root.at(options.root());
+        this.root = options.root().equals(Path.of("/")) ? Root.host() : Root.at(options.root());
         this.classifier = classifier;
         this.capabilities = capabilities;
     }

@@ -1,0 +1,189 @@
+package io.memproxy.cli;
+
+import io.memproxy.doctor.Diagnosis;
+import io.memproxy.doctor.Severity;
+import io.memproxy.install.UnitDropIn;
+import io.memproxy.loader.Root;
+import io.memproxy.report.ProblemLines;
+import io.memproxy.unit.Service;
+import io.memproxy.unit.SystemdUnit;
+import io.memproxy.unit.UnitName;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * install --unit and uninstall --unit: memproxy's drop-in for one service, written only after the doctor
+ * has examined the service as it will be with the drop-in in place.
+ */
+final class UnitInstall {
+    private UnitInstall() {}
+
+    static int install(PrintWriter out, Root root, String unitName, String shim, String allocator, boolean force,
+            boolean dryRun, boolean now) {
+        UnitName name = UnitRun.name(unitName);
+        checkNow(root, now);
+        SystemdUnit today = load(root, name, Optional.empty());
+        UnitDropIn dropIn = new UnitDropIn(root, name.name());
+        Optional<String> current = read(dropIn);
+        if (current.isPresent() && !UnitDropIn.isOurs(current.get())) {
+            throw new MemproxyException(ExitCodes.PROBLEM, dropIn.path() + " exists and was not written by memproxy; left alone."
+                    + " Move it away, or set LD_PRELOAD in it yourself and check with memproxy doctor --unit " + name);
+        }
+        // The service's LD_PRELOAD without memproxy's drop-in: its entries stay, after the chain.
+        Service before = Service.of(today, root, root);
+        Set<String> entries = new LinkedHashSet<>(List.of(shim, allocator));
+        before.preloadSettings().stream().filter(v -> !v.origin().startsWith(dropIn.path())).reduce((a, b) -> b)
+                .ifPresent(v -> {
+                    for (String e : v.value().split("[: ]+")) {
+                        if (!e.isEmpty() && !e.endsWith("/libmemproxy.so")) {
+                            entries.add(e);
+                        }
+                    }
+                });
+        String value = String.join(":", entries);
+        String content;
+        try {
+            content = dropIn.content(value);
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e));
+        }
+        DoctorInputs check = new DoctorInputs();
+        check.root = root.isHost() ? null : root.dir();
+        Diagnosis d = UnitRun.diagnose(check, name.name(), Optional.of(new SystemdUnit.Pending(dropIn.path(), content)));
+        boolean same = current.isPresent() && current.get().equals(content);
+        out.println(dropIn.path() + (root.isHost() ? "" : " under " + root.dir()) + (same ? ": unchanged" : ":"));
+        if (!same) {
+            content.lines().forEach(l -> out.println("  + " + l));
+        }
+        long errors = d.count(Severity.ERROR) + d.crashedChecks();
+        if (errors > 0 || d.count(Severity.WARNING) > 0) {
+            out.println("pre-install check (memproxy doctor --unit " + name + " with this drop-in):");
+            ProblemLines.write(d, out);
+        }
+        if (errors > 0 && !force) {
+            out.flush();
+            throw new MemproxyException(ExitCodes.PROBLEM, "refused: the pre-install check found " + errors
+                    + " error(s) (above); fix them, or install anyway with --force");
+        }
+        if (errors > 0) {
+            out.println("--force: installing despite " + errors + " error(s) of the pre-install check");
+        }
+        if (dryRun) {
+            return Fleet.dryRun(out);
+        }
+        if (same) {
+            out.println("already installed: nothing changed");
+        } else {
+            try {
+                if (dropIn.write(content)) {
+                    out.println("previous drop-in saved as " + dropIn.backup());
+                }
+            } catch (IOException e) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e) + "; " + dropIn.path() + " is unchanged");
+            }
+            out.println("installed: " + name + " loads " + shim + " and " + allocator + " from its next start");
+        }
+        reload(out, root, name, now, same);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    static int uninstall(PrintWriter out, Root root, String unitName, boolean dryRun, boolean now) {
+        UnitName name = UnitRun.name(unitName);
+        checkNow(root, now);
+        UnitDropIn dropIn = new UnitDropIn(root, name.name());
+        Optional<String> current = read(dropIn);
+        String where = dropIn.path() + (root.isHost() ? "" : " under " + root.dir());
+        if (current.isEmpty()) {
+            out.println(where + ": not there");
+            out.println("not installed: nothing changed");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (!UnitDropIn.isOurs(current.get())) {
+            throw new MemproxyException(ExitCodes.PROBLEM, dropIn.path() + " was not written by memproxy: left alone");
+        }
+        out.println(where + ":");
+        current.get().lines().forEach(l -> out.println("  - " + l));
+        if (dryRun) {
+            return Fleet.dryRun(out);
+        }
+        try {
+            boolean dirGone = dropIn.remove(current.get());
+            out.println("removed " + dropIn.path() + " (saved as " + dropIn.backup() + ")"
+                    + (dirGone ? " and " + dropIn.directory() + ", which memproxy had created" : ""));
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e));
+        }
+        out.println("uninstalled: " + name + " starts without memproxy from its next start");
+        reload(out, root, name, now, false);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static SystemdUnit load(Root root, UnitName name, Optional<SystemdUnit.Pending> pending) {
+        try {
+            return SystemdUnit.load(root, name, pending);
+        } catch (SystemdUnit.UnitException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, e.getMessage());
+        }
+    }
+
+    private static Optional<String> read(UnitDropIn dropIn) {
+        try {
+            return dropIn.current();
+        } catch (IOException e) {
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e));
+        }
+    }
+
+    /** Whether systemd is the running init system (sd_booted(3)). */
+    private static boolean systemdRuns() {
+        return Files.isDirectory(Path.of("/run/systemd/system"));
+    }
+
+    private static void checkNow(Root root, boolean now) {
+        if (now && !root.isHost()) {
+            throw new MemproxyException(ExitCodes.USAGE, "--now restarts the service on this machine; it cannot be combined with --root");
+        }
+        if (now && !systemdRuns()) {
+            throw new MemproxyException(ExitCodes.USAGE, "--now needs systemd running as the init system (no /run/systemd/system here)");
+        }
+    }
+
+    /** systemd reads drop-ins at daemon-reload; the running service keeps its environment until it restarts. */
+    private static void reload(PrintWriter out, Root root, UnitName name, boolean now, boolean unchanged) {
+        if (unchanged) {
+            return;
+        }
+        if (!now) {
+            out.println("to apply: systemctl daemon-reload && systemctl try-restart " + name
+                    + (root.isHost() ? "" : "   (on the system under " + root.dir() + ")"));
+            out.println("check it: memproxy doctor --unit " + name + "; memproxy ps shows what the running process loaded");
+            return;
+        }
+        for (List<String> cmd : List.of(List.of("systemctl", "daemon-reload"), List.of("systemctl", "try-restart", name.name()))) {
+            out.println("running: " + String.join(" ", cmd));
+            out.flush();
+            try {
+                Process p = new ProcessBuilder(new ArrayList<>(cmd)).inheritIO().start();
+                if (p.waitFor() != 0) {
+                    throw new MemproxyException(ExitCodes.COULD_NOT_RUN, String.join(" ", cmd) + " failed (exit " + p.exitValue()
+                            + "); the drop-in is in place: run it yourself");
+                }
+            } catch (IOException e) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, String.join(" ", cmd) + ": " + Fleet.describe(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, String.join(" ", cmd) + ": interrupted");
+            }
+        }
+    }
+}
