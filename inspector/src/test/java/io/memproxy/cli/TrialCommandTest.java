@@ -255,11 +255,22 @@ class TrialCommandTest {
         Path script = tmp.resolve("count.sh");
         Files.writeString(script, "#!/bin/sh\nseq 1 2000 | sort -n | tail -1\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // Through env, as many scripts start: the shim sees env, then the interpreter env finds on PATH.
+        Path viaEnv = tmp.resolve("via-env.sh");
+        Files.writeString(viaEnv, "#!/usr/bin/env sh\necho hi\n");
+        Files.setPosixFilePermissions(viaEnv, PosixFilePermissions.fromString("rwxr-xr-x"));
+        CliTest.Run env = CliTest.Run.of(trial("--allocator", "jemalloc", "--startup-runs", "0", "--format", "json", "--",
+                viaEnv.toString()));
+        assertEquals(ExitCodes.OK, env.code(), env.err() + env.out());
+        JsonNode envDoc = new ObjectMapper().readTree(env.out());
+        assertTrue(envDoc.path("notes").toString().contains("only the programs that run it (env, then dash)"), env.out());
+        assertTrue(envDoc.path("routes").get(2).path("route_check").asText().matches(".*for env, dash.*"), env.out());
         CliTest.Run r = CliTest.Run.of(trial("--allocator", "jemalloc", "--startup-runs", "0", "--format", "json", "--", script.toString()));
         assertEquals(ExitCodes.OK, r.code(), r.err() + r.out());
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assertEquals("/usr/bin/dash", doc.path("executable").asText());
-        assertTrue(doc.path("notes").toString().contains("the shim sees its interpreter /usr/bin/dash, not the script"), doc.toString());
+        assertTrue(doc.path("notes").toString().contains(script + " is a script: the shim never sees it, only the programs that run it"
+                + " (dash)"), doc.toString());
         // The programs the script execs decide by their own names, and the route check saw them.
         JsonNode jemalloc = doc.path("routes").get(2);
         assertTrue(jemalloc.path("route_check").asText().contains("sort"), jemalloc.toString());
