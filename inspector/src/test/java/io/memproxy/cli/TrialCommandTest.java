@@ -243,6 +243,13 @@ class TrialCommandTest {
         assertEquals(ExitCodes.COULD_NOT_RUN, notElf.code());
         assertTrue(notElf.err().startsWith("memproxy: " + plain), notElf.err());
 
+        // A chart that cannot be written is refused before the runs, not after them.
+        Path nowhere = tmp.resolve("no/such/dir/x.svg");
+        CliTest.Run badChart = CliTest.Run.of("trial", "--chart", nowhere.toString(), "--", "/bin/true");
+        assertEquals(ExitCodes.COULD_NOT_RUN, badChart.code());
+        assertEquals("memproxy: " + nowhere + ": cannot write the chart: no directory " + nowhere.getParent() + "\n", badChart.err());
+        assertEquals("", badChart.out());
+
         CliTest.Run usage = CliTest.Run.of("trial");
         assertEquals(ExitCodes.USAGE, usage.code());
         CliTest.Run badAllocator = CliTest.Run.of("trial", "--allocator", "hoard", "--", "/bin/true");
