@@ -174,6 +174,17 @@ class TrialCommandTest {
         assertEquals("/usr/bin/sort", doc.path("executable").asText());
     }
 
+    @Test
+    void theTableIsColouredOnATerminalOnly() {
+        String[] quick = {"trial", "--runs", "1", "--warmup", "0", "--startup-runs", "0", "--allocator", "mimalloc", "--", "/bin/true"};
+        CliTest.Run colour = CliTest.Run.with(new Terminal(true, false), quick);
+        assertEquals(ExitCodes.OK, colour.code(), colour.err());
+        assertTrue(colour.out().contains("\u001b["), colour.out());
+        CliTest.Run plain = CliTest.Run.with(new Terminal(true, true), quick);
+        assertFalse(plain.out().contains("\u001b["), plain.out());
+        assertTrue(plain.out().contains("same behaviour"), plain.out());
+    }
+
     /** usable-slack writes past malloc(140) into the room glibc's rounding leaves: tcmalloc's 144-byte class has none. */
     @Test
     void aProgramThatCrashesOnlyUnderTcmallocDiffersOnThatRouteAlone() throws Exception {
