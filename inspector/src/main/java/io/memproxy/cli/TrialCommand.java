@@ -122,6 +122,16 @@ public final class TrialCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--runs must be at least 1; --warmup, --timeout, --sample-rss and --startup-runs at least 0");
         }
+        if (chart != null) {
+            // Before the runs, not after minutes of them.
+            Path dir = chart.toAbsolutePath().getParent();
+            if (!Files.isDirectory(dir)) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, chart + ": cannot write the chart: no directory " + dir);
+            }
+            if (!Files.isWritable(dir) || Files.isDirectory(chart) || (Files.exists(chart) && !Files.isWritable(chart))) {
+                throw new MemproxyException(ExitCodes.COULD_NOT_RUN, chart + ": cannot write the chart: permission denied or a directory");
+            }
+        }
         Path runnerProgram = Runner.installed();
         Optional<String> noRunner = Runner.unusable(runnerProgram);
         if (noRunner.isPresent()) {
@@ -207,7 +217,8 @@ public final class TrialCommand implements Callable<Integer> {
         try {
             Files.writeString(chart, TrialChart.svg(report), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, chart + ": cannot write the chart: " + Fleet.describe(e));
+            throw new MemproxyException(ExitCodes.COULD_NOT_RUN, chart + ": cannot write the chart: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 

@@ -45,33 +45,49 @@ public record Target(String path, List<String> argv, String executable, List<Str
         String path = find(word, searchPath);
         List<String> notes = new ArrayList<>();
         String elf = path;
-        Optional<List<String>> shebang = shebang(path);
-        if (shebang.isPresent()) {
+        boolean script = false;
+        List<String> programs = new ArrayList<>();
+        // Like the kernel, follow #! interpreters (and env's program) a few levels deep to the ELF file.
+        for (int depth = 0; depth < 5; depth++) {
+            Optional<List<String>> shebang = shebang(elf);
+            if (shebang.isEmpty()) {
+                break;
+            }
+            script = true;
             List<String> words = shebang.get();
             if (words.isEmpty()) {
-                throw new TrialException(path + ": a #! script without an interpreter");
+                throw new TrialException(elf + ": a #! script without an interpreter");
             }
-            elf = words.get(0);
-            if (!Files.isExecutable(Path.of(elf))) {
-                throw new TrialException(path + ": its interpreter " + elf + " does not exist or is not executable");
+            String interpreter = words.get(0);
+            if (!Files.isExecutable(Path.of(interpreter))) {
+                throw new TrialException(elf + ": its interpreter " + interpreter + " does not exist or is not executable");
             }
-            if (elf.endsWith("/env")) {
+            String next = interpreter;
+            if (programs.isEmpty() || !programs.get(programs.size() - 1).equals(fileName(real(interpreter)))) {
+                programs.add(fileName(real(interpreter)));
+            }
+            if (interpreter.endsWith("/env")) {
                 Optional<String> program = words.subList(1, words.size()).stream().filter(w -> !w.startsWith("-")).findFirst();
                 if (program.isPresent()) {
-                    notes.add("the shim decides for env first, then anew for " + program.get() + " which env executes");
-                    elf = find(program.get(), searchPath);
+                    next = find(program.get(), searchPath);
                 }
             }
-            notes.add(path + " is a script: the shim sees its interpreter " + real(elf) + ", not the script, so an exclusion"
-                    + " line must name " + fileName(real(elf)) + " (and then applies to every script it runs)");
+            elf = next;
         }
         String exe = real(elf);
+        if (script) {
+            if (!programs.get(programs.size() - 1).equals(fileName(exe))) {
+                programs.add(fileName(exe));
+            }
+            notes.add(path + " is a script: the shim never sees it, only the programs that run it (" + String.join(", then ", programs)
+                    + "), each deciding by its own name; an exclusion line must name them, and then applies to everything they run");
+        }
         ExecutableProfile profile;
         try {
             profile = new Inspection(new Inspection.Inputs(Path.of("/"), Optional.of(""), Optional.empty(), Inspection.DEFAULT_CONFIG,
                     List.of(exe), searchPath)).profile(exe);
         } catch (LoaderException e) {
-            throw new TrialException((shebang.isPresent() ? path + ": interpreter " : "") + e.getMessage()
+            throw new TrialException((script ? path + ": interpreter " : "") + e.getMessage()
                     + " (not an ELF program or #! script this machine runs)");
         }
         for (ExecutableClass c : profile.classes()) {

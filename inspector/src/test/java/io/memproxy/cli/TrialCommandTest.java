@@ -174,6 +174,17 @@ class TrialCommandTest {
         assertEquals("/usr/bin/sort", doc.path("executable").asText());
     }
 
+    @Test
+    void theTableIsColouredOnATerminalOnly() {
+        String[] quick = {"trial", "--runs", "1", "--warmup", "0", "--startup-runs", "0", "--allocator", "mimalloc", "--", "/bin/true"};
+        CliTest.Run colour = CliTest.Run.with(new Terminal(true, false), quick);
+        assertEquals(ExitCodes.OK, colour.code(), colour.err());
+        assertTrue(colour.out().contains("\u001b["), colour.out());
+        CliTest.Run plain = CliTest.Run.with(new Terminal(true, true), quick);
+        assertFalse(plain.out().contains("\u001b["), plain.out());
+        assertTrue(plain.out().contains("same behaviour"), plain.out());
+    }
+
     /** usable-slack writes past malloc(140) into the room glibc's rounding leaves: tcmalloc's 144-byte class has none. */
     @Test
     void aProgramThatCrashesOnlyUnderTcmallocDiffersOnThatRouteAlone() throws Exception {
@@ -243,6 +254,13 @@ class TrialCommandTest {
         assertEquals(ExitCodes.COULD_NOT_RUN, notElf.code());
         assertTrue(notElf.err().startsWith("memproxy: " + plain), notElf.err());
 
+        // A chart that cannot be written is refused before the runs, not after them.
+        Path nowhere = tmp.resolve("no/such/dir/x.svg");
+        CliTest.Run badChart = CliTest.Run.of("trial", "--chart", nowhere.toString(), "--", "/bin/true");
+        assertEquals(ExitCodes.COULD_NOT_RUN, badChart.code());
+        assertEquals("memproxy: " + nowhere + ": cannot write the chart: no directory " + nowhere.getParent() + "\n", badChart.err());
+        assertEquals("", badChart.out());
+
         CliTest.Run usage = CliTest.Run.of("trial");
         assertEquals(ExitCodes.USAGE, usage.code());
         CliTest.Run badAllocator = CliTest.Run.of("trial", "--allocator", "hoard", "--", "/bin/true");
@@ -255,11 +273,22 @@ class TrialCommandTest {
         Path script = tmp.resolve("count.sh");
         Files.writeString(script, "#!/bin/sh\nseq 1 2000 | sort -n | tail -1\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // Through env, as many scripts start: the shim sees env, then the interpreter env finds on PATH.
+        Path viaEnv = tmp.resolve("via-env.sh");
+        Files.writeString(viaEnv, "#!/usr/bin/env sh\necho hi\n");
+        Files.setPosixFilePermissions(viaEnv, PosixFilePermissions.fromString("rwxr-xr-x"));
+        CliTest.Run env = CliTest.Run.of(trial("--allocator", "jemalloc", "--startup-runs", "0", "--format", "json", "--",
+                viaEnv.toString()));
+        assertEquals(ExitCodes.OK, env.code(), env.err() + env.out());
+        JsonNode envDoc = new ObjectMapper().readTree(env.out());
+        assertTrue(envDoc.path("notes").toString().contains("only the programs that run it (env, then dash)"), env.out());
+        assertTrue(envDoc.path("routes").get(2).path("route_check").asText().matches(".*for env, dash.*"), env.out());
         CliTest.Run r = CliTest.Run.of(trial("--allocator", "jemalloc", "--startup-runs", "0", "--format", "json", "--", script.toString()));
         assertEquals(ExitCodes.OK, r.code(), r.err() + r.out());
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assertEquals("/usr/bin/dash", doc.path("executable").asText());
-        assertTrue(doc.path("notes").toString().contains("the shim sees its interpreter /usr/bin/dash, not the script"), doc.toString());
+        assertTrue(doc.path("notes").toString().contains(script + " is a script: the shim never sees it, only the programs that run it"
+                + " (dash)"), doc.toString());
         // The programs the script execs decide by their own names, and the route check saw them.
         JsonNode jemalloc = doc.path("routes").get(2);
         assertTrue(jemalloc.path("route_check").asText().contains("sort"), jemalloc.toString());
