@@ -2,6 +2,7 @@
 #   make            build everything          make test     run every test
 #   make demo       the doctor on a demo chain make install  PREFIX=… DESTDIR=… SYSCONFDIR=…
 #   make deps       install missing Debian packages (idempotent; sudo when not root)
+#   make deb        the Debian packages, in build/deb (debian/README.source)
 
 PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
@@ -21,9 +22,10 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
-	libcap2-bin pax-utils hyperfine time libtree
+	libcap2-bin pax-utils hyperfine time libtree \
+	debhelper dpkg-dev fakeroot lintian
 
-.PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-deb deb demo install uninstall clean bench
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -55,7 +57,7 @@ shim:
 samples:
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples; fi
 
-test: all test-shim test-launcher test-java
+test: all test-shim test-launcher test-java test-deb
 
 # The launcher maps its class-data archive from any directory and through a link.
 test-launcher: inspector
@@ -81,15 +83,17 @@ DEMO_CONFIG = samples/memproxy.conf
 demo: all
 	bin/memproxy doctor --preload $(DEMO_CHAIN) --config $(DEMO_CONFIG) --probe
 
-install: all
+# Builds what it installs, and never runs apt (debian/rules calls it).
+install: shim inspector
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/memproxy.jar
+	install -m 0755 inspector/make-cds-archive $(DESTDIR)$(DATADIR)/make-cds-archive
 	install -m 0755 inspector/target/memproxy-probe $(DESTDIR)$(DATADIR)/memproxy-probe
 	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
 	install -m 0644 inspector/man/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy.1
-	@# The class-data archive is only valid for the jar path it was made with.
-	@if [ -z "$(DESTDIR)" ]; then inspector/make-cds-archive $(DATADIR)/memproxy.jar $(DATADIR)/memproxy.jsa || true; fi
+	@# The class-data archive is only valid for the jar path it was made with (the package makes it in postinst).
+	@if [ -z "$(DESTDIR)" ]; then $(DATADIR)/make-cds-archive $(DATADIR)/memproxy.jar $(DATADIR)/memproxy.jsa || true; fi
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi
 
 uninstall:
@@ -97,7 +101,26 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi
 
+# The Debian packages (debian/), built with dpkg-buildpackage in a copy of the tracked and new files
+# under build/deb (dpkg-buildpackage writes into the parent directory), then checked with lintian.
+DEB_OUT = build/deb
+DEB_SRC = $(DEB_OUT)/src/memproxy
+
+deb: deps
+	rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
+	@# Files deleted but not yet committed are listed too: --ignore-failed-read skips them.
+	git ls-files -z --cached --others --exclude-standard \
+	  | tar -c --null -T - --ignore-failed-read -f - | tar -x -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	lintian --fail-on error,warning --info $(DEB_OUT)/*.changes
+	@ls $(DEB_OUT)/*.deb
+
+# Installs, upgrades, removes and purges the packages in a throwaway root (debian/tests/install-test).
+test-deb: deb
+	debian/tests/install-test $(DEB_OUT)
+
 clean:
+	rm -rf $(DEB_OUT)
 	$(MVN) clean
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim clean; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples clean; fi
