@@ -104,7 +104,7 @@ uninstall:
 # The Debian packages (debian/), built with dpkg-buildpackage in a copy of the tracked and new files
 # under build/deb (dpkg-buildpackage writes into the parent directory), then checked with lintian.
 DEB_OUT = build/deb
-DEB_SRC = $(DEB_OUT)/src/memproxy
+DEB_SRC = $(DEB_OUT)/memproxy
 
 deb: deps
 	rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
@@ -115,9 +115,9 @@ deb: deps
 	lintian --fail-on error,warning --info $(DEB_OUT)/*.changes
 	@ls $(DEB_OUT)/*.deb
 
-# Installs, upgrades, removes and purges the packages in a throwaway root (debian/tests/install-test).
+# Installs, upgrades, removes and purges the packages in a throwaway root (debian/install-test).
 test-deb: deb
-	debian/tests/install-test $(DEB_OUT)
+	debian/install-test $(DEB_OUT)
 
 clean:
 	rm -rf $(DEB_OUT)
