@@ -17,13 +17,14 @@ JAR  = inspector/target/memproxy.jar
 JSA  = inspector/target/memproxy.jsa
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
-# and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
+# the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain), and what
+# make deb needs (Debian's packaging tools, the i386 cross compiler and libc for libmemproxy:i386).
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
 	gcc-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
 	libcap2-bin pax-utils hyperfine time libtree \
-	debhelper dpkg-dev fakeroot lintian
+	debhelper dpkg-dev fakeroot lintian gcc-i686-linux-gnu libc6-dev-i386-cross libc6:i386
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-deb deb demo install uninstall clean bench
 
@@ -40,6 +41,7 @@ deps:
 	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
 	echo "memproxy deps: installing Debian packages:$$missing"; \
 	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	case "$$missing" in *:i386*) dpkg --print-foreign-architectures | grep -qx i386 || $$SUDO dpkg --add-architecture i386;; esac; \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
@@ -105,6 +107,8 @@ uninstall:
 # under build/deb (dpkg-buildpackage writes into the parent directory), then checked with lintian.
 DEB_OUT = build/deb
 DEB_SRC = $(DEB_OUT)/memproxy
+# The architectures libmemproxy is also cross-built for (the build machine's own is built anyway).
+DEB_SHIM_ARCHES = i386
 
 deb: deps
 	rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
@@ -112,6 +116,11 @@ deb: deps
 	git ls-files -z --cached --others --exclude-standard \
 	  | tar -c --null -T - --ignore-failed-read -f - | tar -x -C $(DEB_SRC)
 	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	@# libmemproxy is Multi-Arch: same: cross-built for DEB_SHIM_ARCHES (make deps installs the compilers).
+	@for a in $(DEB_SHIM_ARCHES); do \
+	  echo "cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc -a$$a -Ppkg.memproxy.shim-only"; \
+	  (cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc -a$$a -Ppkg.memproxy.shim-only) || exit 1; \
+	done
 	lintian --fail-on error,warning --info $(DEB_OUT)/*.changes
 	@ls $(DEB_OUT)/*.deb
 
