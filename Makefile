@@ -3,6 +3,7 @@
 #   make demo       the doctor on a demo chain make install  PREFIX=… DESTDIR=… SYSCONFDIR=…
 #   (SYSCONFDIR defaults to $(PREFIX)/etc, and to /etc for PREFIX=/usr)
 #   make deps       install missing Debian packages (idempotent; sudo when not root)
+#   make deb        the Debian packages, in build/deb (debian/README.source)
 
 PREFIX     ?= /usr/local
 # The GNU convention: configuration under the prefix, except for the system's own prefix /usr, whose
@@ -26,8 +27,9 @@ JSA  = inspector/target/memproxy.jsa
 COMPLETION = inspector/target/completion
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
-# and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain, systemd-analyze
-# for unit files, umoci for container images).
+# the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain, systemd-analyze
+# for unit files, umoci for container images), and what make deb needs (Debian's packaging tools; for
+# libmemproxy:i386, i386 binutils and libc).
 # gcc-12-multilib, not the gcc-multilib metapackage: that one conflicts with Debian's cross compilers.
 # libgoogle-perftools4, not its -dev package: that one conflicts with libc++'s unwinder.
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
@@ -35,9 +37,10 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	gcc-12-multilib g++-12-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
 	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh systemd umoci \
-	clang libc++-dev libc++abi-dev libpython3.11-testsuite libglib2.0-tests
+	clang libc++-dev libc++abi-dev libpython3.11-testsuite libglib2.0-tests \
+	debhelper dpkg-dev fakeroot lintian binutils-i686-linux-gnu libc6:i386
 
-.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli demo install uninstall clean bench soak
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli test-deb deb demo install uninstall clean bench soak
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -52,6 +55,7 @@ deps:
 	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
 	echo "memproxy deps: installing Debian packages:$$missing"; \
 	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	case "$$missing" in *:i386*) dpkg --print-foreign-architectures | grep -qx i386 || $$SUDO dpkg --add-architecture i386;; esac; \
 	{ $$SUDO apt-get update -qq || echo "memproxy deps: apt-get update reported errors; installing from the lists it has"; } && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
@@ -76,7 +80,7 @@ shim:
 samples:
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples; fi
 
-test: all test-shim test-launcher test-cli test-java
+test: all test-shim test-launcher test-cli test-java test-deb
 
 # The launcher maps its class-data archive from any directory and through a link; one service and one
 # container image, end to end through it (about 20 s).
@@ -115,9 +119,10 @@ demo: all
 	bin/memproxy doctor --preload $(DEMO_CHAIN) --config $(DEMO_CONFIG) --probe
 
 # Everything goes under $(DESTDIR)$(PREFIX), except the exclusion list, under $(DESTDIR)$(SYSCONFDIR).
-# The class-data archive is only valid for the jar path it was made with, so a DESTDIR install (a
-# package) leaves it to the post-install step `memproxy --build-cds`.
-install: all
+# Builds what it installs, and never runs apt (debian/rules calls it). The class-data archive is only valid
+# for the jar path it was made with, so a DESTDIR install (a package) leaves it to the post-install step
+# `memproxy --build-cds`.
+install: shim inspector
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/memproxy.jar
 	install -m 0755 inspector/target/memproxy-probe $(DESTDIR)$(DATADIR)/memproxy-probe
@@ -138,7 +143,33 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi
 
+# The Debian packages (debian/), built with dpkg-buildpackage in a copy of the tracked and new files
+# under build/deb (dpkg-buildpackage writes into the parent directory), then checked with lintian.
+DEB_OUT = build/deb
+DEB_SRC = $(DEB_OUT)/memproxy
+# The architectures libmemproxy is also cross-built for (the build machine's own is built anyway).
+DEB_SHIM_ARCHES = i386
+
+deb: deps
+	rm -rf $(DEB_OUT) && mkdir -p $(DEB_SRC)
+	@# Files deleted but not yet committed are listed too: --ignore-failed-read skips them.
+	git ls-files -z --cached --others --exclude-standard \
+	  | tar -c --null -T - --ignore-failed-read -f - | tar -x -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	@# libmemproxy is Multi-Arch: same: cross-built for DEB_SHIM_ARCHES (make deps installs what that needs).
+	@for a in $(DEB_SHIM_ARCHES); do \
+	  echo "cd $(DEB_SRC) && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -b -us -uc -a$$a -Pcross,pkg.memproxy.shim-only"; \
+	  (cd $(DEB_SRC) && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -b -us -uc -a$$a -Pcross,pkg.memproxy.shim-only) || exit 1; \
+	done
+	lintian --fail-on error,warning --info $(DEB_OUT)/*.changes
+	@ls $(DEB_OUT)/*.deb
+
+# Installs, upgrades, removes and purges the packages in a throwaway root (debian/install-test).
+test-deb: deb
+	debian/install-test $(DEB_OUT)
+
 clean:
+	rm -rf $(DEB_OUT)
 	$(MVN) clean
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim clean; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples clean; fi

@@ -150,9 +150,16 @@ static enum mp_config_status read_config(const char *path, size_t *len)
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? MP_CONF_MISSING : MP_CONF_UNREADABLE;
-	struct stat st;
 	enum mp_config_status status = MP_CONF_OK;
+	/* On 32-bit kernels (i386) SYS_fstat fills the kernel's old struct stat, which is not glibc's:
+	 * fstat64 fills the struct stat64 glibc declares. */
+#ifdef SYS_fstat64
+	struct stat64 st;
+	if (syscall(SYS_fstat64, fd, &st) != 0)
+#else
+	struct stat st;
 	if (syscall(SYS_fstat, fd, &st) != 0)
+#endif
 		status = MP_CONF_UNREADABLE;
 	else if (!S_ISREG(st.st_mode))
 		status = MP_CONF_NOT_REGULAR;

@@ -24,9 +24,10 @@ public final class Installer {
     public static final String STATE = "/var/lib/memproxy/preload-entries";
     public static final String CONFIG = Inspection.DEFAULT_CONFIG;
 
-    /** Where `make install` and distributions put the shim, in the order they are tried. */
+    /** Where `make install`, the Debian package (debian/libmemproxy.install) and distributions put the shim, in the order they are tried. */
     public static final List<String> SHIM_LOCATIONS = List.of("/usr/local/lib/libmemproxy.so", "/usr/lib/libmemproxy.so",
-            "/usr/lib/x86_64-linux-gnu/libmemproxy.so", "/usr/local/lib/x86_64-linux-gnu/libmemproxy.so");
+            "/usr/lib/x86_64-linux-gnu/libmemproxy.so", "/usr/lib/x86_64-linux-gnu/memproxy/libmemproxy.so",
+            "/usr/local/lib/x86_64-linux-gnu/libmemproxy.so");
 
     /** Each supported allocator's library as Debian installs it, in the order a default install prefers. */
     public static final List<List<String>> ALLOCATORS = List.of(
