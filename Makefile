@@ -17,11 +17,18 @@ JSA  = inspector/target/memproxy.jsa
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
 # and the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain).
+# gcc-12-multilib and g++-12-multilib, not gcc-multilib: that one adds only the link /usr/include/asm
+# (the i386 builds make their own) and Debian makes it conflict with the cross compilers.
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools-dev libmimalloc2.0 libmimalloc-dev \
-	gcc-multilib binutils-powerpc-linux-gnu \
+	gcc-12-multilib g++-12-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
 	libcap2-bin pax-utils hyperfine time libtree
+# The i386 side (dpkg --add-architecture i386): the 32-bit shim's libc, C++ runtime and allocators, and
+# small 32-bit programs the shim's checks and the loader comparisons run (none has a 64-bit twin here).
+DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
+	libjemalloc2:i386 libtcmalloc-minimal4:i386 libmimalloc2.0:i386 \
+	hello:i386 tree:i386 pigz:i386 busybox:i386
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
 
@@ -32,14 +39,15 @@ deps:
 	@missing=""; \
 	command -v javac >/dev/null 2>&1 || missing="default-jdk-headless"; \
 	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
-	for p in $(DEBIAN_PACKAGES); do \
+	for p in $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_I386); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
 	echo "memproxy deps: installing Debian packages:$$missing"; \
 	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	{ dpkg --print-foreign-architectures | grep -qx i386 || $$SUDO dpkg --add-architecture i386; } && \
 	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
 
 inspector: $(JAR)

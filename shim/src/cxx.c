@@ -76,24 +76,32 @@ static inline void delete_any(void *p)
 
 struct nothrow_t;
 
-EXPORT void *_Znwm(size_t n) { return new_plain(n, 0); }
-EXPORT void *_Znam(size_t n) { return new_plain(n, 0); }
-EXPORT void *_ZnwmRKSt9nothrow_t(size_t n, const struct nothrow_t *t) { (void)t; return new_plain(n, 1); }
-EXPORT void *_ZnamRKSt9nothrow_t(size_t n, const struct nothrow_t *t) { (void)t; return new_plain(n, 1); }
-EXPORT void *_ZnwmSt11align_val_t(size_t n, size_t al) { return new_aligned(n, al, 0); }
-EXPORT void *_ZnamSt11align_val_t(size_t n, size_t al) { return new_aligned(n, al, 0); }
-EXPORT void *_ZnwmSt11align_val_tRKSt9nothrow_t(size_t n, size_t al, const struct nothrow_t *t) { (void)t; return new_aligned(n, al, 1); }
-EXPORT void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t al, const struct nothrow_t *t) { (void)t; return new_aligned(n, al, 1); }
+/* size_t's letter in a mangled name: 'm' (unsigned long) on LP64, 'j' (unsigned int) on i386;
+ * SZ(_Znw, ) is _Znwm on x86-64 and _Znwj on i386. */
+#if __SIZEOF_SIZE_T__ == 8
+#define SZ(prefix, suffix) prefix##m##suffix
+#else
+#define SZ(prefix, suffix) prefix##j##suffix
+#endif
+
+EXPORT void *SZ(_Znw, )(size_t n) { return new_plain(n, 0); }
+EXPORT void *SZ(_Zna, )(size_t n) { return new_plain(n, 0); }
+EXPORT void *SZ(_Znw, RKSt9nothrow_t)(size_t n, const struct nothrow_t *t) { (void)t; return new_plain(n, 1); }
+EXPORT void *SZ(_Zna, RKSt9nothrow_t)(size_t n, const struct nothrow_t *t) { (void)t; return new_plain(n, 1); }
+EXPORT void *SZ(_Znw, St11align_val_t)(size_t n, size_t al) { return new_aligned(n, al, 0); }
+EXPORT void *SZ(_Zna, St11align_val_t)(size_t n, size_t al) { return new_aligned(n, al, 0); }
+EXPORT void *SZ(_Znw, St11align_val_tRKSt9nothrow_t)(size_t n, size_t al, const struct nothrow_t *t) { (void)t; return new_aligned(n, al, 1); }
+EXPORT void *SZ(_Zna, St11align_val_tRKSt9nothrow_t)(size_t n, size_t al, const struct nothrow_t *t) { (void)t; return new_aligned(n, al, 1); }
 
 EXPORT void _ZdlPv(void *p) { delete_any(p); }
 EXPORT void _ZdaPv(void *p) { delete_any(p); }
-EXPORT void _ZdlPvm(void *p, size_t n) { (void)n; delete_any(p); }
-EXPORT void _ZdaPvm(void *p, size_t n) { (void)n; delete_any(p); }
+EXPORT void SZ(_ZdlPv, )(void *p, size_t n) { (void)n; delete_any(p); }
+EXPORT void SZ(_ZdaPv, )(void *p, size_t n) { (void)n; delete_any(p); }
 EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const struct nothrow_t *t) { (void)t; delete_any(p); }
 EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const struct nothrow_t *t) { (void)t; delete_any(p); }
 EXPORT void _ZdlPvSt11align_val_t(void *p, size_t al) { (void)al; delete_any(p); }
 EXPORT void _ZdaPvSt11align_val_t(void *p, size_t al) { (void)al; delete_any(p); }
-EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t al) { (void)n; (void)al; delete_any(p); }
-EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t al) { (void)n; (void)al; delete_any(p); }
+EXPORT void SZ(_ZdlPv, St11align_val_t)(void *p, size_t n, size_t al) { (void)n; (void)al; delete_any(p); }
+EXPORT void SZ(_ZdaPv, St11align_val_t)(void *p, size_t n, size_t al) { (void)n; (void)al; delete_any(p); }
 EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const struct nothrow_t *t) { (void)al; (void)t; delete_any(p); }
 EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t al, const struct nothrow_t *t) { (void)al; (void)t; delete_any(p); }

@@ -220,7 +220,7 @@ static enum mp_config_status read_config(const char *path, size_t *len)
 		return errno == ENOENT || errno == ENOTDIR ? MP_CONF_MISSING : MP_CONF_UNREADABLE;
 	struct stat st;
 	enum mp_config_status status = MP_CONF_OK;
-	if (syscall(SYS_fstat, fd, &st) != 0)
+	if (fstat(fd, &st) != 0)  /* SYS_fstat on i386 fills the old kernel layout, not struct stat */
 		status = MP_CONF_UNREADABLE;
 	else if (!S_ISREG(st.st_mode))
 		status = MP_CONF_NOT_REGULAR;
@@ -429,8 +429,16 @@ static void decide(void)
 
 /* ------------------------------------------------------ the C interface */
 
+/* glibc fails requests above PTRDIFF_MAX with ENOMEM; tcmalloc and mimalloc
+ * return NULL and leave errno alone (a 32-bit process meets this). */
+#define TOO_LARGE(size) __builtin_expect((size) > PTRDIFF_MAX, 0)
+
 EXPORT void *malloc(size_t size)
 {
+	if (TOO_LARGE(size)) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	return ROUTE(malloc)(size);
 }
 
@@ -443,7 +451,7 @@ EXPORT void *calloc(size_t n, size_t size)
 {
 	size_t total;
 	/* tcmalloc and mimalloc return NULL here without setting errno. */
-	if (__builtin_expect(__builtin_mul_overflow(n, size, &total), 0)) {
+	if (__builtin_expect(__builtin_mul_overflow(n, size, &total), 0) || TOO_LARGE(total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -462,6 +470,10 @@ static void *arena_realloc(void *p, size_t size)
 
 EXPORT void *realloc(void *p, size_t size)
 {
+	if (TOO_LARGE(size)) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	return ROUTE(realloc)(p, size);
 }
 
