@@ -113,6 +113,20 @@ public final class LinkMap {
         return rules;
     }
 
+    /**
+     * The file ld.so opens for a preload entry with a '/' in this process: its DSTs ($LIB, $PLATFORM, $ORIGIN of
+     * the executable) expanded for this program's class (elf/dl-load.c: _dl_map_object); empty when ld.so
+     * discards it. A bare name is searched, never expanded, and is returned as it is.
+     */
+    public Optional<String> preloadPath(String entry) {
+        if (!entry.contains("/") || !SearchPath.hasDst(entry)) {
+            return Optional.of(entry);
+        }
+        HostCapabilities host = rules.capabilities().apply(env.host());
+        return SearchPath.expand(entry, new SearchPath.DstContext(executable.origin(), host.platform(), secure, true, rules))
+                .filter(s -> !s.isEmpty());
+    }
+
     /** A statically linked program: ld.so is not involved. */
     public boolean isStatic() {
         return isStatic;
