@@ -2,6 +2,7 @@ package io.memproxy.cli;
 
 import io.memproxy.doctor.ExecutableClass;
 import io.memproxy.doctor.Platform;
+import io.memproxy.scan.ChainCoverage;
 import io.memproxy.report.ScanReports;
 import io.memproxy.scan.Classifier;
 import io.memproxy.scan.Scan;
@@ -97,8 +98,8 @@ public final class ScanCommand implements Callable<Integer> {
             sink = ScanReports.suggestedConfig(out, Version.get());
         } else {
             sink = switch (f) {
-                case text -> ScanReports.text(out, all);
-                case json -> ScanReports.json(out, Version.get(), r.toString());
+                case text -> ScanReports.text(out, all, ChainCoverage.of(r.toString().equals("/") ? io.memproxy.loader.Root.host() : io.memproxy.loader.Root.at(r)));
+                case json -> ScanReports.json(out, Version.get(), r.toString(), ChainCoverage.of(r.toString().equals("/") ? io.memproxy.loader.Root.host() : io.memproxy.loader.Root.at(r)));
                 case prometheus -> ScanReports.prometheus(out, System.currentTimeMillis() / 1000);
             };
         }
