@@ -28,7 +28,7 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 # small 32-bit programs the shim's checks and the loader comparisons run (none has a 64-bit twin here).
 DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
 	libjemalloc2:i386 libtcmalloc-minimal4:i386 libmimalloc2.0:i386 \
-	hello:i386 tree:i386 pigz:i386 busybox:i386
+	hello:i386 tree:i386 pigz:i386 lua5.4:i386 re2c:i386 dc:i386
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
 

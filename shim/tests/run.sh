@@ -267,14 +267,15 @@ if [ -e "$MULTI/lib/x86_64-linux-gnu/libmemproxy.so" ] && [ -e "$MULTI/lib/i386-
 	printf 'hello\n' > "$WORK/exclude-hello.conf"
 	both_classes() {  # ALLOCATOR: a 64-bit bash starts 32-bit and 64-bit programs; hello is excluded
 		MEMPROXY_CONF=$WORK/exclude-hello.conf MEMPROXY_DEBUG=1 LD_PRELOAD=$(LIB_CHAIN "$1") \
-			bash -c 'hello && ls / && busybox awk 1 /proc/self/maps' > "$WORK/out" 2> "$WORK/debug" || return 1
+			bash -c 'hello && ls / && lua5.4 -e "io.write(io.open(\"/proc/self/maps\"):read(\"a\"))"' > "$WORK/out" 2> "$WORK/debug" ||
+			return 1
 		cat "$WORK/debug"
 		local line="^memproxy: pid=[0-9]+ exe="
 		! grep -v '^memproxy: ' "$WORK/debug" &&  # no loader error
 		grep -Eq "${line}bash route=allocator allocator=$1 reason=not-excluded\$" "$WORK/debug" &&
 		grep -Eq "${line}hello route=system allocator=none reason=excluded\$" "$WORK/debug" &&
 		grep -Eq "${line}ls route=allocator allocator=$1 reason=not-excluded\$" "$WORK/debug" &&
-		grep -Eq "${line}busybox route=allocator allocator=$1 reason=not-excluded\$" "$WORK/debug" &&
+		grep -Eq "${line}lua5.4 route=allocator allocator=$1 reason=not-excluded\$" "$WORK/debug" &&
 		grep -q " $SHIM_DIR/build/i386/libmemproxy.so\$" "$WORK/out" &&
 		grep -q " /usr/lib/i386-linux-gnu/$(basename "${ALLOC_LIB[$1]}")" "$WORK/out"
 	}

@@ -154,8 +154,20 @@ class InstallCommandTest {
     void withoutRootARelativeShimIsMadeAbsolute() {
         Path built = Sandbox.builtShim();
         String relative = Path.of("").toAbsolutePath().relativize(built).toString();
-        CliTest.Run r = CliTest.Run.of("install", "--dry-run", "--shim", relative, "--allocator", Sandbox.JEMALLOC);
+        // --force: this machine has 32-bit programs (make deps installs some), which a 64-bit chain leaves out.
+        CliTest.Run r = CliTest.Run.of("install", "--dry-run", "--force", "--shim", relative, "--allocator", Sandbox.JEMALLOC);
         assertTrue(r.out().contains("  + " + built + "\n  + " + Sandbox.JEMALLOC + "\n"), r.out() + r.err());
         assertTrue(r.out().contains("dry run: nothing written"), r.out());
+    }
+
+    /** The 32-bit programs make deps installs would print a loader error at every start under a 64-bit-only chain. */
+    @Test
+    void aChainForOneClassIsRefusedWhereTheOtherHasPrograms() {
+        CliTest.Run r = CliTest.Run.of("install", "--dry-run", "--shim", Sandbox.builtShim().toString(), "--allocator", Sandbox.JEMALLOC);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("refused: the chain names no 32-bit files: 32-bit (i386) programs such as /usr/bin/")
+                && r.err().contains("cannot be preloaded (wrong ELF class: ELFCLASS64): ignored.")
+                && r.err().contains("$LIB"), r.err());
+        assertFalse(r.out().contains("dry run: nothing written"), r.out());
     }
 }
