@@ -28,7 +28,12 @@ import picocli.CommandLine.Model.CommandSpec;
             "first. The file is replaced atomically (temporary file, fsync, rename,",
             "fsync of /etc) after a backup; unrelated entries are kept after",
             "memproxy's; a commented default /etc/memproxy.conf is installed if",
-            "there is none. Running it again changes nothing."
+            "there is none. Running it again changes nothing. With 64-bit and",
+            "32-bit programs on the machine and both classes' shim and allocator",
+            "installed, it writes one line for both with $LIB",
+            "(/usr/local/$LIB/libmemproxy.so /usr/$LIB/libjemalloc.so.2); a chain",
+            "that would make every process of a class print a loader error is",
+            "refused."
         },
         footer = "%nExamples:%n"
                 + "  memproxy install --dry-run%n"
