@@ -247,10 +247,10 @@ public final class ScanReports {
                 if (names.isEmpty()) {
                     out.println("# No executable needs excluding.");
                 }
+                // 32-bit programs are listed like the others: a $LIB chain routes them.
                 out.println(String.format("# Not listed, since preloading has no effect on them: %d static, %d other-libc,"
-                                + " %d 32-bit, %d other-machine executables.", s.count(ExecutableClass.STATIC),
-                        s.count(ExecutableClass.OTHER_LIBC), s.count(ExecutableClass.BITS_32),
-                        s.count(ExecutableClass.OTHER_MACHINE)));
+                                + " %d other-machine executables.", s.count(ExecutableClass.STATIC),
+                        s.count(ExecutableClass.OTHER_LIBC), s.count(ExecutableClass.OTHER_MACHINE)));
                 out.println(String.format("# Not listed: %d secure-execution programs (the shim decides for them by its"
                         + " secure-execution rule).", s.count(ExecutableClass.SECURE_EXECUTION)));
                 long problems = s.count(ExecutableClass.UNREADABLE) + s.count(ExecutableClass.MALFORMED) + s.unreadableDirs();
