@@ -85,15 +85,12 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
 
     /**
      * What i386 ld.so (libc6:i386) makes of the same x86-64 CPU: no glibc-hwcaps subdirectories, the legacy hwcap
-     * names "sse2" (every x86-64 CPU has it) and "avx512_1" (as for x86-64), and platform "i686"
-     * (sysdeps/x86/dl-hwcap.h HWCAP_IMPORTANT, cpu-features.c: haswell and xeon_phi are x86-64 platforms).
+     * name "sse2" only (every x86-64 CPU has it; cpu-features.c sets "avx512_1" for x86-64 alone, which
+     * /lib/ld-linux.so.2 --help confirms on an AVX512 CPU), and platform "i686" (haswell and xeon_phi are
+     * x86-64 platforms).
      */
     public static HostCapabilities forI386(HostCapabilities x86_64) {
-        List<String> legacy = new ArrayList<>(List.of("sse2"));
-        if (x86_64.legacyHwcaps().contains("avx512_1")) {
-            legacy.add("avx512_1");
-        }
-        return new HostCapabilities(List.of(), List.copyOf(legacy), "i686", x86_64.isaLevels());
+        return new HostCapabilities(List.of(), List.of("sse2"), "i686", x86_64.isaLevels());
     }
 
     /**

@@ -206,6 +206,12 @@ public final class LinkMap {
             if (isStatic) {
                 return;
             }
+            if (!kernel && elf.dynamic().needed().isEmpty()) {
+                // "ld.so EXE" of an object without DT_NEEDED (a static PIE, a self-contained library) prints
+                // "statically linked" and loads nothing, preloads included (observed with glibc 2.36, both classes).
+                isStatic = true;
+                return;
+            }
             String interp = elf.header().interpreter().orElse(rules.interpreter());
             ObjectFiles.Opened ri = files.open(interp, rules);
             if (!kernel && ri instanceof ObjectFiles.Usable ru && ru.fileKey().equals(u.fileKey())) {
