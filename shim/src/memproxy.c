@@ -429,8 +429,9 @@ static void decide(void)
 
 /* ------------------------------------------------------ the C interface */
 
-/* glibc fails requests above PTRDIFF_MAX with ENOMEM; tcmalloc and mimalloc
- * return NULL and leave errno alone (a 32-bit process meets this). */
+/* glibc fails requests above PTRDIFF_MAX with ENOMEM; mimalloc (both word
+ * sizes) and tcmalloc's 32-bit build return NULL and leave errno alone. Two
+ * instructions before the jump (BENCHMARKS.md "Shim overhead"). */
 #define TOO_LARGE(size) __builtin_expect((size) > PTRDIFF_MAX, 0)
 
 EXPORT void *malloc(size_t size)
