@@ -58,7 +58,7 @@ public final class ClassCheck implements Check {
                 String why = libForm ? "in " + kind + ", " + String.join(", ", expansions) + ", which ld.so cannot use"
                         : "the chain names no " + rules.bits() + " files";
                 out.add(new Finding(id, named ? Severity.ERROR : Severity.WARNING, new ArrayList<>(subjects),
-                        why + ": " + who + (named ? "" : " (every one of them)") + " start with \"" + String.join("\" \"", lines)
+                        why + ": " + who + (named ? " starts" : " (every one of them) start") + " with \"" + String.join("\" \"", lines)
                                 + "\" on stderr and run without " + (shim ? "the shim" : "those entries"),
                         libForm ? "install the " + rules.name() + " builds (make install puts the shim in /usr/lib/"
                                 + triplet(rules) + "/ under PREFIX=/usr; apt install libjemalloc2:" + rules.name() + ")"
