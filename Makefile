@@ -38,7 +38,12 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	python3 git xz-utils bzip2 groff-base \
 	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh systemd umoci \
 	clang libc++-dev libc++abi-dev libpython3.11-testsuite libglib2.0-tests \
-	debhelper dpkg-dev fakeroot lintian binutils-i686-linux-gnu libc6:i386
+	debhelper dpkg-dev fakeroot lintian binutils-i686-linux-gnu
+# The i386 side (dpkg --add-architecture i386): the 32-bit shim's libc, C++ runtime and allocators, and
+# small 32-bit programs the shim's checks and the loader comparisons run (none has a 64-bit twin here).
+DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
+	libjemalloc2:i386 libtcmalloc-minimal4:i386 libmimalloc2.0:i386 \
+	hello:i386 tree:i386 pigz:i386 lua5.4:i386 re2c:i386 dc:i386
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli test-deb deb demo install uninstall clean bench soak
 
@@ -49,7 +54,7 @@ deps:
 	@missing=""; \
 	command -v javac >/dev/null 2>&1 || missing="default-jdk-headless"; \
 	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
-	for p in $(DEBIAN_PACKAGES); do \
+	for p in $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_I386); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
@@ -57,7 +62,7 @@ deps:
 	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	case "$$missing" in *:i386*) dpkg --print-foreign-architectures | grep -qx i386 || $$SUDO dpkg --add-architecture i386;; esac; \
 	{ $$SUDO apt-get update -qq || echo "memproxy deps: apt-get update reported errors; installing from the lists it has"; } && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
 
 inspector: $(JAR) $(JSA) $(COMPLETION)/memproxy

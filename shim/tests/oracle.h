@@ -17,6 +17,7 @@ static struct mallinfo2 (*o_mallinfo2)(void);
 static int (*o_mallctl)(const char *, void *, size_t *, void *, size_t);
 static int (*o_tc_ownership)(const void *);
 static int (*o_mi_in_heap)(const void *);
+static int (*o_mi_owned)(const void *);
 
 static inline void oracle_init(void)
 {
@@ -25,6 +26,7 @@ static inline void oracle_init(void)
 	*(void **)&o_mallctl = dlsym(RTLD_DEFAULT, "mallctl");
 	*(void **)&o_tc_ownership = dlsym(RTLD_DEFAULT, "MallocExtension_GetOwnership");
 	*(void **)&o_mi_in_heap = dlsym(RTLD_DEFAULT, "mi_is_in_heap_region");
+	*(void **)&o_mi_owned = dlsym(RTLD_DEFAULT, "mi_check_owned");  /* the calling thread's heap */
 	if (!o_mallinfo2) {
 		fprintf(stderr, "oracle: no mallinfo2 in libc.so.6\n");
 		_exit(99);
@@ -59,7 +61,8 @@ static inline int oracle_owners(struct counters before, const void *p, size_t n)
 		owners |= JEMALLOC;
 	if (o_tc_ownership && o_tc_ownership(p) == 1)  /* MallocExtension::kOwned */
 		owners |= TCMALLOC;
-	if (o_mi_in_heap && o_mi_in_heap(p))
+	/* mimalloc 2.0's 32-bit build answers false to mi_is_in_heap_region for its own blocks. */
+	if ((o_mi_in_heap && o_mi_in_heap(p)) || (o_mi_owned && o_mi_owned(p)))
 		owners |= MIMALLOC;
 	return owners;
 }

@@ -29,7 +29,12 @@ import picocli.CommandLine.Model.CommandSpec;
             "first. The file is replaced atomically (temporary file, fsync, rename,",
             "fsync of /etc) after a backup; unrelated entries are kept after",
             "memproxy's; a commented default /etc/memproxy.conf is installed if",
-            "there is none. Running it again changes nothing."
+            "there is none. Running it again changes nothing. With 64-bit and",
+            "32-bit programs on the machine and both classes' shim and allocator",
+            "installed, it writes one line for both with $LIB",
+            "(/usr/local/$LIB/libmemproxy.so /usr/$LIB/libjemalloc.so.2); a chain",
+            "that would make every process of a class print a loader error is",
+            "refused."
         },
         footer = "%nExamples:%n"
                 + "  memproxy install --dry-run%n"
@@ -102,8 +107,12 @@ public final class InstallCommand implements Callable<Integer> {
         String s;
         String a;
         try {
-            s = installer.shim(Optional.ofNullable(shim).map(this::onThisMachine));
-            a = installer.allocator(Optional.ofNullable(allocator).map(n -> n.contains("/") ? onThisMachine(n) : n));
+            // Both classes' shim and allocator installed: one line with $LIB serves 64-bit and 32-bit processes.
+            Optional<List<String>> everyClass = shim != null || (allocator != null && allocator.contains("/")) ? Optional.empty()
+                    : installer.everyClassChain(Optional.ofNullable(allocator));
+            s = everyClass.isPresent() ? everyClass.get().get(0) : installer.shim(Optional.ofNullable(shim).map(this::onThisMachine));
+            a = everyClass.isPresent() ? everyClass.get().get(1)
+                    : installer.allocator(Optional.ofNullable(allocator).map(n -> n.contains("/") ? onThisMachine(n) : n));
         } catch (Installer.Refusal e) {
             throw new MemproxyException(ExitCodes.PROBLEM, e.getMessage());
         }
@@ -134,8 +143,11 @@ public final class InstallCommand implements Callable<Integer> {
         // Findings only about entries the new file drops (an earlier shim) do not count against it.
         List<Finding> ignored = d.findings().stream()
                 .filter(f -> !f.subjects().isEmpty() && plan.dropped().containsAll(f.subjects())).toList();
+        // A class with programs whose every process would print a loader error refuses the install too.
+        List<Finding> otherClass = d.findings().stream().filter(f -> f.id().equals("class.uncovered") || f.id().equals("class.lib-missing"))
+                .filter(f -> f.severity() == Severity.WARNING).toList();
         long errors = d.findings().stream().filter(f -> f.severity() == Severity.ERROR && !ignored.contains(f)).count()
-                + d.crashedChecks();
+                + d.crashedChecks() + otherClass.size();
         if (errors > 0 || d.count(Severity.WARNING) > 0) {
             out.println("pre-install check (memproxy check --preload " + check.preload + "):");
             ProblemLines.write(d, out);
@@ -146,6 +158,10 @@ public final class InstallCommand implements Callable<Integer> {
         if (refusal.isEmpty() && errors > 0 && !force) {
             refusal = Optional.of("refused: the pre-install check found " + errors
                     + " error(s) (" + (json ? "in check" : "above") + "); fix them, or install anyway with --force");
+        }
+        if (refusal.isEmpty() && !otherClass.isEmpty() && !force) {
+            refusal = Optional.of("refused: " + otherClass.get(0).message() + "; " + otherClass.get(0).fix()
+                    + "; or install anyway with --force");
         }
         if (refusal.isPresent()) {
             out.flush();

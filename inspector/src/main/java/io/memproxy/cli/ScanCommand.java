@@ -2,6 +2,7 @@ package io.memproxy.cli;
 
 import io.memproxy.doctor.ExecutableClass;
 import io.memproxy.doctor.Platform;
+import io.memproxy.scan.ChainCoverage;
 import io.memproxy.report.ScanReports;
 import io.memproxy.scan.Classifier;
 import io.memproxy.scan.Scan;
@@ -106,8 +107,8 @@ public final class ScanCommand implements Callable<Integer> {
             sink = ScanReports.suggestedConfig(out, Version.get());
         } else {
             sink = switch (f) {
-                case text -> ScanReports.text(out, all);
-                case json -> ScanReports.json(out, Version.get(), image.given() ? image.image.toString() : r.toString());
+                case text -> ScanReports.text(out, all, ChainCoverage.of(confined));
+                case json -> ScanReports.json(out, Version.get(), image.given() ? image.image.toString() : r.toString(), ChainCoverage.of(confined));
                 case prometheus -> ScanReports.prometheus(out, System.currentTimeMillis() / 1000);
                 case markdown -> throw new IllegalStateException("scan offers no markdown");
             };

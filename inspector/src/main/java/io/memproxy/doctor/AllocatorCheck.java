@@ -55,7 +55,8 @@ public final class AllocatorCheck implements Check {
                 out.add(Finding.warning("allocator.none", in.chainText(),
                         "no supported allocator (jemalloc, tcmalloc, mimalloc) is in the chain: the shim keeps every process on glibc"
                                 + " (reason no-allocator)",
-                        "add the allocator after the shim, e.g. " + shim.get().entry() + ":/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
+                        "add the allocator after the shim, e.g. " + shim.get().entry()
+                                + (shim.get().entry().contains("$LIB") ? ":/usr/$LIB/libjemalloc.so.2" : ":/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")));
             }
             return out;
         }

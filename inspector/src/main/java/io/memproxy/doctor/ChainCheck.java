@@ -2,6 +2,8 @@ package io.memproxy.doctor;
 
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LoaderRules;
+import io.memproxy.loader.SearchPath;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,10 +37,12 @@ public final class ChainCheck implements Check {
                             + " not read" : "") + "); no process can map that many objects (vm.max_map_count)",
                     "keep the allocator chain only: two or three entries"));
         }
+        LoaderRules rules = in.referenceMap().rules();
         for (Link l : in.chain()) {
-            String ignored = "ld.so prints \"object '" + l.entry() + "' from " + l.source() + " cannot be preloaded ("
-                    + l.reason() + "): ignored\" in every process";
+            String ignored = "ld.so prints \"ERROR: ld.so: object '" + l.entry() + "' from " + l.source() + " cannot be preloaded ("
+                    + l.reason() + "): ignored.\" in every " + rules.bits() + " process";
             String remove = "remove '" + l.entry() + "' from " + l.source();
+            notExpanded(l, remove, out);
             switch (l.outcome()) {
                 case LOADED -> {
                     String real = in.realPath(l.path()).orElse(l.path());
@@ -50,8 +54,9 @@ public final class ChainCheck implements Check {
                     }
                     missingDependencies(in, l, remove, out);
                 }
-                case MISSING -> out.add(Finding.error("preload.missing", l.entry(), l.entry() + " does not exist: " + ignored,
-                        "install it, or " + remove));
+                case MISSING -> out.add(Finding.error("preload.missing", l.entry(), l.entry()
+                        + (l.entry().equals(l.path()) ? "" : " (" + l.path() + " in " + rules.bits() + " processes)") + " does not exist: "
+                        + ignored, "install it, or " + remove));
                 case NOT_FOUND -> out.add(Finding.error("preload.not-found", l.entry(),
                         "'" + l.entry() + "' is a bare name that ld.so's search (ld.so.cache, default directories) does not find: " + ignored,
                         "write the full path of the library, or " + remove));
@@ -64,8 +69,9 @@ public final class ChainCheck implements Check {
                             elf.isEmpty() ? remove : "preload the library the script names, " + elf + ", or " + remove));
                 }
                 case WRONG_CLASS -> out.add(Finding.error("preload.wrong-class", l.entry(),
-                        l.path() + " is a 32-bit object in a chain for 64-bit x86-64 processes: " + ignored,
-                        "use the 64-bit build of the library (under /usr/lib/x86_64-linux-gnu/), or " + remove));
+                        l.path() + " is not a " + rules.bits() + " object, so only processes of the other class can load it: "
+                        + ignored, "name each class's build with $LIB (" + ClassCheck.libForm(l.path()) + ", with the "
+                        + rules.bits() + " build in /usr/" + rules.dstLib() + "/), or " + remove));
                 case WRONG_MACHINE -> out.add(Finding.error("preload.wrong-machine", l.entry(),
                         l.path() + " is built for another machine than x86-64: " + ignored,
                         "use the x86-64 build of the library, or " + remove));
@@ -74,6 +80,33 @@ public final class ChainCheck implements Check {
             }
         }
         return out;
+    }
+
+    /**
+     * A DST ld.so leaves alone in this place: in a name without '/', which is searched for literally
+     * (elf/dl-load.c: _dl_map_object expands only paths), or a '$' word that is no DST ($LIBDIR, $lib).
+     */
+    private static void notExpanded(Link l, String remove, List<Finding> out) {
+        String e = l.entry();
+        if (!e.contains("$")) {
+            return;
+        }
+        if (!e.contains("/") && SearchPath.hasDst(e)) {
+            out.add(Finding.error("preload.dst-not-expanded", e, "'" + e + "' has no '/': ld.so searches for a file literally named '"
+                    + e + "' and expands no $LIB, $PLATFORM or $ORIGIN in it", "write the library's path instead (ld.so expands $LIB only in a path, e.g."
+                    + " /usr/$LIB/libjemalloc.so.2), or " + remove));
+            return;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$(\\{[^}]*\\}?|\\w*)").matcher(e);
+        while (m.find()) {
+            String token = m.group();
+            if (!SearchPath.hasDst(token) || !SearchPath.hasDst(e.substring(m.start()))) {
+                out.add(Finding.error("preload.dst-not-expanded", e, "'" + token + "' in '" + e + "' is not a token ld.so expands"
+                        + " ($LIB, $PLATFORM, $ORIGIN, or braced as ${LIB}): the path is taken literally",
+                        "write $LIB (ld.so makes it lib/<multiarch triplet> per class), or " + remove));
+                return;
+            }
+        }
     }
 
     /**

@@ -13,7 +13,7 @@ public final class Doctor {
 
     /** The checks of a full doctor run, in the order they are reported. */
     public static Doctor standard() {
-        return new Doctor(List.of(new ChainCheck(), new OrderCheck(), new AllocatorCheck(), new BindingCheck(),
+        return new Doctor(List.of(new ChainCheck(), new ClassCheck(), new OrderCheck(), new AllocatorCheck(), new BindingCheck(),
                 new SystemRouteCheck(), new TargetCheck(), new SecureCheck(), new ConfigCheck(), new ChainCostCheck(java.util.Optional.empty())));
     }
 

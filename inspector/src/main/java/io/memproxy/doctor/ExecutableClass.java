@@ -9,7 +9,7 @@ public enum ExecutableClass {
     UNREADABLE("unreadable", "could not be read"),
     MALFORMED("malformed", "is not a well-formed ELF file"),
     OTHER_MACHINE("other-machine", "is built for another machine; the shim is not loaded into it"),
-    BITS_32("32-bit", "is 32-bit; ld.so skips the 64-bit shim and prints an error at every start"),
+    BITS_32("32-bit", "is 32-bit; only a chain with 32-bit files (the $LIB form names both classes') routes it"),
     STATIC("static", "is statically linked; preloading has no effect"),
     OTHER_LIBC("other-libc", "uses another C library's loader; /etc/ld.so.preload has no effect"),
     OWN_MALLOC("own-malloc", "defines its own malloc family; the shim cannot route it"),

@@ -61,9 +61,11 @@ public record ExecutableProfile(List<ExecutableClass> classes, Optional<String> 
     public static ExecutableProfile of(ElfImage image, Platform platform, String capabilities) throws MalformedElfException {
         ElfHeader h = image.header();
         Set<ExecutableClass> classes = EnumSet.noneOf(ExecutableClass.class);
-        boolean foreign = !platform.runs(h);
-        if (foreign) {
-            classes.add(platform.foreignClass(h));
+        boolean foreign = false;
+        if (!platform.runs(h)) {
+            ExecutableClass c = platform.foreignClass(h);
+            classes.add(c);
+            foreign = c == ExecutableClass.OTHER_MACHINE;
         }
         if (h.isStatic()) {
             classes.add(ExecutableClass.STATIC);
@@ -124,10 +126,12 @@ public record ExecutableProfile(List<ExecutableClass> classes, Optional<String> 
         return classes.contains(c);
     }
 
-    /** Whether the shim can act on the program at all: dynamically linked, for glibc's loader, on this machine. */
+    /**
+     * Whether the shim can act on the program at all: dynamically linked, for glibc's loader, on this machine
+     * (32-bit programs too: a chain with their class's shim, such as a $LIB chain, reaches them).
+     */
     public boolean routable() {
-        return !is(ExecutableClass.STATIC) && !is(ExecutableClass.OTHER_LIBC) && !is(ExecutableClass.OTHER_MACHINE)
-                && !is(ExecutableClass.BITS_32);
+        return !is(ExecutableClass.STATIC) && !is(ExecutableClass.OTHER_LIBC) && !is(ExecutableClass.OTHER_MACHINE);
     }
 
     /** What puts the program in secure-execution mode, as an adjective ("set-user-ID"); "" when nothing does. */

@@ -13,6 +13,7 @@ import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
@@ -197,6 +198,50 @@ public final class Inspection {
         return targets;
     }
 
+    /**
+     * The programs of each class the doctor examines beside the first target's (whose ld.so the chain checks
+     * follow): the first target of each other class, and when no targets are named, the first program of each
+     * other class found on the search path (ls-sorted), as the machine's representative of that class.
+     */
+    public Map<LoaderRules, String> otherClassTargets() {
+        LoaderRules first = referenceMap().rules();
+        Map<LoaderRules, String> out = new java.util.LinkedHashMap<>();
+        for (String exe : targets()) {
+            files.rulesFor(exe).filter(r -> r != first).ifPresent(r -> out.putIfAbsent(r, exe));
+        }
+        if (inputs.exes().isEmpty()) {
+            for (LoaderRules r : LoaderRules.ALL) {
+                if (r != first && !out.containsKey(r)) {
+                    firstProgramOf(r).ifPresent(p -> out.put(r, p));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Optional<String> firstProgramOf(LoaderRules rules) {
+        Set<String> dirs = new LinkedHashSet<>();
+        for (String d : inputs.searchPath().split(":")) {
+            if (d.startsWith("/")) {
+                dirs.add(d.endsWith("/") && d.length() > 1 ? d.substring(0, d.length() - 1) : d);
+            }
+        }
+        for (String dir : dirs) {
+            String[] names = file(dir).toFile().list();
+            if (names == null) {
+                continue;
+            }
+            java.util.Arrays.sort(names);
+            for (String n : names) {
+                String p = dir + "/" + n;
+                if (ElfIdent.matches(file(p), rules)) {
+                    return Optional.of(p);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Why each target that cannot be examined cannot ("/x: invalid ELF header"); empty when all can. */
     public List<String> unreadableTargets() {
         List<String> out = new ArrayList<>();
@@ -214,7 +259,7 @@ public final class Inspection {
     public ObjectFile object(String systemPath) throws LoaderException {
         ObjectFile o = objects.get(systemPath);
         if (o == null) {
-            ObjectFiles.Opened opened = files.open(systemPath);
+            ObjectFiles.Opened opened = files.open(systemPath, rules(systemPath));
             if (!(opened instanceof ObjectFiles.Usable u)) {
                 String why = opened instanceof ObjectFiles.Fatal f ? f.reason()
                         : opened instanceof ObjectFiles.OtherClass c ? c.reason() : "cannot open file";
@@ -223,6 +268,11 @@ public final class Inspection {
             o = objects.computeIfAbsent(systemPath, p -> new ObjectFile(p, u.elf()));
         }
         return o;
+    }
+
+    /** The loader profile of a file's class and machine; the machine's own for files no profile loads. */
+    public LoaderRules rules(String systemPath) {
+        return files.rulesFor(systemPath).orElse(LoaderRules.DEBIAN_12_X86_64);
     }
 
     ObjectFile object(LoadedObject l) {
@@ -451,10 +501,11 @@ public final class Inspection {
     }
 
     private Link link(String entry, String source) {
-        String path = entry;
+        LinkMap reference = referenceMap();
+        String path = reference.preloadPath(entry).orElse(entry);
         if (!entry.contains("/")) {
             // A bare name is searched with the executable as loader (elf/rtld.c: do_preload); ask the loader.
-            LinkMap m = referenceMap();
+            LinkMap m = reference;
             Optional<LoadedObject> hit = m.loadOrder().stream().filter(l -> l.found() && l.requestName().equals(entry)).findFirst();
             if (hit.isEmpty()) {
                 hit = m.loadOrder().stream().filter(l -> l.found() && l.soname().map(entry::equals).orElse(false)).findFirst();
@@ -466,7 +517,7 @@ public final class Inspection {
             }
             path = hit.get().path();
         }
-        ObjectFiles.Opened opened = files.open(path);
+        ObjectFiles.Opened opened = files.open(path, reference.rules());
         if (opened instanceof ObjectFiles.Usable u) {
             return usable(entry, source, path, u.elf());
         }

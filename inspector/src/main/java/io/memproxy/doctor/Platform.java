@@ -4,6 +4,7 @@ import io.memproxy.elf.ElfClass;
 import io.memproxy.elf.ElfException;
 import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.ElfImage;
+import io.memproxy.loader.LoaderRules;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -45,10 +46,13 @@ public record Platform(ElfClass elfClass, int machine) {
         return host();
     }
 
-    /** Whether a program for {@code h} is foreign here, and if so whether it is this machine's 32-bit sibling. */
+    /**
+     * Whether a program for {@code h} is foreign here, and if so whether it is this machine's 32-bit sibling with
+     * a loader profile (its ld.so is emulated: i386 beside x86-64).
+     */
     ExecutableClass foreignClass(ElfHeader h) {
         return h.elfClass() == ElfClass.ELF32 && elfClass == ElfClass.ELF64 && sameFamily(h.machine(), machine)
-                ? ExecutableClass.BITS_32 : ExecutableClass.OTHER_MACHINE;
+                && LoaderRules.of(h).isPresent() ? ExecutableClass.BITS_32 : ExecutableClass.OTHER_MACHINE;
     }
 
     boolean runs(ElfHeader h) {

@@ -2,6 +2,7 @@ package io.memproxy.install;
 
 import io.memproxy.doctor.Inspection;
 import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
 import java.io.IOException;
@@ -99,6 +100,50 @@ public final class Installer {
         }
         throw new Refusal("no allocator library found (tried " + String.join(", ", tried)
                 + "); install one (apt install libjemalloc2) or name it with --allocator PATH");
+    }
+
+    /** Where make install puts each class's shim ({@code PREFIX/lib/<triplet>/}, what {@code PREFIX/$LIB} names). */
+    static final List<String> SHIM_PREFIXES = List.of("/usr/local", "/usr");
+
+    /** The classes whose ld.so is installed in the root: each reads /etc/ld.so.preload in its own processes. */
+    public List<LoaderRules> classes() {
+        return LoaderRules.ALL.stream().filter(r -> Files.isRegularFile(root.file(r.interpreter()))).toList();
+    }
+
+    /**
+     * The chain one preload line serves every installed class with: {@code PREFIX/$LIB/libmemproxy.so} and
+     * {@code /usr/$LIB/<allocator>}, when each class has both files there; empty when the machine has one class,
+     * or a class lacks its shim or allocator (the plain form is used then, and the pre-install check says what
+     * the other class's processes would print).
+     */
+    public Optional<List<String>> everyClassChain(Optional<String> namedAllocator) {
+        List<LoaderRules> present = classes();
+        if (present.size() < 2) {
+            return Optional.empty();
+        }
+        String shim = null;
+        for (String prefix : SHIM_PREFIXES) {
+            String s = prefix + "/$LIB/libmemproxy.so";
+            if (present.stream().allMatch(r -> Files.isRegularFile(root.file(s.replace("$LIB", r.dstLib()))))) {
+                shim = s;
+                break;
+            }
+        }
+        if (shim == null) {
+            return Optional.empty();
+        }
+        for (List<String> a : ALLOCATORS) {
+            if (namedAllocator.isPresent() && !namedAllocator.get().equals(a.get(0))) {
+                continue;
+            }
+            for (String lib : a.subList(1, a.size())) {
+                String l = "/usr/$LIB/" + lib.substring(lib.lastIndexOf('/') + 1);
+                if (present.stream().allMatch(r -> Files.isRegularFile(root.file(l.replace("$LIB", r.dstLib()))))) {
+                    return Optional.of(List.of(shim, l));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The preload file's bytes, if it exists. */

@@ -84,6 +84,16 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
     }
 
     /**
+     * What i386 ld.so (libc6:i386) makes of the same x86-64 CPU: no glibc-hwcaps subdirectories, the legacy hwcap
+     * name "sse2" only (every x86-64 CPU has it; cpu-features.c sets "avx512_1" for x86-64 alone, which
+     * /lib/ld-linux.so.2 --help confirms on an AVX512 CPU), and platform "i686" (haswell and xeon_phi are
+     * x86-64 platforms).
+     */
+    public static HostCapabilities forI386(HostCapabilities x86_64) {
+        return new HostCapabilities(List.of(), List.of("sse2"), "i686", x86_64.isaLevels());
+    }
+
+    /**
      * Legacy subdirectories tried under each search directory, best first (elf/dl-hwcaps.c:_dl_important_hwcaps):
      * every subset of [hwcap names…, platform, "tls"], masks 2^n-1 down to 1, each written last element first.
      * The directory itself (the empty subset) is not included.
@@ -116,9 +126,12 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
         };
     }
 
-    /** Legacy hwcap bits of this CPU (bit 1 x86_64, bit 2 avx512_1). */
+    /** Legacy hwcap bits of this CPU (bit 0 sse2, bit 1 x86_64, bit 2 avx512_1). */
     public long hwcapMask() {
         long m = 0;
+        if (legacyHwcaps.contains("sse2")) {
+            m |= 1L;
+        }
         if (legacyHwcaps.contains("x86_64")) {
             m |= 1L << 1;
         }

@@ -35,8 +35,6 @@ public final class LdSoCache {
     static final int NEW_ENTRY = 24;
     static final int OLD_ENTRY = 12;
     static final int EXTENSION_MAGIC = 0xEAA42174;
-    /** FLAG_ELF_LIBC6 | FLAG_X8664_LIB64: the only flags x86-64 ld.so accepts (x86_64/dl-cache.h). */
-    public static final int X86_64_LIBC6 = LoaderRules.DEBIAN_12_X86_64.cacheFlags();
     static final long HWCAP_EXTENSION = 1L << 62;
     static final long ISA_LEVEL_MASK = 0x3ff;
 
@@ -206,6 +204,11 @@ public final class LdSoCache {
      * subdirectory priority until the first plain entry, which wins when no hwcaps entry did.
      */
     public Optional<String> lookup(String name, HostCapabilities host) {
+        return lookup(name, host, LoaderRules.DEBIAN_12_X86_64);
+    }
+
+    /** The path the ld.so of {@code rules} takes for {@code name}: only entries with its flags count. */
+    public Optional<String> lookup(String name, HostCapabilities host, LoaderRules rules) {
         int left = 0;
         int right = count - 1;
         byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
@@ -224,7 +227,7 @@ public final class LdSoCache {
                     }
                     middle--;
                 }
-                return walk(n, middle, host);
+                return walk(n, middle, host, rules);
             }
             if (cmp < 0) {
                 left = middle + 1;
@@ -235,7 +238,7 @@ public final class LdSoCache {
         return Optional.empty();
     }
 
-    private Optional<String> walk(byte[] name, int from, HostCapabilities host) {
+    private Optional<String> walk(byte[] name, int from, HostCapabilities host, LoaderRules rules) {
         String best = null;
         int bestPriority = 0;
         long exclude = ~(host.hwcapMask() | platformMask() | (1L << 63));
@@ -246,7 +249,7 @@ public final class LdSoCache {
             if (e.key() == null || libcmp(name, e.keyBytes()) != 0) {
                 break;
             }
-            if (e.flags() != X86_64_LIBC6 || e.value() == null) {
+            if (!rules.acceptsCacheFlags(e.flags()) || e.value() == null) {
                 continue;
             }
             if (format == Format.OLD) {

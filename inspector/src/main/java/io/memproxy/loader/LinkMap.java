@@ -32,9 +32,6 @@ public final class LinkMap {
         }
     }
 
-    /** Interpreter name when the program has no PT_INTERP (sysdeps/x86_64 RTLD name). */
-    public static final String DEFAULT_INTERPRETER = LoaderRules.DEBIAN_12_X86_64.interpreter();
-
     private final LoaderEnvironment env;
     private final LoadedObject executable;
     private final List<LoadedObject> loadOrder;
@@ -44,6 +41,7 @@ public final class LinkMap {
     private final String fatal;
     private final boolean secure;
     private final boolean isStatic;
+    private final LoaderRules rules;
 
     private LinkMap(Builder b) {
         this.env = b.env;
@@ -55,6 +53,7 @@ public final class LinkMap {
         this.fatal = b.fatal;
         this.secure = b.secure;
         this.isStatic = b.isStatic;
+        this.rules = b.rules;
     }
 
     /** Loads {@code exe} (a loader path: absolute, or relative to the working directory) with a fresh file cache. */
@@ -109,6 +108,25 @@ public final class LinkMap {
         return secure;
     }
 
+    /** The loader profile of the program's class and machine, which ld.so ran it under. */
+    public LoaderRules rules() {
+        return rules;
+    }
+
+    /**
+     * The file ld.so opens for a preload entry with a '/' in this process: its DSTs ($LIB, $PLATFORM, $ORIGIN of
+     * the executable) expanded for this program's class (elf/dl-load.c: _dl_map_object); empty when ld.so
+     * discards it. A bare name is searched, never expanded, and is returned as it is.
+     */
+    public Optional<String> preloadPath(String entry) {
+        if (!entry.contains("/") || !SearchPath.hasDst(entry)) {
+            return Optional.of(entry);
+        }
+        HostCapabilities host = rules.capabilities().apply(env.host());
+        return SearchPath.expand(entry, new SearchPath.DstContext(executable.origin(), host.platform(), secure, true, rules))
+                .filter(s -> !s.isEmpty());
+    }
+
     /** A statically linked program: ld.so is not involved. */
     public boolean isStatic() {
         return isStatic;
@@ -160,6 +178,8 @@ public final class LinkMap {
         boolean secure;
         boolean isStatic;
         List<String> libraryPath = List.of();
+        LoaderRules rules = LoaderRules.DEBIAN_12_X86_64;
+        HostCapabilities host;
 
         Builder(LoaderEnvironment env, ObjectFiles files, String exePath) {
             this.env = env;
@@ -168,7 +188,9 @@ public final class LinkMap {
         }
 
         void run() {
-            ObjectFiles.Opened opened = files.open(exePath);
+            rules = files.rulesFor(exePath).orElse(LoaderRules.DEBIAN_12_X86_64);
+            host = rules.capabilities().apply(env.host());
+            ObjectFiles.Opened opened = files.open(exePath, rules);
             if (opened instanceof ObjectFiles.Absent) {
                 throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.MISSING);
             }
@@ -198,8 +220,8 @@ public final class LinkMap {
             if (isStatic) {
                 return;
             }
-            String interp = elf.header().interpreter().orElse(DEFAULT_INTERPRETER);
-            ObjectFiles.Opened ri = files.open(interp);
+            String interp = elf.header().interpreter().orElse(rules.interpreter());
+            ObjectFiles.Opened ri = files.open(interp, rules);
             if (!kernel && ri instanceof ObjectFiles.Usable ru && ru.fileKey().equals(u.fileKey())) {
                 // "ld.so ld.so": the loader finds itself already mapped and has nothing to load.
                 isStatic = true;
@@ -309,7 +331,7 @@ public final class LinkMap {
                 if (real == null || real.isEmpty()) {
                     throw new NotFound(name, "cannot open shared object file", List.of());
                 }
-                ObjectFiles.Opened o = files.open(real);
+                ObjectFiles.Opened o = files.open(real, rules);
                 if (o instanceof ObjectFiles.Fatal f) {
                     throw new FatalError(real, f.reason());
                 }
@@ -327,7 +349,7 @@ public final class LinkMap {
                 tried = s.tried();
             }
             if (hit == null) {
-                throw new NotFound(name, otherClass ? "wrong ELF class: ELFCLASS32" : "cannot open shared object file", tried);
+                throw new NotFound(name, otherClass ? rules.wrongClassMessage() : "cannot open shared object file", tried);
             }
             // _dl_map_object_from_fd: the same file under another name is the same object.
             for (LoadedObject o : chain) {
@@ -413,9 +435,9 @@ public final class LinkMap {
             boolean nodeflib = loader.image().dynamic().noDefaultLib();
             if (!s.securePreload) {
                 s.tried(FoundBy.CACHE, null);
-                Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, env.host()));
-                if (cached.isPresent() && !(nodeflib && SearchPath.SYSTEM_DIRS.stream().anyMatch(cached.get()::startsWith))) {
-                    ObjectFiles.Opened o = files.open(cached.get());
+                Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, host, rules));
+                if (cached.isPresent() && !(nodeflib && rules.systemDirs().stream().anyMatch(cached.get()::startsWith))) {
+                    ObjectFiles.Opened o = files.open(cached.get(), rules);
                     if (o instanceof ObjectFiles.Fatal f) {
                         throw new FatalError(cached.get(), f.reason());
                     }
@@ -428,7 +450,7 @@ public final class LinkMap {
                 }
             }
             if (!nodeflib) {
-                return openPath(s, SearchPath.SYSTEM_DIRS, FoundBy.DEFAULT_DIR);
+                return openPath(s, rules.systemDirs(), FoundBy.DEFAULT_DIR);
             }
             return null;
         }
@@ -450,7 +472,7 @@ public final class LinkMap {
          * (with their trailing '/'), then the directory itself; the same per directory for the whole run.
          */
         private List<String> prefixes(String dir) {
-            return prefixes.computeIfAbsent(dir, d -> SearchPath.candidates(d, "", env.host()).stream()
+            return prefixes.computeIfAbsent(dir, d -> SearchPath.candidates(d, "", host).stream()
                     .filter(p -> p.equals(d) || files.directoryExists(p)).toList());
         }
 
@@ -465,7 +487,7 @@ public final class LinkMap {
                 String dir = dirs.get(at);
                 for (String prefix : prefixes(dir)) {
                     String candidate = prefix + s.name;
-                    ObjectFiles.Opened o = files.open(candidate);
+                    ObjectFiles.Opened o = files.open(candidate, rules);
                     if (o instanceof ObjectFiles.Absent) {
                         continue;
                     }
@@ -505,7 +527,7 @@ public final class LinkMap {
         }
 
         private SearchPath.DstContext dst(LoadedObject l) {
-            return new SearchPath.DstContext(l.origin(), env.host().platform(), secure, l == exe);
+            return new SearchPath.DstContext(l.origin(), host.platform(), secure, l == exe, rules);
         }
 
         private Optional<LdSoCache> cache() {

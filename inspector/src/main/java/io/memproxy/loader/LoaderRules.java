@@ -1,28 +1,80 @@
 package io.memproxy.loader;
 
+import io.memproxy.elf.ElfClass;
+import io.memproxy.elf.ElfHeader;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
- * The facts of one glibc build and architecture that the emulation depends on, kept as data so another
- * version or architecture is another constant, not another code path.
+ * A loader profile: the facts of one glibc build for one word size and machine that the emulation depends on,
+ * kept as data so another version or architecture is another constant, not another code path. A program is
+ * loaded under the profile of its own class and machine ({@link #of(ElfHeader)}); one machine may run several
+ * (Debian's multiarch: x86-64 and i386 side by side).
  *
- * @param interpreter  ld.so's name when the program has no PT_INTERP
+ * @param name         the architecture as Debian names it (dpkg --print-architecture)
+ * @param elfClass     the only ELF class this ld.so maps
  * @param machine      the only e_machine ld.so maps (Debian's unsubmitted-ldso-machine-mismatch.diff)
- * @param cacheFlags   the only ld.so.cache entry flags it accepts (sysdeps/unix/sysv/linux/x86_64/dl-cache.h)
- * @param dstLib       what $LIB expands to (DL_DST_LIB)
+ * @param interpreter  ld.so's name when the program has no PT_INTERP
+ * @param cacheFlags   the ld.so.cache entry flags it accepts (sysdeps/…/dl-cache.h: _dl_cache_check_flags)
+ * @param dstLib       what $LIB expands to (DL_DST_LIB), also Debian's multiarch library directory under /usr
  * @param systemDirs   the default directories, searched last, with ld.so's trailing slash (trusted-dirs.h)
  * @param ldconfigDirs the directories ldconfig appends to ld.so.conf (Debian local-ldconfig-multiarch.diff)
+ * @param capabilities what this ld.so makes of the CPU, from the machine's native capabilities ($PLATFORM,
+ *                     legacy hwcap names, glibc-hwcaps subdirectories)
  */
-public record LoaderRules(String interpreter, int machine, int cacheFlags, String dstLib, List<String> systemDirs,
-        List<String> ldconfigDirs) {
-    /** glibc 2.36 as Debian 12 builds it for x86-64. */
-    public static final LoaderRules DEBIAN_12_X86_64 = new LoaderRules(
-            "/lib64/ld-linux-x86-64.so.2", 62, 0x0303, "lib/x86_64-linux-gnu",
+public record LoaderRules(String name, ElfClass elfClass, int machine, String interpreter, List<Integer> cacheFlags,
+        String dstLib, List<String> systemDirs, List<String> ldconfigDirs, UnaryOperator<HostCapabilities> capabilities) {
+    /** glibc 2.36 as Debian 12 builds it for x86-64: FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 only. */
+    public static final LoaderRules DEBIAN_12_X86_64 = new LoaderRules("amd64", ElfClass.ELF64, ElfHeader.EM_X86_64,
+            "/lib64/ld-linux-x86-64.so.2", List.of(0x0303), "lib/x86_64-linux-gnu",
             List.of("/lib/x86_64-linux-gnu/", "/usr/lib/x86_64-linux-gnu/", "/lib/", "/usr/lib/"),
-            List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"));
+            List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"),
+            UnaryOperator.identity());
+
+    /** glibc 2.36 as Debian 12 builds it for i386 (libc6:i386): FLAG_ELF or FLAG_ELF_LIBC6 (generic dl-cache.h). */
+    public static final LoaderRules DEBIAN_12_I386 = new LoaderRules("i386", ElfClass.ELF32, ElfHeader.EM_386,
+            "/lib/ld-linux.so.2", List.of(0x0001, 0x0003), "lib/i386-linux-gnu",
+            List.of("/lib/i386-linux-gnu/", "/usr/lib/i386-linux-gnu/", "/lib/", "/usr/lib/"),
+            List.of("/lib/i386-linux-gnu", "/usr/lib/i386-linux-gnu", "/lib", "/usr/lib"),
+            HostCapabilities::forI386);
+
+    /** Every profile, the machine's native one first. */
+    public static final List<LoaderRules> ALL = List.of(DEBIAN_12_X86_64, DEBIAN_12_I386);
 
     public LoaderRules {
+        cacheFlags = List.copyOf(cacheFlags);
         systemDirs = List.copyOf(systemDirs);
         ldconfigDirs = List.copyOf(ldconfigDirs);
+    }
+
+    /** The profile whose ld.so loads a program with this header, if there is one. */
+    public static Optional<LoaderRules> of(ElfHeader h) {
+        return ALL.stream().filter(r -> r.elfClass == h.elfClass() && r.machine == h.machine()).findFirst();
+    }
+
+    /** The profile of a Debian architecture name ("amd64", "i386"). */
+    public static Optional<LoaderRules> named(String name) {
+        return ALL.stream().filter(r -> r.name.equals(name)).findFirst();
+    }
+
+    /** Whether ld.so takes an ld.so.cache entry with these flags. */
+    public boolean acceptsCacheFlags(int flags) {
+        return cacheFlags.contains(flags);
+    }
+
+    /** open_verify's message for a file of the other class; it names the class this ld.so does not load. */
+    public String wrongClassMessage() {
+        return "wrong ELF class: " + (elfClass == ElfClass.ELF64 ? "ELFCLASS32" : "ELFCLASS64");
+    }
+
+    /** sizeof(ElfW(Ehdr)): shorter files are "file too short". */
+    public int headerSize() {
+        return elfClass == ElfClass.ELF64 ? 64 : 52;
+    }
+
+    /** "64-bit" or "32-bit", as messages say it. */
+    public String bits() {
+        return elfClass.bits() + "-bit";
     }
 }

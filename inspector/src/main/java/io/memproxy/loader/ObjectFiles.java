@@ -40,12 +40,26 @@ public final class ObjectFiles {
     /** A loadable object. {@code setuid} is the S_ISUID bit (secure-mode preloads need it). */
     public record Usable(ElfImage elf, Object fileKey, boolean setuid) implements Opened {}
 
-    private static final int EHDR64 = 64;
     private static final Absent ABSENT = new Absent();
 
+    /** What reading a file gave, before any profile's checks: shared by the processes of every class. */
+    private sealed interface Read permits Missing, Rejected, Image {}
+
+    private record Missing() implements Read {}
+
+    /**
+     * Not a loadable ELF file whatever the class: {@code reason}, or "file too short" when the file is shorter
+     * than the profile's ELF header. {@code otherClass}: the class byte is neither 32 nor 64 bits.
+     */
+    private record Rejected(String reason, long size, boolean otherClass) implements Read {}
+
+    private record Image(ElfImage elf, Object fileKey) implements Read {}
+
+    private static final Missing MISSING = new Missing();
+
     private final Root root;
-    private final Map<String, Opened> byPath = new ConcurrentHashMap<>();
-    private final Map<Object, Opened> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Read> byPath = new ConcurrentHashMap<>();
+    private final Map<Object, Read> byKey = new ConcurrentHashMap<>();
     private final Map<String, Optional<Path>> dirs = new ConcurrentHashMap<>();
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
 
@@ -63,33 +77,53 @@ public final class ObjectFiles {
         return root;
     }
 
-    /** Opens a loader path (relative ones against the working directory). */
+    /** Opens a loader path (relative ones against the working directory) as x86-64 ld.so would. */
     public Opened open(String loaderPath) {
-        return byPath.computeIfAbsent(loaderPath, this::load);
+        return open(loaderPath, LoaderRules.DEBIAN_12_X86_64);
     }
 
-    private Opened load(String loaderPath) {
+    /** The profile whose ld.so loads this file (its class and machine), if it is ELF and one does. */
+    public Optional<LoaderRules> rulesFor(String loaderPath) {
+        return byPath.computeIfAbsent(loaderPath, this::load) instanceof Image i ? LoaderRules.of(i.elf().header()) : Optional.empty();
+    }
+
+    /** Opens a loader path as the ld.so of {@code rules} would (open_verify's checks, in its order). */
+    public Opened open(String loaderPath, LoaderRules rules) {
+        Read r = byPath.computeIfAbsent(loaderPath, this::load);
+        if (r instanceof Image i) {
+            return check(i, rules);
+        }
+        if (r instanceof Rejected j) {
+            if (j.size() < rules.headerSize() && !j.reason().startsWith("cannot read file data")) {
+                return new Fatal("file too short");
+            }
+            return j.otherClass() ? new OtherClass(rules.wrongClassMessage()) : new Fatal(j.reason());
+        }
+        return ABSENT;
+    }
+
+    private Read load(String loaderPath) {
         Path file = place(loaderPath);
         if (file == null) {
-            return ABSENT;
+            return MISSING;
         }
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
-            return ABSENT;
+            return MISSING;
         }
         if (attrs.isDirectory()) {
-            return new Fatal("cannot read file data: Is a directory");
+            return new Rejected("cannot read file data: Is a directory", attrs.size(), false);
         }
         if (!attrs.isRegularFile()) {
             // ld.so would block on a FIFO and read zeros from a device; neither is a library.
-            return new Fatal("cannot read file data: " + Root.kind(file, attrs) + ", not a regular file");
+            return new Rejected("cannot read file data: " + Root.kind(file, attrs) + ", not a regular file", Long.MAX_VALUE, false);
         }
         Object key = attrs.fileKey() != null ? attrs.fileKey() : file.toAbsolutePath().normalize();
         final Path f = file;
         final long size = attrs.size();
-        return byKey.computeIfAbsent(key, k -> verify(f, k, size));
+        return byKey.computeIfAbsent(key, k -> read(f, k, size));
     }
 
     /**
@@ -178,36 +212,31 @@ public final class ObjectFiles {
         }
     }
 
-    private static Opened verify(Path file, Object key, long size) {
-        ElfImage elf;
+    private static Read read(Path file, Object key, long size) {
         try {
-            elf = ElfImage.read(file);
+            return new Image(ElfImage.read(file), key);
         } catch (NotElfException e) {
             if (e.kind() == NonElfKind.DIRECTORY) {
-                return new Fatal("cannot read file data: Is a directory");
+                return new Rejected("cannot read file data: Is a directory", size, false);
             }
-            return new Fatal(size < EHDR64 ? "file too short" : "invalid ELF header");
+            return new Rejected("invalid ELF header", size, false);
         } catch (UnreadableFileException e) {
             // ld.so maps any size; this reader stops at 2 GiB, which is an answer, not an absence.
-            return e.problem().startsWith("larger than") ? new Fatal(e.problem()) : ABSENT;
+            return e.problem().startsWith("larger than") ? new Rejected(e.problem(), Long.MAX_VALUE, false) : MISSING;
         } catch (MalformedElfException e) {
-            if (size < EHDR64) {
-                return new Fatal("file too short");
-            }
-            // The reader rejects an unknown class byte; ld.so treats any class but 64-bit as "other class".
-            return e.problem().startsWith("unknown ELF class") ? new OtherClass("wrong ELF class: ELFCLASS32")
-                    : new Fatal(e.problem());
+            // The reader rejects an unknown class byte; ld.so treats any class but its own as "other class".
+            return new Rejected(e.problem(), size, e.problem().startsWith("unknown ELF class"));
         } catch (ElfException e) {
-            return new Fatal(e.problem());
+            return new Rejected(e.problem(), Long.MAX_VALUE, false);
         }
-        return check(elf, key);
     }
 
     /** The header checks of open_verify, in its order. */
-    private static Opened check(ElfImage elf, Object key) {
+    private static Opened check(Image image, LoaderRules rules) {
+        ElfImage elf = image.elf();
         ElfHeader h = elf.header();
-        if (h.elfClass() != io.memproxy.elf.ElfClass.ELF64) {
-            return new OtherClass("wrong ELF class: ELFCLASS32");
+        if (h.elfClass() != rules.elfClass()) {
+            return new OtherClass(rules.wrongClassMessage());
         }
         if (h.encoding() != io.memproxy.elf.DataEncoding.LSB) {
             return new Fatal("ELF file data encoding not little-endian");
@@ -223,13 +252,13 @@ public final class ObjectFiles {
             return new Fatal("nonzero padding in e_ident");
         }
         // Debian's unsubmitted-ldso-machine-mismatch.diff: another machine counts as absent.
-        if (h.machine() != LoaderRules.DEBIAN_12_X86_64.machine()) {
+        if (h.machine() != rules.machine()) {
             return new OtherClass("cannot open shared object file");
         }
         if (h.type() != ElfType.DYN && h.type() != ElfType.EXEC) {
             return new Fatal("only ET_DYN and ET_EXEC can be loaded");
         }
-        return new Usable(elf, key, h.setuid());
+        return new Usable(elf, image.fileKey(), h.setuid());
     }
 
     /** /etc/ld.so.cache under the root, parsed once; empty when absent or unusable (ld.so then skips it). */

@@ -12,17 +12,17 @@ import java.util.Set;
  * an empty element, which names the current directory.
  */
 public final class SearchPath {
-    /** $LIB on Debian x86-64 (DL_DST_LIB). */
-    public static final String DST_LIB = LoaderRules.DEBIAN_12_X86_64.dstLib();
-
-    /** The default directories, searched last (generated trusted-dirs.h, Debian local-ld-multiarch.diff). */
-    public static final List<String> SYSTEM_DIRS = LoaderRules.DEBIAN_12_X86_64.systemDirs();
-
     /**
      * What a DST expands to for one object: its $ORIGIN (null when unknown, which discards the element),
-     * the platform, whether the process is secure and whether the object is the executable.
+     * the platform, whether the process is secure, whether the object is the executable, and the loader
+     * profile of the process ($LIB, the trusted directories).
      */
-    public record DstContext(String origin, String platform, boolean secure, boolean executable) {}
+    public record DstContext(String origin, String platform, boolean secure, boolean executable, LoaderRules rules) {
+        /** For an x86-64 process. */
+        public DstContext(String origin, String platform, boolean secure, boolean executable) {
+            this(origin, platform, secure, executable, LoaderRules.DEBIAN_12_X86_64);
+        }
+    }
 
     private SearchPath() {}
 
@@ -62,7 +62,7 @@ public final class SearchPath {
             } else if ((len = dstLength(input, at, "PLATFORM")) > 0) {
                 repl = ctx.platform();
             } else if ((len = dstLength(input, at, "LIB")) > 0) {
-                repl = DST_LIB;
+                repl = ctx.rules().dstLib();
             } else {
                 out.append('$');
                 i++;
@@ -75,16 +75,16 @@ public final class SearchPath {
             i = at + len;
         }
         String result = out.toString();
-        if (checkTrusted && !isTrusted(result)) {
+        if (checkTrusted && !isTrusted(result, ctx.rules())) {
             return Optional.empty();
         }
         return Optional.of(result);
     }
 
     /** elf/dl-load.c: is_trusted_path_normalize, against the system directories. */
-    static boolean isTrusted(String path) {
+    static boolean isTrusted(String path, LoaderRules rules) {
         String norm = normalize(path);
-        for (String d : SYSTEM_DIRS) {
+        for (String d : rules.systemDirs()) {
             if (norm.startsWith(d)) {
                 return true;
             }

@@ -3,6 +3,8 @@ package io.memproxy.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.loader.LoaderRules;
+import io.memproxy.scan.ChainCoverage;
 import io.memproxy.scan.ScanSummary;
 import io.memproxy.scan.ScannedFile;
 import java.io.IOException;
@@ -25,7 +27,7 @@ public final class ScanReports {
     }
 
     /** One line per executable that is not fine (every one with {@code all}), problems included, then totals. */
-    public static Sink text(PrintWriter out, boolean all) {
+    public static Sink text(PrintWriter out, boolean all, ChainCoverage coverage) {
         return new Sink() {
             @Override
             public void file(ScannedFile f) {
@@ -44,6 +46,9 @@ public final class ScanReports {
                     }
                 }
                 out.println("  " + (parts.isEmpty() ? "no executables" : String.join(", ", parts)));
+                if (s.count(ExecutableClass.BITS_32) > 0) {
+                    out.println("  " + coverage.describe(LoaderRules.DEBIAN_12_I386, s.count(ExecutableClass.BITS_32)));
+                }
                 if (!s.capabilities().isEmpty()) {
                     out.println("  file capabilities " + s.capabilities());
                 }
@@ -90,7 +95,7 @@ public final class ScanReports {
     }
 
     /** The JSON document, streamed: every examined file, then the totals (README "JSON schema: scan"). */
-    public static Sink json(PrintWriter out, String memproxyVersion, String root) throws IOException {
+    public static Sink json(PrintWriter out, String memproxyVersion, String root, ChainCoverage coverage) throws IOException {
         JsonGenerator g = new JsonFactory().createGenerator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.writeStartObject();
@@ -137,6 +142,15 @@ public final class ScanReports {
                     for (ExecutableClass c : ExecutableClass.values()) {
                         g.writeNumberField(c.label(), s.count(c));
                     }
+                    g.writeEndObject();
+                    // Whether the installed chain reaches the 32-bit programs (their own ld.so reads it too).
+                    ChainCoverage.InClass c32 = coverage.classes().get(LoaderRules.DEBIAN_12_I386);
+                    g.writeObjectFieldStart("bits_32");
+                    g.writeNumberField("executables", s.count(ExecutableClass.BITS_32));
+                    g.writeBooleanField("loader_installed", c32 != null);
+                    g.writeBooleanField("preload_covers", c32 != null && coverage.preloadFile() && c32.covered());
+                    g.writeStringField("shim", c32 == null ? "" : c32.shim());
+                    strings(g, "ignored_entries", c32 == null ? List.of() : c32.ignored());
                     g.writeEndObject();
                     g.writeNumberField("other_elf", s.otherElf());
                     g.writeNumberField("not_elf", s.notElf());
@@ -233,10 +247,10 @@ public final class ScanReports {
                 if (names.isEmpty()) {
                     out.println("# No executable needs excluding.");
                 }
+                // 32-bit programs are listed like the others: a $LIB chain routes them.
                 out.println(String.format("# Not listed, since preloading has no effect on them: %d static, %d other-libc,"
-                                + " %d 32-bit, %d other-machine executables.", s.count(ExecutableClass.STATIC),
-                        s.count(ExecutableClass.OTHER_LIBC), s.count(ExecutableClass.BITS_32),
-                        s.count(ExecutableClass.OTHER_MACHINE)));
+                                + " %d other-machine executables.", s.count(ExecutableClass.STATIC),
+                        s.count(ExecutableClass.OTHER_LIBC), s.count(ExecutableClass.OTHER_MACHINE)));
                 out.println(String.format("# Not listed: %d secure-execution programs (the shim decides for them by its"
                         + " secure-execution rule).", s.count(ExecutableClass.SECURE_EXECUTION)));
                 long problems = s.count(ExecutableClass.UNREADABLE) + s.count(ExecutableClass.MALFORMED) + s.unreadableDirs();

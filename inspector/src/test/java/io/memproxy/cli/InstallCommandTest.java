@@ -10,6 +10,7 @@ import io.memproxy.install.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,50 @@ class InstallCommandTest {
     private CliTest.Run run(String... args) {
         String[] all = Stream.concat(Stream.of(args), Stream.of("--root", root.toString())).toArray(String[]::new);
         return CliTest.Run.of(all);
+    }
+
+    /**
+     * An image with both classes' shims and jemalloc gets one line naming them with $LIB; the real loaders of both
+     * classes, run in the image, then load the shim and jemalloc of their own class and print no error.
+     */
+    @Test
+    void bothClassesInstalledGetOneLibLine() throws Exception {
+        Sandbox.addI386(Sandbox.make(root, true), true);
+        CliTest.Run r = run("install");
+        assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+        assertEquals("/usr/local/$LIB/libmemproxy.so\n/usr/$LIB/libjemalloc.so.2\n", file(Installer.PRELOAD));
+        assertTrue(r.out().contains("installed: programs started from now on load /usr/local/$LIB/libmemproxy.so and"
+                + " /usr/$LIB/libjemalloc.so.2"), r.out());
+        for (String exe : List.of("/bin/sh", "/usr/bin/hello")) {
+            // The shim names the program from /proc/self/exe: a private mount namespace gets the image a /proc.
+            List<String> cmd = List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                    "mkdir -p \"$0/proc\" && mount -t proc proc \"$0/proc\" && exec chroot \"$0\" \"$@\"", root.toString(), exe,
+                    exe.equals("/bin/sh") ? "-c" : "-g", exe.equals("/bin/sh") ? "echo ok" : "ok");
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().clear();
+            pb.environment().putAll(java.util.Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "MEMPROXY_DEBUG", "1"));
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes());
+            String err = new String(p.getErrorStream().readAllBytes());
+            assertEquals(0, p.waitFor(), exe + ": " + out + err);
+            String name = exe.substring(exe.lastIndexOf('/') + 1);
+            assertTrue(err.matches("memproxy: pid=\\d+ exe=" + name + " route=allocator allocator=jemalloc reason=not-excluded\n"),
+                    exe + " in the image, stderr: " + err);
+        }
+    }
+
+    /** Without the i386 shim, the 64-bit chain would cost every 32-bit program a loader error: refused, with the reason. */
+    @Test
+    void aClassWithoutItsShimIsRefused() throws Exception {
+        Sandbox.addI386(Sandbox.make(root, true), false);
+        CliTest.Run r = run("install");
+        assertEquals(ExitCodes.PROBLEM, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("memproxy: refused: the chain names no 32-bit files: 32-bit (i386) programs such as"
+                + " /usr/bin/hello (every one of them) start with \"ERROR: ld.so: object '" + Sandbox.SHIM + "' from LD_PRELOAD"
+                + " cannot be preloaded (wrong ELF class: ELFCLASS64): ignored.\""), r.err());
+        assertTrue(r.err().contains("e.g. /usr/local/$LIB/libmemproxy.so /usr/$LIB/libjemalloc.so.2"), r.err());
+        assertFalse(Files.exists(root.resolve("etc/ld.so.preload")));
     }
 
     @Test
@@ -154,8 +199,20 @@ class InstallCommandTest {
     void withoutRootARelativeShimIsMadeAbsolute() {
         Path built = Sandbox.builtShim();
         String relative = Path.of("").toAbsolutePath().relativize(built).toString();
-        CliTest.Run r = CliTest.Run.of("install", "--dry-run", "--shim", relative, "--allocator", Sandbox.JEMALLOC);
+        // --force: this machine has 32-bit programs (make deps installs some), which a 64-bit chain leaves out.
+        CliTest.Run r = CliTest.Run.of("install", "--dry-run", "--force", "--shim", relative, "--allocator", Sandbox.JEMALLOC);
         assertTrue(r.out().contains("  + " + built + "\n  + " + Sandbox.JEMALLOC + "\n"), r.out() + r.err());
         assertTrue(r.out().contains("dry run: nothing written"), r.out());
+    }
+
+    /** The 32-bit programs make deps installs would print a loader error at every start under a 64-bit-only chain. */
+    @Test
+    void aChainForOneClassIsRefusedWhereTheOtherHasPrograms() {
+        CliTest.Run r = CliTest.Run.of("install", "--dry-run", "--shim", Sandbox.builtShim().toString(), "--allocator", Sandbox.JEMALLOC);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("refused: the chain names no 32-bit files: 32-bit (i386) programs such as /usr/bin/")
+                && r.err().contains("cannot be preloaded (wrong ELF class: ELFCLASS64): ignored.")
+                && r.err().contains("$LIB"), r.err());
+        assertFalse(r.out().contains("dry run: nothing written"), r.out());
     }
 }

@@ -3,6 +3,7 @@ package io.memproxy.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.Root;
 import java.io.IOException;
@@ -22,24 +23,29 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * memproxy ldd against the real loader in trace mode, for every ELF program in /usr/bin (symlinks included):
- * as ldd starts it ({@code ld.so EXE}) and as the kernel starts it ({@code EXE} with LD_TRACE_LOADED_OBJECTS,
- * which also stops before any code of the program runs).
+ * memproxy ldd against the real loader in trace mode, for every ELF program in /usr/bin (symlinks included), 64-bit
+ * and 32-bit (Debian's i386 programs make deps installs): as ldd starts it ({@code ld.so EXE}, the ld.so of the
+ * program's class) and as the kernel starts it ({@code EXE} with LD_TRACE_LOADED_OBJECTS, which also stops before
+ * any code of the program runs).
  */
 class LddAgreementTest {
-    static final String LD_SO = "/lib64/ld-linux-x86-64.so.2";
+    static final ObjectFiles FILES = new ObjectFiles(Root.host());
 
     /** ELF programs by kind; static non-PIE programs crash ld.so when it is asked to trace them, so they are counted apart. */
     record Programs(List<String> elf, List<String> staticExec, int nonElf) {}
 
+    /** The loader profile of a program (the x86-64 one for files no profile loads). */
+    static LoaderRules rules(String exe) {
+        return FILES.rulesFor(exe).orElse(LoaderRules.DEBIAN_12_X86_64);
+    }
+
     static Programs usrBin() throws IOException {
-        ObjectFiles files = new ObjectFiles(Root.host());
         List<String> elf = new ArrayList<>();
         List<String> staticExecs = new ArrayList<>();
         int nonElf = 0;
         try (Stream<Path> s = Files.list(Path.of("/usr/bin"))) {
             for (Path p : s.sorted().toList()) {
-                if (files.open(p.toString()) instanceof ObjectFiles.Usable u) {
+                if (FILES.open(p.toString(), rules(p.toString())) instanceof ObjectFiles.Usable u) {
                     boolean staticExec = u.elf().header().interpreter().isEmpty() && !u.elf().header().hasDynamicSection();
                     (staticExec ? staticExecs : elf).add(p.toString());
                 } else {
@@ -75,7 +81,7 @@ class LddAgreementTest {
             return lines;
         }
         for (String l : out.split("\n")) {
-            if (l.startsWith("\t") && !l.startsWith("\tlinux-vdso.so.1")) {
+            if (l.startsWith("\t") && !l.startsWith("\tlinux-vdso.so.1") && !l.startsWith("\tlinux-gate.so.1")) {
                 lines.add(l.substring(1).replaceFirst(" \\(0x[0-9a-f]+\\)$", ""));
             }
         }
@@ -128,7 +134,7 @@ class LddAgreementTest {
         try {
             Map<String, Future<List<String>>> futures = new LinkedHashMap<>();
             for (String exe : exes) {
-                futures.put(exe, pool.submit(() -> real(kernel ? List.of(exe) : List.of(LD_SO, exe), Map.of())));
+                futures.put(exe, pool.submit(() -> real(kernel ? List.of(exe) : List.of(rules(exe).interpreter(), exe), Map.of())));
             }
             Map<String, List<String>> out = new HashMap<>();
             for (var e : futures.entrySet()) {
@@ -143,9 +149,11 @@ class LddAgreementTest {
     @Test
     void everyProgramAsLddStartsIt() throws Exception {
         Programs p = usrBin();
-        System.out.printf("/usr/bin: %d dynamic ELF files; skipped: %d static executables (ld.so crashes tracing them), %d non-ELF files%n",
-                p.elf().size(), p.staticExec().size(), p.nonElf());
+        long i386 = p.elf().stream().filter(e -> rules(e) == LoaderRules.DEBIAN_12_I386).count();
+        System.out.printf("/usr/bin: %d dynamic ELF files (%d of them i386); skipped: %d static executables (ld.so crashes"
+                + " tracing them), %d non-ELF files%n", p.elf().size(), i386, p.staticExec().size(), p.nonElf());
         assertTrue(p.elf().size() > 100, "too few programs found: " + p.elf().size());
+        assertTrue(i386 >= 3, "make deps installs hello, tree and pigz for i386; found " + i386);
         int agree = compare("--as-ldd (ld.so EXE)", p.elf(), ours(p.elf(), "--as-ldd"), realAll(p.elf(), false));
         assertEquals(p.elf().size(), agree);
     }
@@ -157,13 +165,12 @@ class LddAgreementTest {
     @Test
     void everyProgramAsTheKernelStartsIt() throws Exception {
         Programs p = usrBin();
-        ObjectFiles files = new ObjectFiles(Root.host());
-        List<String> dynamic = p.elf().stream().filter(e -> files.open(e) instanceof ObjectFiles.Usable u
-                && u.elf().header().interpreter().map(LD_SO::equals).orElse(false) && Files.isExecutable(Path.of(e))
-                && !u.elf().header().setuid() && !u.elf().header().setgid()).toList();
-        System.out.printf("/usr/bin: %d dynamically linked programs with %s as interpreter; %d other ELF files skipped"
-                + " (set-ID programs ignore trace mode in secure execution and would run)%n",
-                dynamic.size(), LD_SO, p.elf().size() - dynamic.size());
+        List<String> dynamic = p.elf().stream().filter(e -> FILES.open(e, rules(e)) instanceof ObjectFiles.Usable u
+                && u.elf().header().interpreter().map(rules(e).interpreter()::equals).orElse(false)
+                && Files.isExecutable(Path.of(e)) && !u.elf().header().setuid() && !u.elf().header().setgid()).toList();
+        System.out.printf("/usr/bin: %d dynamically linked programs with their class's system ld.so as interpreter; %d other"
+                + " ELF files skipped (set-ID programs ignore trace mode in secure execution and would run)%n",
+                dynamic.size(), p.elf().size() - dynamic.size());
         int agree = compare("(kernel start)", dynamic, ours(dynamic), realAll(dynamic, true));
         assertEquals(dynamic.size(), agree);
     }

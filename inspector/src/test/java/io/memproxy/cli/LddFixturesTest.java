@@ -27,6 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LddFixturesTest {
     static final Path L = Path.of(System.getProperty("memproxy.fixtures", "target/fixtures"), "loader").toAbsolutePath();
+    /** The same fixtures built with gcc -m32, loaded by i386 ld.so; wc/w32 holds the 64-bit copy there. */
+    static final Path L32 = Path.of(System.getProperty("memproxy.fixtures", "target/fixtures"), "loader32").toAbsolutePath();
     static final Pattern PRELOAD_ERROR = Pattern.compile("object '(.*?)' from (\\S+) cannot be preloaded \\((.*?)\\): ignored");
 
     @TempDir
@@ -34,12 +36,12 @@ class LddFixturesTest {
 
     record Outcome(List<String> lines, List<String> preloadErrors) {}
 
-    static Outcome real(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+    static Outcome real(List<String> cmd, Map<String, String> env, Path dir) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().clear();
         pb.environment().put("LD_TRACE_LOADED_OBJECTS", "1");
         pb.environment().putAll(env);
-        pb.directory(L.toFile());
+        pb.directory(dir.toFile());
         Path err = Files.createTempFile("memproxy-fx", ".err");
         pb.redirectError(err.toFile());
         Process p = pb.start();
@@ -49,7 +51,7 @@ class LddFixturesTest {
         Files.delete(err);
         List<String> lines = new ArrayList<>();
         for (String l : out.split("\n")) {
-            if (l.startsWith("\t") && !l.startsWith("\tlinux-vdso.so.1")) {
+            if (l.startsWith("\t") && !l.startsWith("\tlinux-vdso.so.1") && !l.startsWith("\tlinux-gate.so.1")) {
                 lines.add(l.substring(1).replaceFirst(" \\(0x[0-9a-f]+\\)$", ""));
             }
         }
@@ -113,16 +115,58 @@ class LddFixturesTest {
         "nodeps/static-pie; ",
     })
     void agreesWithTheRealLoader(String exe, String envSpec) throws Exception {
+        agrees(L, "/lib64/ld-linux-x86-64.so.2", exe, envSpec);
+    }
+
+    /**
+     * The gcc -m32 build of the fixtures under i386 ld.so: RPATH, RUNPATH, versions, preloads by name and by path,
+     * $LIB in preloads (lib/i386-linux-gnu for these programs), and the 64-bit copy it skips.
+     */
+    @ParameterizedTest(name = "i386 {0} {1}")
+    @CsvSource(delimiter = ';', value = {
+        "rr/m_rpath; LD_LIBRARY_PATH=rr/llp",
+        "rr/m_runpath; LD_LIBRARY_PATH=rr/llp",
+        "rr/m_runpath; ",
+        "inherit/m_rpath; ",
+        "inherit/m_runpath; ",
+        "inherit/m_rpath_arun; ",
+        "origin/link/m; ",
+        "origin/real/bin/m; ",
+        "nodeflib/m; ",
+        "nodeflib/m; LD_LIBRARY_PATH=/lib/i386-linux-gnu",
+        "nodeflib/m; LD_LIBRARY_PATH=/lib/x86_64-linux-gnu",
+        "wc/m; ",
+        "wc/m; LD_LIBRARY_PATH=wc/w32",
+        "ver/m_v1; ",
+        "ver/m_v2; ",
+        "ver/m_nover; ",
+        "pre/m; LD_PRELOAD=libpre.so",
+        "pre/m; LD_PRELOAD=@/pre/dir/libpre.so",
+        "pre/m; LD_PRELOAD=@/pre/libscript.so",
+        "pre/m; LD_PRELOAD=libmissing.so:libpre.so",
+        "pre/m; LD_PRELOAD=libc.so libc.so.6 @/wc/w32/libwc.so",
+        "pre/m; LD_PRELOAD=/usr/lib/i386-linux-gnu/libc.so.6",
+        "pre/m; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+        "ver/m_v1; LD_PRELOAD=/usr/lib/i386-linux-gnu/libjemalloc.so.2 libtcmalloc_minimal.so.4",
+        "ver/m_v1; LD_PRELOAD=/usr/$LIB/libjemalloc.so.2:/usr/${LIB}/libmimalloc.so.2",
+        "ver/m_v1; LD_PRELOAD=/usr/$LIBX/libjemalloc.so.2 /usr/lib/$PLATFORM/libz.so.1",
+        "secure/mq; ",
+    })
+    void agreesWithTheRealI386Loader(String exe, String envSpec) throws Exception {
+        agrees(L32, "/lib/ld-linux.so.2", exe, envSpec);
+    }
+
+    private void agrees(Path dir, String ldSo, String exe, String envSpec) throws Exception {
         Map<String, String> env = new HashMap<>();
         if (envSpec != null) {
             int eq = envSpec.indexOf('=');
-            env.put(envSpec.substring(0, eq), envSpec.substring(eq + 1).replace("@", L.toString())
-                    .replaceAll("(^|[ :])(rr|wc)/", "$1" + L + "/$2/"));
+            env.put(envSpec.substring(0, eq), envSpec.substring(eq + 1).replace("@", dir.toString())
+                    .replaceAll("(^|[ :])(rr|wc)/", "$1" + dir + "/$2/"));
         }
-        String path = L.resolve(exe).toString();
-        Outcome viaLdSo = real(List.of("/lib64/ld-linux-x86-64.so.2", path), env);
+        String path = dir.resolve(exe).toString();
+        Outcome viaLdSo = real(List.of(ldSo, path), env, dir);
         assertEquals(viaLdSo, ours(path, env, true), "ld.so EXE");
-        Outcome viaKernel = real(List.of(path), env);
+        Outcome viaKernel = real(List.of(path), env, dir);
         assertEquals(viaKernel, ours(path, env, false), "exec EXE");
         assertTrue(!viaLdSo.lines().isEmpty() || !viaLdSo.preloadErrors().isEmpty());
     }

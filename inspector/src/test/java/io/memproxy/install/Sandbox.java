@@ -43,9 +43,29 @@ public final class Sandbox {
         return root;
     }
 
+    /**
+     * Adds i386 to the image: its ld.so, libc, C++ runtime and jemalloc, the 32-bit program /usr/bin/hello, and
+     * both classes' shims where make install puts them ({@code /usr/local/lib/<triplet>/}); without
+     * {@code i386Shim} only the x86-64 one.
+     */
+    public static Path addI386(Path root, boolean i386Shim) throws IOException {
+        copy(Path.of("/lib/ld-linux.so.2"), root, "/lib/ld-linux.so.2");
+        for (String l : new String[] {"libc.so.6", "libm.so.6", "libgcc_s.so.1", "libstdc++.so.6"}) {
+            copy(Path.of("/lib/i386-linux-gnu/" + l), root, "/lib/i386-linux-gnu/" + l);
+        }
+        copy(Path.of("/usr/lib/i386-linux-gnu/libjemalloc.so.2"), root, "/usr/lib/i386-linux-gnu/libjemalloc.so.2");
+        copy(Path.of("/usr/bin/hello"), root, "/usr/bin/hello");
+        copy(builtShim(), root, "/usr/local/lib/x86_64-linux-gnu/libmemproxy.so");
+        if (i386Shim) {
+            copy(builtShim().resolveSibling("i386/libmemproxy.so"), root, "/usr/local/lib/i386-linux-gnu/libmemproxy.so");
+        }
+        return root;
+    }
+
     static void copy(Path from, Path root, String as) throws IOException {
         Path to = root.resolve(as.substring(1));
         Files.createDirectories(to.getParent());
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        to.toFile().setExecutable(Files.isExecutable(from));
     }
 }

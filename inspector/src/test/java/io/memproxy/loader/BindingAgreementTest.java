@@ -58,7 +58,7 @@ class BindingAgreementTest {
         if (preload != null) {
             env.put("LD_PRELOAD", preload);
         }
-        var out = RealLoader.run(List.of(LD_SO, exe), env, null);
+        var out = RealLoader.run(List.of(RealLoader.ldSoFor(exe), exe), env, null);
         Map<String, Integer> m = new TreeMap<>();
         for (String l : out.err().split("\n")) {
             Matcher x = LINE.matcher(l);
@@ -130,5 +130,59 @@ class BindingAgreementTest {
         diffs.forEach(System.out::println);
         assertTrue(programs.size() >= 24, "programs: " + programs.size());
         assertEquals(total, agree);
+    }
+
+    /**
+     * The same for 32-bit programs under i386 ld.so: Debian's i386 programs in /usr/bin and the C++ and versioned
+     * gcc -m32 fixtures, with no preload, each i386 allocator, the i386 shim in front of each, and the machine-wide
+     * form that names both classes' files with $LIB.
+     */
+    @Test
+    void i386BindingsEqualGlibcs(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String lib32 = "/usr/lib/i386-linux-gnu/";
+        List<String> allocators = List.of(lib32 + "libjemalloc.so.2", lib32 + "libtcmalloc_minimal.so.4", lib32 + "libmimalloc.so.2");
+        shim();
+        Path shim32 = Path.of(System.getProperty("user.dir")).resolve("../shim/build/i386/libmemproxy.so").normalize();
+        assertTrue(Files.isRegularFile(shim32), "make builds the i386 shim: " + shim32);
+        Path multi = Files.createDirectories(tmp.resolve("lib/i386-linux-gnu"));
+        Files.createSymbolicLink(multi.resolve("libmemproxy.so"), shim32);
+        List<String> chains = new ArrayList<>();
+        chains.add(null);
+        chains.addAll(allocators);
+        allocators.forEach(a -> chains.add(shim32 + " " + a));
+        chains.add(tmp + "/$LIB/libmemproxy.so /usr/$LIB/libjemalloc.so.2");
+        ObjectFiles files = new ObjectFiles(Root.host());
+        List<String> programs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/usr/bin"))) {
+            for (Path p : s.sorted().toList()) {
+                if (files.open(p.toString(), LoaderRules.DEBIAN_12_I386) instanceof ObjectFiles.Usable u
+                        && u.elf().header().interpreter().isPresent() && !u.elf().header().setuid()) {
+                    programs.add(p.toString());
+                }
+            }
+        }
+        Path fixtures = Path.of(System.getProperty("memproxy.fixtures", "target/fixtures"), "loader32").toAbsolutePath();
+        programs.add(fixtures.resolve("unique/m").toString());
+        programs.add(fixtures.resolve("ver/m_v2").toString());
+        int total = 0;
+        List<String> diffs = new ArrayList<>();
+        for (String chain : chains) {
+            for (String exe : programs) {
+                Map<String, Integer> real = real(exe, chain);
+                total++;
+                if (!real.equals(ours(files, exe, chain))) {
+                    diffs.add(exe + " with " + chain + "\n  real: " + real + "\n  ours: " + ours(files, exe, chain));
+                }
+                if (chain != null && chain.contains("libmemproxy.so")) {
+                    assertTrue(real.keySet().stream().anyMatch(k -> k.contains(" -> " + (chain.startsWith(tmp.toString())
+                            ? multi.resolve("libmemproxy.so").toString() : shim32.toString()) + " malloc")), exe + " " + chain + ": " + real);
+                }
+            }
+        }
+        System.out.printf("i386 bindings: %d of %d (program, chain) pairs agree with LD_DEBUG=bindings (%d programs x %d chains)%n",
+                total - diffs.size(), total, programs.size(), chains.size());
+        diffs.stream().limit(8).forEach(System.out::println);
+        assertTrue(programs.size() >= 6, "programs: " + programs);
+        assertEquals(List.of(), diffs);
     }
 }

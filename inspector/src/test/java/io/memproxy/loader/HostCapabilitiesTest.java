@@ -10,7 +10,17 @@ import org.junit.jupiter.api.Test;
 class HostCapabilitiesTest {
     @Test
     void matchesLdSoHelp() {
-        var real = RealLoader.run(RealLoader.LD_SO, "--help");
+        check(LoaderRules.DEBIAN_12_X86_64);
+    }
+
+    /** The i386 ld.so on the same CPU: no glibc-hwcaps subdirectories, sse2, platform i686. */
+    @Test
+    void matchesTheI386LdSoHelp() {
+        check(LoaderRules.DEBIAN_12_I386);
+    }
+
+    private static void check(LoaderRules rules) {
+        var real = RealLoader.run(rules.interpreter(), "--help");
         List<String> hwcaps = new ArrayList<>();
         List<String> legacy = new ArrayList<>();
         String platform = null;
@@ -38,7 +48,12 @@ class HostCapabilitiesTest {
         // --help prints the legacy names from the highest hwcap bit down (elf/dl-usage.c); ld.so builds its
         // search list from the lowest up (elf/dl-hwcaps.c), which is the order HostCapabilities keeps.
         java.util.Collections.reverse(legacy);
-        HostCapabilities host = HostCapabilities.detect();
+        HostCapabilities host = rules.capabilities().apply(HostCapabilities.detect());
+        assertEquals(rules.interpreter(), real.out().lines().filter(l -> l.contains("self-identifies as: "))
+                .map(l -> l.substring(l.indexOf("as: ") + 4)).findFirst().orElse(""));
+        // The profile's default directories are the ones ld.so lists as its system search path.
+        assertEquals(rules.systemDirs(), real.out().lines().filter(l -> l.endsWith(" (system search path)"))
+                .map(l -> l.trim().substring(0, l.trim().indexOf(' ')) + "/").toList());
         assertEquals(hwcaps, host.hwcapsSubdirs());
         assertEquals(platform, host.platform());
         assertEquals(legacy, host.legacyHwcaps());

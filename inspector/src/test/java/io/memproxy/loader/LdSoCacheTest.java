@@ -1,6 +1,7 @@
 package io.memproxy.loader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,42 @@ class LdSoCacheTest {
             }
             assertEquals(realPath, ours, format + " " + name + ": " + real.out() + real.err());
         }
+    }
+
+    /**
+     * The machine's cache holds both classes' entries: for every name with an i386 entry (flags libc6, no
+     * x86-64 bit), the i386 profile's lookup equals the path /lib/ld-linux.so.2 preloads for it, in one trace run.
+     */
+    @Test
+    void i386LookupsMatchTheI386Loader() throws IOException {
+        LdSoCache cache = LdSoCache.parse(Files.readAllBytes(Path.of("/etc/ld.so.cache")));
+        HostCapabilities i386 = HostCapabilities.forI386(HostCapabilities.detect());
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (LdSoCache.Entry e : cache.entries()) {
+            if (LoaderRules.DEBIAN_12_I386.acceptsCacheFlags(e.flags()) && e.key().matches("lib[-+.\\w]*\\.so\\.\\d+")
+                    && !e.key().startsWith("libc.so") && !e.key().startsWith("libmemusage") && !e.key().startsWith("libpcprofile")) {
+                names.add(e.key());
+            }
+        }
+        assertTrue(names.size() > 20, "i386 entries in /etc/ld.so.cache (make deps installs libc6:i386 and more): " + names);
+        var real = RealLoader.run(List.of("/lib/ld-linux.so.2", "/usr/bin/hello"),
+                Map.of("LD_TRACE_LOADED_OBJECTS", "1", "LD_PRELOAD", String.join(" ", names)), null);
+        Map<String, String> realPaths = new java.util.TreeMap<>();
+        for (String l : RealLoader.traceLines(real.out())) {
+            int arrow = l.indexOf(" => ");
+            if (arrow > 0 && names.contains(l.substring(0, arrow))) {
+                realPaths.put(l.substring(0, arrow), l.substring(arrow + 4));
+            }
+        }
+        Map<String, String> ours = new java.util.TreeMap<>();
+        for (String n : names) {
+            cache.lookup(n, i386, LoaderRules.DEBIAN_12_I386).ifPresent(p -> ours.put(n, p));
+        }
+        assertEquals(names.size(), realPaths.size(), real.out() + real.err());
+        assertEquals(realPaths, ours);
+        // The x86-64 lookup of the same names never gives an i386 file.
+        ours.keySet().forEach(n -> cache.lookup(n, HostCapabilities.detect())
+                .ifPresent(p -> assertFalse(p.contains("i386-linux-gnu"), n + " -> " + p)));
     }
 
     @Test

@@ -15,6 +15,11 @@ final class RealLoader {
 
     record Output(int code, String out, String err) {}
 
+    /** The ld.so of the program's class (i386 programs have /lib/ld-linux.so.2), as ldd picks it. */
+    static String ldSoFor(String exe) {
+        return new ObjectFiles(Root.host()).rulesFor(exe).orElse(LoaderRules.DEBIAN_12_X86_64).interpreter();
+    }
+
     private RealLoader() {}
 
     /** Runs a command with exactly this environment (plus nothing inherited). */
