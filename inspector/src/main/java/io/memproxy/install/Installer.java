@@ -102,8 +102,12 @@ public final class Installer {
                 + "); install one (apt install libjemalloc2) or name it with --allocator PATH");
     }
 
-    /** Where make install puts each class's shim ({@code PREFIX/lib/<triplet>/}, what {@code PREFIX/$LIB} names). */
-    static final List<String> SHIM_PREFIXES = List.of("/usr/local", "/usr");
+    /**
+     * Where each class's shim is, in the form one preload line names them all with: make install's
+     * {@code PREFIX/lib/<triplet>/}, and the Debian package's {@code /usr/lib/<triplet>/memproxy/}.
+     */
+    static final List<String> EVERY_CLASS_SHIMS = List.of("/usr/local/$LIB/libmemproxy.so", "/usr/$LIB/libmemproxy.so",
+            "/usr/$LIB/memproxy/libmemproxy.so");
 
     /** The classes whose ld.so is installed in the root: each reads /etc/ld.so.preload in its own processes. */
     public List<LoaderRules> classes() {
@@ -122,8 +126,7 @@ public final class Installer {
             return Optional.empty();
         }
         String shim = null;
-        for (String prefix : SHIM_PREFIXES) {
-            String s = prefix + "/$LIB/libmemproxy.so";
+        for (String s : EVERY_CLASS_SHIMS) {
             if (present.stream().allMatch(r -> Files.isRegularFile(root.file(s.replace("$LIB", r.dstLib()))))) {
                 shim = s;
                 break;
