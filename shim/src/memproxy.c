@@ -22,7 +22,8 @@
 #endif
 
 /* The compiled-in exclusion list path as a named, exported read-only symbol, so that
- * `memproxy doctor` reads the file this build reads from the shim's dynamic symbols. */
+ * `memproxy doctor` reads the file this build reads from the shim's dynamic symbols.
+ * The decision below uses the literal itself: no GOT load, nothing to interpose. */
 EXPORT const char memproxy_config_path[] = MEMPROXY_CONFIG_PATH;
 
 /* ---------------------------------------------------------------- arena */
@@ -414,7 +415,7 @@ static void decide(void)
 	in.secure = getauxval(AT_SECURE) != 0;
 	const char *conf_path = in.secure ? NULL : getenv("MEMPROXY_CONF");
 	if (!conf_path || !conf_path[0])
-		conf_path = memproxy_config_path;
+		conf_path = MEMPROXY_CONFIG_PATH;
 	in.status = read_config(conf_path, &in.conf_len);
 	in.conf = conf_buf;
 	in.exe_path = exe_name();
