@@ -25,6 +25,7 @@ MVN ?= mvn -B -ntp -q -Dstyle.color=never
 JAR  = inspector/target/memproxy.jar
 JSA  = inspector/target/memproxy.jsa
 COMPLETION = inspector/target/completion
+MANPAGES   = inspector/target/man
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
 # the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain, systemd-analyze
@@ -36,7 +37,7 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools4 libmimalloc2.0 libmimalloc-dev \
 	gcc-12-multilib g++-12-multilib binutils-powerpc-linux-gnu \
 	python3 git xz-utils bzip2 groff-base \
-	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh systemd umoci \
+	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh asciidoctor systemd umoci \
 	clang libc++-dev libc++abi-dev libpython3.11-testsuite libglib2.0-tests \
 	debhelper dpkg-dev fakeroot lintian binutils-i686-linux-gnu
 # The i386 side (dpkg --add-architecture i386): the 32-bit shim's libc, C++ runtime and allocators, and
@@ -65,7 +66,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
 
-inspector: $(JAR) $(JSA) $(COMPLETION)/memproxy
+inspector: $(JAR) $(JSA) $(COMPLETION)/memproxy $(MANPAGES)/memproxy-doctor.1
 
 $(JAR): pom.xml inspector/pom.xml $(shell find inspector/src/main -type f 2>/dev/null)
 	$(MVN) -DskipTests package
@@ -78,6 +79,13 @@ $(JSA): $(JAR)
 # Shell completion from the picocli model, so it knows exactly what --help shows.
 $(COMPLETION)/memproxy: $(JAR)
 	java -cp $(JAR) io.memproxy.cli.Completion $(COMPLETION)
+
+# One man page per command from the same model (picocli-codegen writes AsciiDoc, asciidoctor makes
+# the pages); memproxy(1), the overview, is inspector/man/memproxy.1.
+$(MANPAGES)/memproxy-doctor.1: $(JAR)
+	rm -rf $(MANPAGES)
+	java -cp $(JAR):inspector/target/build-tools/picocli-codegen.jar io.memproxy.cli.ManPages $(MANPAGES)
+	asciidoctor -b manpage -a mansource=memproxy -a manmanual="memproxy manual" -D $(MANPAGES) $(MANPAGES)/*.adoc
 
 shim:
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim SYSCONFDIR=$(SYSCONFDIR); fi
@@ -135,7 +143,7 @@ install: shim inspector
 	install -m 0755 inspector/make-cds-archive $(DESTDIR)$(DATADIR)/make-cds-archive
 	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
-	install -m 0644 inspector/man/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy.1
+	install -m 0644 inspector/man/memproxy.1 $(MANPAGES)/memproxy-*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(COMPLETION)/memproxy $(DESTDIR)$(BASHCOMPDIR)/memproxy
 	install -m 0644 $(COMPLETION)/_memproxy $(DESTDIR)$(ZSHCOMPDIR)/_memproxy
 	@if [ -z "$(DESTDIR)" ]; then $(BINDIR)/memproxy --build-cds || true; \
@@ -143,7 +151,7 @@ install: shim inspector
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/memproxy $(DESTDIR)$(MANDIR)/man1/memproxy.1
+	rm -f $(DESTDIR)$(BINDIR)/memproxy $(DESTDIR)$(MANDIR)/man1/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy-*.1
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/memproxy $(DESTDIR)$(ZSHCOMPDIR)/_memproxy
 	rm -rf $(DESTDIR)$(DATADIR)
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SYSCONFDIR=$(SYSCONFDIR); fi

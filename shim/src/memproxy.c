@@ -23,7 +23,8 @@
 #endif
 
 /* The compiled-in exclusion list path as a named, exported read-only symbol, so that
- * `memproxy doctor` reads the file this build reads from the shim's dynamic symbols. */
+ * `memproxy doctor` reads the file this build reads from the shim's dynamic symbols.
+ * The decision below uses the literal itself: no GOT load, nothing to interpose. */
 EXPORT const char memproxy_config_path[] = MEMPROXY_CONFIG_PATH;
 
 /* ---------------------------------------------------------------- arena */

@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "(LD_BIND_NOW), as ld.so resolves it: scope order, symbol versions, weak and",
             "unique definitions, copy relocations. Default symbols: the malloc family and",
             "C++ operator new/delete. --next answers dlsym(RTLD_NEXT, SYMBOL) called from",
-            "OBJ."
+            "OBJ. The loader variables of this environment count (-i ignores them)."
         },
         footer = {"%nExamples:%n  memproxy bind /usr/bin/ls%n  memproxy bind --preload libjemalloc.so.2 /usr/bin/ls reallocarray%n  memproxy bind --preload libmemproxy.so:libjemalloc.so.2 \\%n      --next libmemproxy.so malloc /bin/sh%n  memproxy bind --json /usr/bin/python3 malloc free%n"
             + "%nExit codes:%n  0  bindings computed%n  1  the program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error), or no object references%n     or defines a SYMBOL given%n  2  usage error%n  3  internal failure%n"})

@@ -63,7 +63,7 @@ public final class CommandLines {
         });
         cl.setParameterExceptionHandler((e, unmatched) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("memproxy: " + (e instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : e.getMessage()));
+            c.getErr().println("memproxy: " + (e instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : helpTopic(e)));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
@@ -91,6 +91,18 @@ public final class CommandLines {
             return "unexpected argument '" + arg + "'";
         }
         return what + " '" + arg + "'" + Suggestions.didYouMean(names);
+    }
+
+    /** picocli's help command: "Unknown subcommand 'doktor'." becomes the same words as an unknown command. */
+    private static String helpTopic(CommandLine.ParameterException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Unknown subcommand '(.*)'\\.").matcher(e.getMessage());
+        if (!m.matches()) {
+            return e.getMessage();
+        }
+        CommandLine c = e.getCommandLine();
+        CommandLine owner = c.getSubcommands().isEmpty() && c.getParent() != null ? c.getParent() : c;
+        return "unknown command '" + m.group(1) + "'"
+                + Suggestions.didYouMean(Suggestions.closest(m.group(1), owner.getSubcommands().keySet(), 3));
     }
 
     /** The command {@code name} names, or null; {@code help} needs the others, so it is never alone. */

@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "List the objects ld.so loads for each program, in its order, found where and",
             "why, without running anything: preloads (LD_PRELOAD, /etc/ld.so.preload),",
             "DT_NEEDED breadth-first, RPATH/RUNPATH, LD_LIBRARY_PATH, ld.so.cache and",
-            "glibc-hwcaps subdirectories, as glibc 2.36 on x86-64 does."
+            "glibc-hwcaps subdirectories, as glibc 2.36 on x86-64 does. The loader",
+            "variables of this environment count, as for ldd (-i ignores them)."
         },
         footer = {"%nExamples:%n  memproxy ldd /usr/bin/ls%n  memproxy ldd --tree --preload libjemalloc.so.2 /usr/bin/python3%n  memproxy ldd --json /usr/bin/*%n  memproxy ldd --root /srv/image /usr/bin/sort%n"
             + "%nExit codes:%n  0  every program was analysed%n  1  a program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})

@@ -27,7 +27,7 @@ public final class LoaderOptions {
     boolean ignoreEnv;
 
     @Option(names = "--preload", paramLabel = "CHAIN",
-            description = "LD_PRELOAD for the program (split like ld.so: spaces and colons). /etc/ld.so.preload is read as well.")
+            description = "LD_PRELOAD for the program instead of this environment's (split like ld.so: spaces and colons). /etc/ld.so.preload is read as well.")
     String preload;
 
     @Option(names = "--root", paramLabel = "DIR",

@@ -19,10 +19,11 @@ import java.util.Optional;
 
 /**
  * The JSON form of {@code memproxy elf} (schema in README, section "memproxy elf"): one document
- * {@code {"schemaVersion":1,"files":[...]}}, one entry per file argument in order.
+ * {@code {"schema_version":1,"files":[...]}}, one entry per file argument in order.
  */
 public final class ElfJson {
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: keys in snake_case, like every other document (1 had camelCase keys). */
+    public static final int SCHEMA_VERSION = 2;
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private final ArrayNode files = F.arrayNode();
 
@@ -35,9 +36,9 @@ public final class ElfJson {
         elf.put("class", h.elfClass().bits());
         elf.put("encoding", h.encoding().name());
         elf.putObject("machine").put("code", h.machine()).put("name", h.machineName());
-        elf.putObject("osAbi").put("code", h.osAbi()).put("name", h.osAbiName());
-        elf.put("abiVersion", h.abiVersion());
-        elf.put("identPaddingZero", h.identPaddingZero());
+        elf.putObject("os_abi").put("code", h.osAbi()).put("name", h.osAbiName());
+        elf.put("abi_version", h.abiVersion());
+        elf.put("ident_padding_zero", h.identPaddingZero());
         elf.put("type", h.type().name());
         elf.put("entry", unsigned(h.entry()));
         elf.put("interpreter", h.interpreter().orElse(null));
@@ -45,7 +46,7 @@ public final class ElfJson {
         elf.put("pie", h.isPie());
         elf.put("setuid", h.setuid());
         elf.put("setgid", h.setgid());
-        elf.put("buildId", h.buildId().orElse(null));
+        elf.put("build_id", h.buildId().orElse(null));
 
         DynamicInfo d = image.dynamic();
         ObjectNode dyn = elf.putObject("dynamic");
@@ -56,16 +57,16 @@ public final class ElfJson {
         dyn.put("rpath", d.rpath().orElse(null));
         dyn.put("runpath", d.runpath().orElse(null));
         dyn.put("flags", unsigned(d.flags()));
-        ArrayNode flagNames = dyn.putArray("flagNames");
+        ArrayNode flagNames = dyn.putArray("flag_names");
         d.flagNames().forEach(flagNames::add);
         dyn.put("flags1", unsigned(d.flags1()));
         ArrayNode flags1Names = dyn.putArray("flags1Names");
         d.flags1Names().forEach(flags1Names::add);
         dyn.put("symbolic", d.symbolic());
-        dyn.put("bindNow", d.bindNow());
-        dyn.put("hasVersym", d.hasVersym());
+        dyn.put("bind_now", d.bindNow());
+        dyn.put("has_versym", d.hasVersym());
 
-        ArrayNode defs = elf.putArray("versionDefinitions");
+        ArrayNode defs = elf.putArray("version_definitions");
         for (VersionDefinition v : image.versionDefinitions()) {
             ObjectNode o = defs.addObject();
             o.put("index", v.index());
@@ -75,7 +76,7 @@ public final class ElfJson {
             ArrayNode parents = o.putArray("parents");
             v.parents().forEach(parents::add);
         }
-        ArrayNode reqs = elf.putArray("versionRequirements");
+        ArrayNode reqs = elf.putArray("version_requirements");
         for (VersionRequirement r : image.versionRequirements()) {
             ObjectNode o = reqs.addObject();
             o.put("file", r.file());
@@ -91,7 +92,7 @@ public final class ElfJson {
                 ObjectNode o = syms.addObject();
                 o.put("index", s.index());
                 o.put("name", s.name());
-                o.put("versionedName", s.versionedName());
+                o.put("versioned_name", s.versionedName());
                 o.put("binding", s.binding().name());
                 o.put("type", s.type().name());
                 o.put("visibility", s.visibility().name());
@@ -126,7 +127,7 @@ public final class ElfJson {
         if (e instanceof NotElfException n) {
             err.put("kind", "not-elf");
             err.put("is", n.kind().name().toLowerCase().replace('_', '-'));
-            ArrayNode inputs = err.putArray("scriptInputs");
+            ArrayNode inputs = err.putArray("script_inputs");
             n.scriptInputs().forEach(inputs::add);
         } else if (e instanceof MalformedElfException) {
             err.put("kind", "malformed");

@@ -326,10 +326,10 @@ public final class Scan {
             return describe(d.getCause());
         }
         if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
+            return io.memproxy.elf.FileWords.DENIED;
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file or directory";
+            return io.memproxy.elf.FileWords.MISSING;
         }
         if (e instanceof java.nio.file.NotDirectoryException) {
             return "not a directory";

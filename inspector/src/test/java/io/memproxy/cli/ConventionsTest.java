@@ -121,6 +121,9 @@ class ConventionsTest {
         CliTest.Run o = CliTest.Run.of("ldd", "--tre", "/bin/true");
         assertEquals(ExitCodes.USAGE, o.code());
         assertTrue(o.err().startsWith("memproxy: unknown option '--tre'; did you mean '--tree'?"), o.err());
+        CliTest.Run help = CliTest.Run.of("help", "doktor");
+        assertEquals(ExitCodes.USAGE, help.code());
+        assertEquals("memproxy: unknown command 'doktor'; did you mean 'doctor'?", help.err().lines().findFirst().orElse(""));
         CliTest.Run far = CliTest.Run.of("xyzzy");
         assertEquals("memproxy: unknown command 'xyzzy'", far.err().lines().findFirst().orElse(""));
     }

@@ -59,12 +59,12 @@ class ElfCommandTest {
         Run r = Run.of("elf", "--json", "--symbols=free", LIBC, empty.toString(), dir.toString());
         assertEquals(ExitCodes.PROBLEM, r.code());
         JsonNode doc = new ObjectMapper().readTree(r.out());
-        assertEquals(1, doc.get("schema_version").asInt());
+        assertEquals(2, doc.get("schema_version").asInt());
         JsonNode libc = doc.get("files").get(0).get("elf");
         assertEquals(64, libc.get("class").asInt());
         assertEquals("libc.so.6", libc.get("dynamic").get("soname").asText());
         JsonNode free = libc.get("symbols").get(0);
-        assertEquals("free@@GLIBC_2.2.5", free.get("versionedName").asText());
+        assertEquals("free@@GLIBC_2.2.5", free.get("versioned_name").asText());
         assertTrue(free.get("version").get("default").asBoolean());
         assertEquals("empty", doc.get("files").get(1).get("error").get("is").asText());
         assertEquals("directory", doc.get("files").get(2).get("error").get("is").asText());
