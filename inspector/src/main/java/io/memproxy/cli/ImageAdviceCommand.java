@@ -34,8 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "read in place (--image of doctor, ldd and scan does the same)."
         },
         footer = "%nExamples:%n"
-                + "  memproxy image-advice --image app.tar >> Dockerfile.memproxy%n"
-                + "  memproxy image-advice --image oci-dir --allocator tcmalloc --preload-file%n"
+                + "  memproxy image-advice app.tar >> Dockerfile.memproxy%n"
+                + "  memproxy image-advice oci-dir --allocator tcmalloc --preload-file%n"
+                + "  memproxy image-advice oci-index-dir --platform linux/arm64 --json%n"
                 + "%nExit codes:%n"
                 + "  0  advice printed: the chain works in the image%n"
                 + "  1  no advice: the check found errors (printed), or no allocator can be had%n"
@@ -53,6 +54,9 @@ public final class ImageAdviceCommand implements Callable<Integer> {
 
     @Mixin
     ImageOptions image;
+
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "IMAGE", description = "The image (the same as --image).")
+    Path positional;
 
     @Option(names = "--shim", paramLabel = "PATH", description = "The shim on this machine to COPY into the image (default: the installed one).")
     String shim;
@@ -77,8 +81,14 @@ public final class ImageAdviceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (positional != null && image.given()) {
+            throw new MemproxyException(ExitCodes.USAGE, "name the image once: IMAGE or --image PATH");
+        }
+        if (positional != null) {
+            image.image = positional;
+        }
         if (!image.given()) {
-            throw new MemproxyException(ExitCodes.USAGE, "--image PATH is required");
+            throw new MemproxyException(ExitCodes.USAGE, "the image is required: memproxy image-advice IMAGE");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path shimHere = shimOnThisMachine();

@@ -31,7 +31,7 @@ class ImageAdviceTest {
         Layer alloc = new Layer().file(TestImages.JEMALLOC.substring(1), Path.of(TestImages.JEMALLOC).toRealPath());
         ObjectNode config = TestImages.config("amd64", Map.of("LD_PRELOAD", "/lib/x86_64-linux-gnu/libm.so.6"), ENTRYPOINT, List.of());
         Path image = TestImages.layout(tmp.resolve("before"), config, List.of(TestImages.base(), alloc));
-        CliTest.Run r = CliTest.Run.of("image-advice", "--image", image.toString(), "--shim", Sandbox.builtShim().toString());
+        CliTest.Run r = CliTest.Run.of("image-advice", image.toString(), "--shim", Sandbox.builtShim().toString());
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         List<String> lines = r.out().lines().filter(l -> !l.startsWith("#")).toList();
         String env = "ENV LD_PRELOAD=" + TestImages.CHAIN + ":/lib/x86_64-linux-gnu/libm.so.6";
