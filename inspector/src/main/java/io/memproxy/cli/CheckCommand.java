@@ -25,6 +25,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     DoctorInputs inputs;
 
+    @Mixin
+    ScopeOptions scope;
+
     enum Format { lines, prometheus }
 
     @Option(names = "--format", paramLabel = "FORMAT",
@@ -33,7 +36,7 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Diagnosis d = DoctorRun.diagnose(inputs);
+        Diagnosis d = scope.diagnose(inputs, false).orElseGet(() -> DoctorRun.diagnose(inputs));
         PrintWriter out = spec.commandLine().getOut();
         switch (format) {
             case lines -> ProblemLines.write(d, out);

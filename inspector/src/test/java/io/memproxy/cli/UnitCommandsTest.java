@@ -170,6 +170,11 @@ class UnitCommandsTest {
         assertTrue(ids.contains("unit.unset-preload"), d.out());
         assertEquals(2, ids.stream().filter("unit.system-call-filter"::equals).count(), "openat and readlink: " + d.out());
         assertTrue(ids.contains("unit.hidden-preload"), d.out());
+
+        // check: the same findings, one line each, for scripts.
+        CliTest.Run c = run("check", "--unit", "demo.service");
+        assertEquals(ExitCodes.PROBLEM, c.code(), c.out() + c.err());
+        assertTrue(c.out().lines().anyMatch(l -> l.startsWith("error unit.unset-preload ")), c.out());
     }
 
     @Test
