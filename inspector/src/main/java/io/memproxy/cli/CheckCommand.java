@@ -29,9 +29,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     FleetFormat output;
 
+    @Mixin
+    ScopeOptions scope;
+
     @Override
     public Integer call() throws java.io.IOException {
-        Diagnosis d = DoctorRun.diagnose(inputs);
+        Diagnosis d = scope.diagnose(inputs, false).orElseGet(() -> DoctorRun.diagnose(inputs));
         PrintWriter out = spec.commandLine().getOut();
         switch (output.format()) {
             case text -> ProblemLines.write(d, out);

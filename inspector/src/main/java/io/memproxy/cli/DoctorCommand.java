@@ -49,29 +49,15 @@ public final class DoctorCommand implements Callable<Integer> {
             description = "With --probe: how long each probe run may take before it is killed and reported as probe.failed (default: ${DEFAULT-VALUE}).")
     int probeTimeout = io.memproxy.doctor.ProbeCheck.DEFAULT_TIMEOUT_SECONDS;
 
-    @Option(names = "--unit", paramLabel = "NAME.service",
-            description = "Examine one systemd service instead: its unit file, /etc overrides and drop-ins read offline as systemctl cat"
-                    + " shows them, its ExecStart= program under the service's own environment (LD_PRELOAD, LD_LIBRARY_PATH,"
-                    + " EnvironmentFile=), and the unit settings that defeat or change preloading.")
-    String unit;
-
     @Mixin
-    ImageOptions image;
+    ScopeOptions scope;
 
     @Override
     public Integer call() throws IOException {
         if (probeTimeout < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--probe-timeout must be at least 1 second");
         }
-        if (unit != null && probe) {
-            throw new MemproxyException(ExitCodes.USAGE, "--probe runs the probe under this shell's environment; it cannot be combined with --unit");
-        }
-        if ((unit != null || probe) && image.given()) {
-            throw new MemproxyException(ExitCodes.USAGE, "--image examines an image; it cannot be combined with " + (probe ? "--probe" : "--unit"));
-        }
-        Diagnosis d = unit != null ? UnitRun.diagnose(inputs, unit, java.util.Optional.empty())
-                : image.given() ? ImageRun.run(inputs, image).diagnosis()
-                : DoctorRun.diagnose(inputs, probe, probeTimeout);
+        Diagnosis d = scope.diagnose(inputs, probe).orElseGet(() -> DoctorRun.diagnose(inputs, probe, probeTimeout));
         PrintWriter out = spec.commandLine().getOut();
         switch (output.format()) {
             case json -> JsonReport.write(d, out);

@@ -34,8 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "read in place (--image of doctor, ldd and scan does the same)."
         },
         footer = "%nExamples:%n"
-                + "  memproxy image-advice --image app.tar >> Dockerfile.memproxy%n"
-                + "  memproxy image-advice --image oci-dir --allocator tcmalloc --preload-file%n"
+                + "  memproxy image-advice app.tar >> Dockerfile.memproxy%n"
+                + "  memproxy image-advice oci-dir --allocator tcmalloc --preload-file%n"
+                + "  memproxy image-advice oci-index-dir --platform linux/arm64 --json%n"
                 + "%nExit codes:%n"
                 + "  0  advice printed: the chain works in the image%n"
                 + "  1  no advice: the check found errors (printed), or no allocator can be had%n"
@@ -54,6 +55,9 @@ public final class ImageAdviceCommand implements Callable<Integer> {
     @Mixin
     ImageOptions image;
 
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "IMAGE", description = "The image (the same as --image).")
+    Path positional;
+
     @Option(names = "--shim", paramLabel = "PATH", description = "The shim on this machine to COPY into the image (default: the installed one).")
     String shim;
 
@@ -64,13 +68,27 @@ public final class ImageAdviceCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "An exclusion list on this machine to COPY to /etc/memproxy.conf in the image.")
     Path config;
 
+    enum Format { text, json }
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default: the Dockerfile lines, comments marked #) or json.")
+    Format format = Format.text;
+
+    @Option(names = "--json", description = "The same as --format json.")
+    boolean json;
+
     @Option(names = "--preload-file", description = "Activate with /etc/ld.so.preload in the image (every program, even with a cleared environment) instead of ENV LD_PRELOAD.")
     boolean preloadFile;
 
     @Override
     public Integer call() throws IOException {
+        if (positional != null && image.given()) {
+            throw new MemproxyException(ExitCodes.USAGE, "name the image once: IMAGE or --image PATH");
+        }
+        if (positional != null) {
+            image.image = positional;
+        }
         if (!image.given()) {
-            throw new MemproxyException(ExitCodes.USAGE, "--image PATH is required");
+            throw new MemproxyException(ExitCodes.USAGE, "the image is required: memproxy image-advice IMAGE");
         }
         PrintWriter out = spec.commandLine().getOut();
         Path shimHere = shimOnThisMachine();
@@ -123,6 +141,29 @@ public final class ImageAdviceCommand implements Callable<Integer> {
         }
         Diagnosis d = ImageRun.run(check, image).diagnosis();
         long errors = d.count(Severity.ERROR) + d.crashedChecks();
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("COPY libmemproxy.so " + SHIM_IN_IMAGE);
+        install.ifPresent(lines::add);
+        if (config != null) {
+            lines.add("COPY " + config.getFileName() + " /etc/memproxy.conf");
+        }
+        lines.add(preloadFile ? "RUN printf '%s\\n' " + String.join(" ", entries) + " > /etc/ld.so.preload"
+                : "ENV LD_PRELOAD=" + String.join(":", entries));
+        if (json || format == Format.json) {
+            Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            doc.put("schema_version", 1);
+            doc.put("image", img.where());
+            doc.put("works", errors == 0);
+            doc.put("chain", List.copyOf(entries));
+            doc.put("shim_from", shimHere.toString());
+            doc.put("dockerfile", errors == 0 ? lines : List.of());
+            doc.put("findings", d.findings().stream().filter(f -> f.severity() != Severity.INFO).map(f -> Map.of("id", f.id(),
+                    "severity", f.severity().name().toLowerCase(java.util.Locale.ROOT), "subjects", f.subjects(), "message", f.message(),
+                    "fix", f.fix())).toList());
+            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            out.flush();
+            return errors == 0 ? ExitCodes.OK : ExitCodes.PROBLEM;
+        }
         if (errors > 0) {
             out.println("# the check found " + errors + " error(s) with the chain in " + img.where() + ":");
             java.io.StringWriter problems = new java.io.StringWriter();
@@ -136,16 +177,7 @@ public final class ImageAdviceCommand implements Callable<Integer> {
         out.println("# memproxy: route malloc through " + alloc.substring(alloc.lastIndexOf('/') + 1) + " in this image;"
                 + " checked by memproxy image-advice against " + img.where());
         out.println("# libmemproxy.so comes from this machine (" + shimHere + "): copy it into the build context first.");
-        out.println("COPY libmemproxy.so " + SHIM_IN_IMAGE);
-        install.ifPresent(out::println);
-        if (config != null) {
-            out.println("COPY " + config.getFileName() + " /etc/memproxy.conf");
-        }
-        if (preloadFile) {
-            out.println("RUN printf '%s\\n' " + String.join(" ", entries) + " > /etc/ld.so.preload");
-        } else {
-            out.println("ENV LD_PRELOAD=" + String.join(":", entries));
-        }
+        lines.forEach(out::println);
         out.flush();
         return ExitCodes.OK;
     }

@@ -88,6 +88,21 @@ final class UnitInstall {
             } catch (IOException e) {
                 throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e) + "; " + dropIn.path() + " is unchanged");
             }
+            List<String> complaints = systemdComplaints(root, name, dropIn.path());
+            if (!complaints.isEmpty()) {
+                complaints.forEach(l -> out.println("systemd-analyze verify: " + l));
+                try {
+                    if (current.isPresent()) {
+                        dropIn.write(current.get());
+                    } else {
+                        dropIn.remove(content);
+                    }
+                } catch (IOException e) {
+                    throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e) + " while taking the drop-in back");
+                }
+                out.flush();
+                throw new MemproxyException(ExitCodes.PROBLEM, "systemd objects to the drop-in (above); it was taken back");
+            }
             out.println("installed: " + name + " loads " + shim + " and " + allocator + " from its next start");
         }
         reload(out, root, name, now, same);
@@ -126,6 +141,51 @@ final class UnitInstall {
         reload(out, root, name, now, false);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * What systemd-analyze verify says about memproxy's drop-in, when systemd-analyze is installed: systemd's
+     * own parser on the file as written. Lines about other files are not memproxy's business.
+     */
+    static List<String> systemdComplaints(Root root, UnitName name, String dropIn) {
+        Optional<Path> analyze = java.util.stream.Stream.of("/usr/bin/systemd-analyze", "/bin/systemd-analyze").map(Path::of)
+                .filter(Files::isExecutable).findFirst();
+        if (analyze.isEmpty()) {
+            return List.of();
+        }
+        List<String> cmd = new ArrayList<>(List.of(analyze.get().toString(), "verify"));
+        if (!root.isHost()) {
+            cmd.add("--root=" + root.dir());
+        }
+        cmd.add(name.name());
+        List<String> out = new ArrayList<>();
+        Path log = null;
+        try {
+            // Output to a file, so that the timeout holds even if systemd-analyze stops writing.
+            log = Files.createTempFile("memproxy-verify", ".txt");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                return List.of();
+            }
+            try (java.io.BufferedReader r = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
+                r.lines().filter(l -> l.contains(dropIn)).limit(20).forEach(out::add);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException e) {
+                    // A temporary file left in /tmp: harmless.
+                }
+            }
+        }
+        return out;
     }
 
     private static SystemdUnit load(Root root, UnitName name, Optional<SystemdUnit.Pending> pending) {

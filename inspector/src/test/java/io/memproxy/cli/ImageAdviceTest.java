@@ -31,7 +31,7 @@ class ImageAdviceTest {
         Layer alloc = new Layer().file(TestImages.JEMALLOC.substring(1), Path.of(TestImages.JEMALLOC).toRealPath());
         ObjectNode config = TestImages.config("amd64", Map.of("LD_PRELOAD", "/lib/x86_64-linux-gnu/libm.so.6"), ENTRYPOINT, List.of());
         Path image = TestImages.layout(tmp.resolve("before"), config, List.of(TestImages.base(), alloc));
-        CliTest.Run r = CliTest.Run.of("image-advice", "--image", image.toString(), "--shim", Sandbox.builtShim().toString());
+        CliTest.Run r = CliTest.Run.of("image-advice", image.toString(), "--shim", Sandbox.builtShim().toString());
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         List<String> lines = r.out().lines().filter(l -> !l.startsWith("#")).toList();
         String env = "ENV LD_PRELOAD=" + TestImages.CHAIN + ":/lib/x86_64-linux-gnu/libm.so.6";
@@ -56,6 +56,13 @@ class ImageAdviceTest {
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("RUN apt-get update && apt-get install -y --no-install-recommends libjemalloc2"), r.out());
         assertTrue(r.out().contains("RUN printf '%s\\n' " + TestImages.SHIM + " " + TestImages.JEMALLOC + " > /etc/ld.so.preload"), r.out());
+
+        CliTest.Run j = CliTest.Run.of("image-advice", "--image", image.toString(), "--shim", Sandbox.builtShim().toString(), "--json");
+        assertEquals(ExitCodes.OK, j.code(), j.out() + j.err());
+        com.fasterxml.jackson.databind.JsonNode doc = new ObjectMapper().readTree(j.out());
+        assertEquals(1, doc.path("schema_version").asInt());
+        assertTrue(doc.path("works").asBoolean(), j.out());
+        assertEquals("ENV LD_PRELOAD=" + TestImages.CHAIN, doc.at("/dockerfile/2").asText(), j.out());
     }
 
     @Test
@@ -73,6 +80,13 @@ class ImageAdviceTest {
         assertFalse(r.out().contains("ENV LD_PRELOAD"), r.out());
         assertTrue(r.out().contains("libstdc++.so.6"), r.out());
         assertTrue(r.err().contains("no advice: the chain does not work in"), r.err());
+        CliTest.Run j = CliTest.Run.of("image-advice", "--image", image.toString(), "--shim", Sandbox.builtShim().toString(),
+                "--format", "json");
+        assertEquals(ExitCodes.PROBLEM, j.code(), j.out() + j.err());
+        com.fasterxml.jackson.databind.JsonNode doc = new ObjectMapper().readTree(j.out());
+        assertFalse(doc.path("works").asBoolean(), j.out());
+        assertEquals(0, doc.path("dockerfile").size(), j.out());
+        assertTrue(doc.path("findings").size() > 0, j.out());
 
         Path noApt = TestImages.layout(tmp.resolve("bare"), TestImages.config("amd64", Map.of(), ENTRYPOINT, List.of()),
                 List.of(base));

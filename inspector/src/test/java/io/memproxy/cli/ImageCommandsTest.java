@@ -60,6 +60,13 @@ class ImageCommandsTest {
         String layers = r.out();
         assertTrue(layers.contains(TestImages.JEMALLOC + " comes from layer 2 (sha256:"), layers);
         assertTrue(layers.contains("/etc/memproxy.conf comes from layer 3"), layers);
+
+        CliTest.Run c = CliTest.Run.of("check", "--image", image.toString());
+        assertEquals(ExitCodes.OK, c.code(), c.out() + c.err());
+        CliTest.Run both = CliTest.Run.of("doctor", "--image", image.toString(), "--unit", "x.service");
+        assertEquals(ExitCodes.USAGE, both.code(), both.err());
+        CliTest.Run probe = CliTest.Run.of("doctor", "--image", image.toString(), "--probe");
+        assertEquals(ExitCodes.USAGE, probe.code(), probe.err());
     }
 
     @Test

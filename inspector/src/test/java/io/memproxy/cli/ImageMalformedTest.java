@@ -96,20 +96,39 @@ class ImageMalformedTest {
         ByteArrayOutputStream layer = new ByteArrayOutputStream();
         layer.write(header);
         layer.write(new byte[4096]);
-        Path dir = tmp.resolve("oci");
+        Path layout = withLayer(layer.toByteArray());
+        refused(layout, "/usr/lib/huge.so is 65536 MiB, over the");
+    }
+
+    @Test
+    void aHugeExtendedHeaderIsRefused() throws Exception {
+        // A PAX extended header ('x') that claims 1 GiB, then a cut: its text is read into memory by the tar reader.
+        TarArchiveEntry pax = new TarArchiveEntry("././@PaxHeader", TarArchiveEntry.LF_PAX_EXTENDED_HEADER_LC);
+        pax.setSize(1L << 30);
+        byte[] header = new byte[512];
+        pax.writeEntryHeader(header);
+        ByteArrayOutputStream layer = new ByteArrayOutputStream();
+        layer.write(header);
+        layer.write("30 path=usr/lib/whatever.so.1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        layer.write(new byte[8192]);
+        Path image = withLayer(layer.toByteArray());
+        refused(image, "layer 1");
+    }
+
+    /** A layout whose one layer is {@code bytes}, as given. */
+    private Path withLayer(byte[] bytes) throws Exception {
+        Path dir = tmp.resolve("raw");
         Files.createDirectories(dir);
         ObjectNode m = TestImages.manifest(dir, CONFIG, List.of());
-        // Swap in the hand-made layer.
         Path layout = TestImages.layout(dir, List.of(m));
         Path manifest = layout.resolve("blobs/sha256/" + m.path("digest").asText().substring(7));
         ObjectNode doc = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile());
-        byte[] lb = layer.toByteArray();
-        String digest = sha256(lb);
-        Files.write(layout.resolve("blobs/sha256/" + digest), lb);
+        String digest = sha256(bytes);
+        Files.write(layout.resolve("blobs/sha256/" + digest), bytes);
         doc.withArray("layers").addObject().put("mediaType", "application/vnd.oci.image.layer.v1.tar").put("digest", "sha256:" + digest)
-                .put("size", lb.length);
+                .put("size", bytes.length);
         Files.write(manifest, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(doc));
-        refused(layout, "/usr/lib/huge.so is 65536 MiB, over the");
+        return layout;
     }
 
     static String sha256(byte[] b) throws Exception {

@@ -106,6 +106,16 @@ class UnitCommandsTest {
     }
 
     @Test
+    void systemdsOwnParserIsAskedAboutTheDropIn() throws Exception {
+        sandbox("ExecStart=/bin/sh -c true\n");
+        write(DROP_IN, "[Service]\nEnvironment=\"LD_PRELOAD=" + CHAIN + "\"\nEnviroment=typo\n");
+        write("/etc/systemd/system/demo.service.d/other.conf", "[Service]\nNotMine=1\n");
+        List<String> complaints = UnitInstall.systemdComplaints(io.memproxy.loader.Root.at(root), UnitRun.name("demo"), DROP_IN);
+        assertEquals(1, complaints.size(), complaints.toString());
+        assertTrue(complaints.get(0).contains("memproxy.conf:3") && complaints.get(0).contains("Enviroment"), complaints.toString());
+    }
+
+    @Test
     void theDirectoryMemproxyCreatedGoesWithItsDropIn() throws Exception {
         sandbox("ExecStart=/bin/sh -c true\n");
         assertEquals(ExitCodes.OK, run("install", "--unit", "demo.service").code());
@@ -160,6 +170,11 @@ class UnitCommandsTest {
         assertTrue(ids.contains("unit.unset-preload"), d.out());
         assertEquals(2, ids.stream().filter("unit.system-call-filter"::equals).count(), "openat and readlink: " + d.out());
         assertTrue(ids.contains("unit.hidden-preload"), d.out());
+
+        // check: the same findings, one line each, for scripts.
+        CliTest.Run c = run("check", "--unit", "demo.service");
+        assertEquals(ExitCodes.PROBLEM, c.code(), c.out() + c.err());
+        assertTrue(c.out().lines().anyMatch(l -> l.startsWith("error unit.unset-preload ")), c.out());
     }
 
     @Test
