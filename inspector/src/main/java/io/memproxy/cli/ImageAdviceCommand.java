@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "image-advice", mixinStandardHelpOptions = true,
+        header = "Print the Dockerfile lines that activate the chain in a container image.",
         description = {
             "Print the Dockerfile lines that activate memproxy in a container image",
             "(COPY of the shim, the allocator's package if the image lacks it, and",
@@ -68,13 +69,8 @@ public final class ImageAdviceCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "An exclusion list on this machine to COPY to /etc/memproxy.conf in the image.")
     Path config;
 
-    enum Format { text, json }
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (default: the Dockerfile lines, comments marked #) or json.")
-    Format format = Format.text;
-
-    @Option(names = "--json", description = "The same as --format json.")
-    boolean json;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--preload-file", description = "Activate with /etc/ld.so.preload in the image (every program, even with a cleared environment) instead of ENV LD_PRELOAD.")
     boolean preloadFile;
@@ -149,7 +145,7 @@ public final class ImageAdviceCommand implements Callable<Integer> {
         }
         lines.add(preloadFile ? "RUN printf '%s\\n' " + String.join(" ", entries) + " > /etc/ld.so.preload"
                 : "ENV LD_PRELOAD=" + String.join(":", entries));
-        if (json || format == Format.json) {
+        if (output.format() == Format.json) {
             Map<String, Object> doc = new java.util.LinkedHashMap<>();
             doc.put("schema_version", 1);
             doc.put("image", img.where());

@@ -104,7 +104,7 @@ public final class LoaderOptions {
                 env.put(s.substring(0, eq), v);
             }
         } catch (IOException e) {
-            throw new MemproxyException(ExitCodes.USAGE, "--env-file " + Root.message(e));
+            throw new MemproxyException(ExitCodes.USAGE, Root.message(e) + " (--env-file)");
         }
         return env;
     }

@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "trial", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "trial",
+        header = "Run a command under each route and measure what proxying it costs.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Run a command of yours repeatedly under each route and compare: glibc",
             "without any preload, glibc through the shim (the program on a temporary",

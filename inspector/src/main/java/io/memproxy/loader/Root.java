@@ -448,10 +448,10 @@ public final class Root {
     /** One line naming the file and the cause, for any IOException this class (or a read) throws. */
     public static String message(IOException e) {
         if (e instanceof NoSuchFileException n) {
-            return n.getFile() + ": " + (n.getReason() != null ? n.getReason() : "no such file or directory");
+            return n.getFile() + ": " + (n.getReason() != null ? n.getReason() : io.memproxy.elf.FileWords.MISSING);
         }
         if (e instanceof java.nio.file.AccessDeniedException a) {
-            return a.getFile() + ": permission denied";
+            return a.getFile() + ": " + io.memproxy.elf.FileWords.DENIED;
         }
         if (e instanceof NotDirectoryException n) {
             return n.getFile() + ": a component of the path is not a directory";
