@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "image-advice", mixinStandardHelpOptions = true,
-        header = "Print the Dockerfile lines that activate the chain in a container image.",
+        header = "Print the Dockerfile lines that activate the chain in an image.",
         description = {
             "Print the Dockerfile lines that activate memproxy in a container image",
             "(COPY of the shim, the allocator's package if the image lacks it, and",

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "trial",
-        header = "Run a command under each route and measure what proxying it costs.", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measure what each route costs and changes for a command.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Run a command of yours repeatedly under each route and compare: glibc",
             "without any preload, glibc through the shim (the program on a temporary",

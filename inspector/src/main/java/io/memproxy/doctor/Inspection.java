@@ -17,6 +17,7 @@ import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
+import io.memproxy.loader.SearchPath;
 import io.memproxy.loader.SymbolBinder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,8 +137,25 @@ public final class Inspection {
         if (inputs.configPath() != null) {
             return new ConfigSource(inputs.configPath(), "given with --config");
         }
-        Optional<ObjectFile> shim = chain().stream().filter(Link::loaded).flatMap(l -> l.object().stream())
-                .filter(ObjectFile::isShim).findFirst();
+        // From the chain's entries as written, not from chain(): which programs are examined depends on the
+        // list, so the list cannot wait for their link maps. $LIB and $PLATFORM as an x86-64 process expands
+        // them (every class's shim is built with the same path); a bare name is not searched for here.
+        Optional<ObjectFile> shim = Optional.empty();
+        for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
+            Optional<String> path = e.name().contains("/") ? SearchPath.expand(e.name(), new SearchPath.DstContext("/",
+                    environment.host().platform(), false, true)) : Optional.empty();
+            try {
+                if (path.isPresent() && !path.get().isEmpty()) {
+                    ObjectFile o = object(path.get());
+                    if (o.isShim()) {
+                        shim = Optional.of(o);
+                        break;
+                    }
+                }
+            } catch (LoaderException ex) {
+                // Not a loadable object: the chain check reports it.
+            }
+        }
         if (shim.isEmpty()) {
             return new ConfigSource(DEFAULT_CONFIG, "the default: no shim in the preload chain to read the path from");
         }
