@@ -155,13 +155,14 @@ public final class InstallCommand implements Callable<Integer> {
                     + ", which the new file drops: not counted)"));
         }
         Optional<String> refusal = breaks.map(b -> "refused, even with --force: " + b);
-        if (refusal.isEmpty() && errors > 0 && !force) {
-            refusal = Optional.of("refused: the pre-install check found " + errors
-                    + " error(s) (" + (json ? "in check" : "above") + "); fix them, or install anyway with --force");
-        }
+        // A class whose every process would print ld.so's error is named first: it is the reason to fix.
         if (refusal.isEmpty() && !otherClass.isEmpty() && !force) {
             refusal = Optional.of("refused: " + otherClass.get(0).message() + "; " + otherClass.get(0).fix()
                     + "; or install anyway with --force");
+        }
+        if (refusal.isEmpty() && errors > 0 && !force) {
+            refusal = Optional.of("refused: the pre-install check found " + errors
+                    + " error(s) (" + (json ? "in check" : "above") + "); fix them, or install anyway with --force");
         }
         if (refusal.isPresent()) {
             out.flush();
@@ -180,13 +181,15 @@ public final class InstallCommand implements Callable<Integer> {
             }
             return Fleet.dryRun(out);
         }
-        Installer.Outcome o = Fleet.write(() -> installer.install(plan, Installer.defaultConfig()), out);
+        // The list goes where the installed shim reads it (its compiled-in path), which the check has read.
+        String configPath = result.inspection().configSource().path();
+        Installer.Outcome o = Fleet.write(() -> installer.install(plan, configPath, Installer.defaultConfig()), out);
         if (json) {
             Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), o.preloadWritten() ? "installed" : "already-installed",
                     Optional.of(o), Optional.empty());
         }
         if (o.configInstalled()) {
-            out.println("installed the default " + Installer.CONFIG + " (nothing excluded yet; see memproxy scan --suggest-config)");
+            out.println("installed the default " + configPath + " (nothing excluded yet; see memproxy scan --suggest-config)");
         }
         out.println(o.preloadWritten() ? "installed: programs started from now on load " + s + " and " + a
                 : "already installed: nothing changed");

@@ -14,6 +14,9 @@ import java.util.Set;
  * --exe): whether the chain loads, who provides malloc, and what the shim decides.
  */
 public final class ClassCheck implements Check {
+    /** At most this many of ld.so's lines are quoted in one finding. */
+    static final int QUOTED = 8;
+
     @Override
     public String name() {
         return "class";
@@ -42,7 +45,13 @@ public final class ClassCheck implements Check {
                 Set<String> subjects = new LinkedHashSet<>();
                 List<String> expansions = new ArrayList<>();
                 boolean shim = false;
+                int more = 0;
                 for (LinkMap.IgnoredPreload i : m.ignoredPreloads()) {
+                    // A finding quotes a few lines: a hostile preload file can name thousands of entries.
+                    if (lines.size() == QUOTED) {
+                        more++;
+                        continue;
+                    }
                     lines.add("ERROR: ld.so: object '" + i.entry() + "' from " + i.source().label() + " cannot be preloaded ("
                             + i.reason() + "): ignored.");
                     subjects.add(i.entry());
@@ -59,7 +68,7 @@ public final class ClassCheck implements Check {
                         : "the chain names no " + rules.bits() + " files";
                 out.add(new Finding(id, named ? Severity.ERROR : Severity.WARNING, new ArrayList<>(subjects),
                         why + ": " + who + (named ? " starts" : " (every one of them) start") + " with \"" + String.join("\" \"", lines)
-                                + "\" on stderr and run without " + (shim ? "the shim" : "those entries"),
+                                + "\"" + (more > 0 ? " and " + more + " more such lines" : "") + " on stderr and run without " + (shim ? "the shim" : "those entries"),
                         libForm ? "install the " + rules.name() + " builds (make install puts the shim in /usr/lib/"
                                 + triplet(rules) + "/ under PREFIX=/usr; apt install libjemalloc2:" + rules.name() + ")"
                                 : "name both classes' files with $LIB, e.g. " + libChain(in) + " (make install builds and installs"
@@ -84,6 +93,10 @@ public final class ClassCheck implements Check {
     static String libChain(Inspection in) {
         List<String> out = new ArrayList<>();
         for (Link l : in.chain()) {
+            if (out.size() == QUOTED) {
+                out.add("...");
+                break;
+            }
             out.add(libForm(l.path().isEmpty() ? l.entry() : l.path()));
         }
         return String.join(" ", out);

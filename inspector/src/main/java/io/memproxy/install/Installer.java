@@ -211,10 +211,15 @@ public final class Installer {
      * old preload file, and the preload file, each replaced atomically.
      */
     public Outcome install(PreloadPlan plan, byte[] defaultConfig) throws IOException {
+        return install(plan, CONFIG, defaultConfig);
+    }
+
+    /** {@link #install(PreloadPlan, byte[])} with the exclusion list at {@code configPath}: where the shim reads it. */
+    public Outcome install(PreloadPlan plan, String configPath, byte[] defaultConfig) throws IOException {
         List<Path> leftovers = removeLeftovers();
         boolean config = false;
-        if (!root.exists(CONFIG)) {
-            AtomicFile.replace(root, CONFIG, defaultConfig, 0644, Step.Hook.NONE);
+        if (!root.exists(configPath)) {
+            AtomicFile.replace(root, configPath, defaultConfig, 0644, Step.Hook.NONE);
             config = true;
         }
         if (!plan.changes()) {
