@@ -203,6 +203,28 @@ public final class Installer {
                 + ", cannot be found");
     }
 
+    /**
+     * mkdir -p inside the root for the exclusion list's directory (a shim built for PREFIX=/usr/local reads
+     * /usr/local/etc/memproxy.conf, which may not exist yet), but only along real directories: where a
+     * component is a link, nothing is made, and the write that follows resolves the link or says why not.
+     */
+    private void makeDirectories(String dir) throws IOException {
+        String sofar = "/";
+        for (String c : dir.substring(1).split("/")) {
+            if (c.isEmpty()) {
+                continue;
+            }
+            try (Root.Directory d = root.directory(sofar, false)) {
+                Optional<java.nio.file.attribute.PosixFileAttributes> a = d.attributes(c);
+                if (a.isPresent() && a.get().isSymbolicLink()) {
+                    return;
+                }
+            }
+            sofar = sofar.equals("/") ? "/" + c : sofar + "/" + c;
+        }
+        root.directory(dir, true).close();
+    }
+
     /** What an install or uninstall did, for the report. */
     public record Outcome(boolean preloadWritten, boolean backupWritten, boolean configInstalled, List<Path> leftoversRemoved) {}
 
@@ -219,6 +241,7 @@ public final class Installer {
         List<Path> leftovers = removeLeftovers();
         boolean config = false;
         if (!root.exists(configPath)) {
+            makeDirectories(configPath.substring(0, Math.max(1, configPath.lastIndexOf('/'))));
             AtomicFile.replace(root, configPath, defaultConfig, 0644, Step.Hook.NONE);
             config = true;
         }

@@ -48,7 +48,7 @@ public record ChainCoverage(boolean preloadFile, Map<LoaderRules, ChainCoverage.
             boolean covered = false;
             String shim = "";
             List<String> ignored = new ArrayList<>();
-            for (String entry : content.map(PreloadChain::splitFile).orElse(List.of())) {
+            for (String entry : content.map(c -> PreloadChain.splitFile(c, PreloadChain.MAX_ENTRIES)).orElse(List.of())) {
                 Optional<String> path = entry.contains("/")
                         ? SearchPath.expand(entry, new SearchPath.DstContext(null, host.platform(), false, true, r))
                         : files.cache().flatMap(c -> c.lookup(entry, host, r));

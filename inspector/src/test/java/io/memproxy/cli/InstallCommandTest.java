@@ -85,7 +85,7 @@ class InstallCommandTest {
         assertEquals(CHAIN + "/lib/x86_64-linux-gnu/libm.so.6\n", file(Installer.PRELOAD));
         assertEquals("/lib/x86_64-linux-gnu/libm.so.6\n", file(Installer.BACKUP));
         assertEquals(CHAIN, file(Installer.STATE));
-        assertArrayEquals(Installer.defaultConfig(), Files.readAllBytes(root.resolve("etc/memproxy.conf")));
+        assertArrayEquals(Installer.defaultConfig(), Files.readAllBytes(root.resolve(Sandbox.listPath().substring(1))));
         assertTrue(r.out().contains("kept /lib/x86_64-linux-gnu/libm.so.6 (not memproxy's)"), r.out());
         assertTrue(r.out().contains("break=bottom"), "recovery instructions: " + r.out());
 
@@ -99,7 +99,7 @@ class InstallCommandTest {
         assertEquals("/lib/x86_64-linux-gnu/libm.so.6\n", file(Installer.PRELOAD));
         assertEquals(CHAIN + "/lib/x86_64-linux-gnu/libm.so.6\n", file(Installer.BACKUP));
         assertFalse(Files.exists(root.resolve(Installer.STATE.substring(1))));
-        assertTrue(Files.exists(root.resolve("etc/memproxy.conf")), "the exclusion list is the administrator's: kept");
+        assertTrue(Files.exists(root.resolve(Sandbox.listPath().substring(1))), "the exclusion list is the administrator's: kept");
 
         CliTest.Run u2 = run("uninstall");
         assertEquals(ExitCodes.OK, u2.code());

@@ -13,6 +13,15 @@ public final class Sandbox {
     public static final String JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
 
     /** The shim the test build made (shim/build/libmemproxy.so of this checkout). */
+    /** The exclusion list the built shim reads (its memproxy_config_path), as the image names it. */
+    public static String listPath() {
+        try {
+            return io.memproxy.elf.ElfImage.read(builtShim()).stringSymbol("memproxy_config_path").orElseThrow();
+        } catch (io.memproxy.elf.ElfException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Path builtShim() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("shim"))) {
