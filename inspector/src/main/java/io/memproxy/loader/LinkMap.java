@@ -28,7 +28,7 @@ public final class LinkMap {
      */
     public record Missing(String name, LoadedObject requestedBy, List<String> tried) {
         public Missing {
-            tried = List.copyOf(tried);
+            tried = java.util.Collections.unmodifiableList(tried); // a search's own list, kept lazy (long search paths)
         }
     }
 
@@ -342,7 +342,8 @@ public final class LinkMap {
 
             final String name;
             final boolean securePreload;
-            final List<String> tried = new ArrayList<>();
+            /** The places searched, as (label, directory) pairs, made into text only when asked for. */
+            final List<Object[]> tried = new ArrayList<>();
             int notListed;
             boolean otherClass;
 
@@ -353,7 +354,7 @@ public final class LinkMap {
 
             void tried(FoundBy by, String dir) {
                 if (tried.size() < MAX_TRIED) {
-                    tried.add(dir == null ? by.label() : by.label() + " " + (dir.isEmpty() ? "." : dir));
+                    tried.add(new Object[] {by, dir});
                 } else {
                     notListed++;
                 }
@@ -367,13 +368,26 @@ public final class LinkMap {
                 notListed += Math.max(0, to - from);
             }
 
+            /** "rpath /dir/", ..., and "(N more places)" past the cap; the text is built on each get. */
             List<String> tried() {
-                if (notListed == 0) {
-                    return tried;
-                }
-                List<String> out = new ArrayList<>(tried);
-                out.add("(" + notListed + " more places)");
-                return out;
+                List<Object[]> places = List.copyOf(tried);
+                int more = notListed;
+                return new java.util.AbstractList<>() {
+                    @Override
+                    public String get(int i) {
+                        if (i == places.size() && more > 0) {
+                            return "(" + more + " more places)";
+                        }
+                        FoundBy by = (FoundBy) places.get(i)[0];
+                        String dir = (String) places.get(i)[1];
+                        return dir == null ? by.label() : by.label() + " " + (dir.isEmpty() ? "." : dir);
+                    }
+
+                    @Override
+                    public int size() {
+                        return places.size() + (more > 0 ? 1 : 0);
+                    }
+                };
             }
         }
 
