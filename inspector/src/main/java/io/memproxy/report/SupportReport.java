@@ -4,7 +4,6 @@ import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.SystemFacts;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,16 +42,12 @@ public final class SupportReport {
         out.print(s.config().isEmpty() ? "(not readable)\n" : s.config().endsWith("\n") ? s.config() : s.config() + "\n");
         out.println("```");
         out.println();
-        StringWriter md = new StringWriter();
-        MarkdownReport.write(d, new PrintWriter(md, true));
-        out.print(md.toString().replaceFirst("^## memproxy doctor", "## Doctor"));
+        MarkdownReport.write(d, out, "Doctor");
         out.println();
         out.println("## JSON");
         out.println();
         out.println("```json");
-        StringWriter json = new StringWriter();
-        JsonReport.write(d, Optional.of(s), json);
-        out.print(json);
+        JsonReport.write(d, Optional.of(s), out);
         out.println("```");
     }
 
