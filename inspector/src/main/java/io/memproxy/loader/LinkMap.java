@@ -140,6 +140,8 @@ public final class LinkMap {
         final ObjectFiles files;
         final String exePath;
         final List<LoadedObject> chain = new ArrayList<>();
+        /** The objects of the chain that were found, in its order: the only ones a name can match. */
+        final List<LoadedObject> loaded = new ArrayList<>();
         final List<LoadedObject> queue = new ArrayList<>();
         final List<Missing> missing = new ArrayList<>();
         final List<IgnoredPreload> ignored = new ArrayList<>();
@@ -181,6 +183,7 @@ public final class LinkMap {
             };
             exe = new LoadedObject(kernel ? "" : exePath, kernel ? "" : exePath, elf, null, FoundBy.EXECUTABLE, "", null, false, origin);
             chain.add(exe);
+            loaded.add(exe);
             if (isStatic) {
                 return;
             }
@@ -279,7 +282,8 @@ public final class LinkMap {
 
         /** elf/dl-load.c: _dl_map_object for a start-up object (preloads use __RTLD_SECURE). */
         private LoadedObject map(LoadedObject loader, String name, boolean preload) {
-            for (LoadedObject o : chain) {
+            // Only found objects match a name: a long list of missing ones costs nothing here.
+            for (LoadedObject o : loaded) {
                 if (o.matches(name)) {
                     return o;
                 }
@@ -316,7 +320,7 @@ public final class LinkMap {
                 throw new NotFound(name, otherClass ? "wrong ELF class: ELFCLASS32" : "cannot open shared object file", tried);
             }
             // _dl_map_object_from_fd: the same file under another name is the same object.
-            for (LoadedObject o : chain) {
+            for (LoadedObject o : loaded) {
                 if (o.found() && o.fileKey() != null && o.fileKey().equals(hit.file().fileKey())) {
                     o.names.add(name);
                     return o;
@@ -333,6 +337,7 @@ public final class LinkMap {
             LoadedObject o = new LoadedObject(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
                     () -> dirname(opened));
             chain.add(o);
+            loaded.add(o);
             return o;
         }
 
