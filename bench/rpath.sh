@@ -46,13 +46,15 @@ rows = json.load(open(work + "/r.json"))["results"]
 def mem(tool, d):
     return int(open(f"{work}/mem-{tool}-{d}").read().split()[-1]) / 1024
 floor = rows[0]["median"]
+rows0_user = rows[0]["user"]
 rows = rows[1:]
-print(f"JVM floor (memproxy --version): {floor*1000:.1f} ms median")
+print(f"JVM floor (memproxy --version): {floor*1000:.1f} ms median ({rows0_user*1000:.0f} ms user)")
 print()
-print("| RPATH directories | ld.so median ms | memproxy ldd median ms | ratio | ld.so peak MiB | memproxy peak MiB |")
+print("| RPATH directories | ld.so median ms (user) | memproxy ldd median ms (user) | ratio | ld.so peak MiB | memproxy peak MiB |")
 print("|---:|---:|---:|---:|---:|---:|")
 for i, d in enumerate([10, 100, 1000, 10000]):
     l, m = rows[2 * i]["median"], rows[2 * i + 1]["median"]
-    print(f"| {d} | {l*1000:.1f} | {m*1000:.1f} | {m/l:.2f}x | {mem('ldso', d):.1f} | {mem('memproxy', d):.1f} |")
+    lu, mu = rows[2 * i]["user"], rows[2 * i + 1]["user"]
+    print(f"| {d} | {l*1000:.1f} ({lu*1000:.0f}) | {m*1000:.1f} ({mu*1000:.0f}) | {m/l:.2f}x | {mem('ldso', d):.1f} | {mem('memproxy', d):.1f} |")
 PY
 echo "2,000 DT_NEEDED entries each; load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"

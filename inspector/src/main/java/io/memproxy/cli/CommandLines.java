@@ -15,7 +15,17 @@ public final class CommandLines {
 
     /** Parses and runs one command line in which {@code caller} gives the loader variables of the environment. */
     public static int execute(PrintWriter out, PrintWriter err, Terminal terminal, CallerEnvironment caller, String... args) {
-        return create(out, err, terminal, caller, args).execute(args);
+        try {
+            return create(out, err, terminal, caller, args).execute(args);
+        } catch (OutOfMemoryError e) {
+            // Every input is bounded; this is the backstop, one line and "could not run", never a trace.
+            out.flush();
+            err.println("memproxy: out of memory (the Java heap is set with MEMPROXY_JAVA_OPTS=-Xmx...)");
+            return ExitCodes.COULD_NOT_RUN;
+        } catch (StackOverflowError e) {
+            err.println("memproxy: internal error: " + e);
+            return ExitCodes.COULD_NOT_RUN;
+        }
     }
 
     /** The whole command tree, as help and the generated completion and man page see it. */

@@ -141,18 +141,23 @@ public final class InstallCommand implements Callable<Integer> {
         plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's), after memproxy's entries"));
         plan.dropped().forEach(k -> out.println("dropped " + k + " (an earlier memproxy entry)"));
         // Findings only about entries the new file drops (an earlier shim) do not count against it.
+        // Nor do repeats of memproxy's own entries: the check puts them before today's file, which already
+        // holds them after an earlier install, and the new file names each once.
+        List<String> ours = List.of(s, a);
         List<Finding> ignored = d.findings().stream()
-                .filter(f -> !f.subjects().isEmpty() && plan.dropped().containsAll(f.subjects())).toList();
+                .filter(f -> !f.subjects().isEmpty() && plan.dropped().containsAll(f.subjects())
+                        || f.id().equals("preload.duplicate") && ours.containsAll(f.subjects())).toList();
         // A class with programs whose every process would print a loader error refuses the install too.
         List<Finding> otherClass = d.findings().stream().filter(f -> f.id().equals("class.uncovered") || f.id().equals("class.lib-missing"))
                 .filter(f -> f.severity() == Severity.WARNING).toList();
         long errors = d.findings().stream().filter(f -> f.severity() == Severity.ERROR && !ignored.contains(f)).count()
                 + d.crashedChecks() + otherClass.size();
-        if (errors > 0 || d.count(Severity.WARNING) > 0) {
+        long warnings = d.findings().stream().filter(f -> f.severity() == Severity.WARNING && !ignored.contains(f)).count();
+        if (errors > 0 || warnings > 0) {
             out.println("pre-install check (memproxy check --preload " + check.preload + "):");
-            ProblemLines.write(d, out);
-            ignored.forEach(f -> out.println("(" + f.id() + " is about " + String.join(" ", f.subjects())
-                    + ", which the new file drops: not counted)"));
+            ProblemLines.write(d, out, f -> !(f.id().equals("preload.duplicate") && ignored.contains(f)));
+            ignored.stream().filter(f -> !f.id().equals("preload.duplicate")).forEach(f -> out.println("(" + f.id()
+                    + " is about " + String.join(" ", f.subjects()) + ", which the new file drops: not counted)"));
         }
         Optional<String> refusal = breaks.map(b -> "refused, even with --force: " + b);
         // A class whose every process would print ld.so's error is named first: it is the reason to fix.

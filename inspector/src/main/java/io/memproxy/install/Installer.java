@@ -8,7 +8,6 @@ import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +110,7 @@ public final class Installer {
 
     /** The classes whose ld.so is installed in the root: each reads /etc/ld.so.preload in its own processes. */
     public List<LoaderRules> classes() {
-        return LoaderRules.ALL.stream().filter(r -> Files.isRegularFile(root.file(r.interpreter()))).toList();
+        return LoaderRules.ALL.stream().filter(r -> regular(r.interpreter())).toList();
     }
 
     /**
@@ -127,7 +126,7 @@ public final class Installer {
         }
         String shim = null;
         for (String s : EVERY_CLASS_SHIMS) {
-            if (present.stream().allMatch(r -> Files.isRegularFile(root.file(s.replace("$LIB", r.dstLib()))))) {
+            if (present.stream().allMatch(r -> regular(s.replace("$LIB", r.dstLib())))) {
                 shim = s;
                 break;
             }
@@ -141,7 +140,7 @@ public final class Installer {
             }
             for (String lib : a.subList(1, a.size())) {
                 String l = "/usr/$LIB/" + lib.substring(lib.lastIndexOf('/') + 1);
-                if (present.stream().allMatch(r -> Files.isRegularFile(root.file(l.replace("$LIB", r.dstLib()))))) {
+                if (present.stream().allMatch(r -> regular(l.replace("$LIB", r.dstLib())))) {
                     return Optional.of(List.of(shim, l));
                 }
             }

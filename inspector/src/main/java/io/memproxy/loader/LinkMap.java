@@ -28,7 +28,7 @@ public final class LinkMap {
      */
     public record Missing(String name, LoadedObject requestedBy, List<String> tried) {
         public Missing {
-            tried = List.copyOf(tried);
+            tried = java.util.Collections.unmodifiableList(tried); // a search's own list, kept lazy (long search paths)
         }
     }
 
@@ -169,6 +169,8 @@ public final class LinkMap {
         final ObjectFiles files;
         final String exePath;
         final List<LoadedObject> chain = new ArrayList<>();
+        /** The objects of the chain that were found, in its order: the only ones a name can match. */
+        final List<LoadedObject> loaded = new ArrayList<>();
         final List<LoadedObject> queue = new ArrayList<>();
         final List<Missing> missing = new ArrayList<>();
         final List<IgnoredPreload> ignored = new ArrayList<>();
@@ -217,6 +219,7 @@ public final class LinkMap {
             };
             exe = new LoadedObject(kernel ? "" : exePath, kernel ? "" : exePath, elf, null, FoundBy.EXECUTABLE, "", null, false, origin);
             chain.add(exe);
+            loaded.add(exe);
             if (isStatic) {
                 return;
             }
@@ -315,7 +318,8 @@ public final class LinkMap {
 
         /** elf/dl-load.c: _dl_map_object for a start-up object (preloads use __RTLD_SECURE). */
         private LoadedObject map(LoadedObject loader, String name, boolean preload) {
-            for (LoadedObject o : chain) {
+            // Only found objects match a name: a long list of missing ones costs nothing here.
+            for (LoadedObject o : loaded) {
                 if (o.matches(name)) {
                     return o;
                 }
@@ -352,7 +356,7 @@ public final class LinkMap {
                 throw new NotFound(name, otherClass ? rules.wrongClassMessage() : "cannot open shared object file", tried);
             }
             // _dl_map_object_from_fd: the same file under another name is the same object.
-            for (LoadedObject o : chain) {
+            for (LoadedObject o : loaded) {
                 if (o.found() && o.fileKey() != null && o.fileKey().equals(hit.file().fileKey())) {
                     o.names.add(name);
                     return o;
@@ -369,6 +373,7 @@ public final class LinkMap {
             LoadedObject o = new LoadedObject(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
                     () -> dirname(opened));
             chain.add(o);
+            loaded.add(o);
             return o;
         }
 
@@ -378,7 +383,8 @@ public final class LinkMap {
 
             final String name;
             final boolean securePreload;
-            final List<String> tried = new ArrayList<>();
+            /** The places searched, as (label, directory) pairs, made into text only when asked for. */
+            final List<Object[]> tried = new ArrayList<>();
             int notListed;
             boolean otherClass;
 
@@ -389,7 +395,7 @@ public final class LinkMap {
 
             void tried(FoundBy by, String dir) {
                 if (tried.size() < MAX_TRIED) {
-                    tried.add(dir == null ? by.label() : by.label() + " " + (dir.isEmpty() ? "." : dir));
+                    tried.add(new Object[] {by, dir});
                 } else {
                     notListed++;
                 }
@@ -403,13 +409,26 @@ public final class LinkMap {
                 notListed += Math.max(0, to - from);
             }
 
+            /** "rpath /dir/", ..., and "(N more places)" past the cap; the text is built on each get. */
             List<String> tried() {
-                if (notListed == 0) {
-                    return tried;
-                }
-                List<String> out = new ArrayList<>(tried);
-                out.add("(" + notListed + " more places)");
-                return out;
+                List<Object[]> places = List.copyOf(tried);
+                int more = notListed;
+                return new java.util.AbstractList<>() {
+                    @Override
+                    public String get(int i) {
+                        if (i == places.size() && more > 0) {
+                            return "(" + more + " more places)";
+                        }
+                        FoundBy by = (FoundBy) places.get(i)[0];
+                        String dir = (String) places.get(i)[1];
+                        return dir == null ? by.label() : by.label() + " " + (dir.isEmpty() ? "." : dir);
+                    }
+
+                    @Override
+                    public int size() {
+                        return places.size() + (more > 0 ? 1 : 0);
+                    }
+                };
             }
         }
 

@@ -32,10 +32,10 @@ public final class PreloadChain {
     static final int MAX_ENV_TOKEN = 4096;
 
     /**
-     * The largest /etc/ld.so.preload read. ld.so maps any size, but no process could map that many objects:
-     * 16 MiB is already a million names.
+     * The most of /etc/ld.so.preload read: ld.so maps any size, but 1 MiB already holds the
+     * {@link #MAX_ENTRIES} names examined at 64 bytes each; the bytes after it are reported, not read.
      */
-    public static final long MAX_FILE = 16L << 20;
+    public static final long MAX_FILE = 1L << 20;
 
     /**
      * Entries of the preload file examined. ld.so has no count limit, but every object takes at least four

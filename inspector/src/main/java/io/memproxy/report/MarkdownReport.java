@@ -12,12 +12,12 @@ public final class MarkdownReport {
     private MarkdownReport() {}
 
     public static void write(Diagnosis d, PrintWriter out) {
-        write(d, out, "## memproxy doctor");
+        write(d, out, "memproxy doctor");
     }
 
-    /** The same under another heading (the support report's "## Doctor"), written as it goes. */
+    /** The same under another level-2 heading (the support report's "Doctor"); written as it goes, never held whole. */
     public static void write(Diagnosis d, PrintWriter out, String heading) {
-        out.println(heading);
+        out.println("## " + heading);
         out.println();
         out.println("memproxy " + d.memproxyVersion() + ", glibc " + (d.glibcVersion().isEmpty() ? "unknown" : d.glibcVersion())
                 + ", config `" + d.config() + "`");

@@ -14,10 +14,15 @@ public final class ProblemLines {
     private ProblemLines() {}
 
     public static void write(Diagnosis d, PrintWriter out) {
+        write(d, out, f -> true);
+    }
+
+    /** {@link #write(Diagnosis, PrintWriter)}, only the findings {@code shown} accepts. */
+    public static void write(Diagnosis d, PrintWriter out, java.util.function.Predicate<Finding> shown) {
         for (CheckResult c : d.checks()) {
             c.crash().ifPresent(why -> out.println("error doctor.check-crashed " + c.name() + ": " + why));
             for (Finding f : c.findings()) {
-                if (f.severity() != Severity.INFO) {
+                if (f.severity() != Severity.INFO && shown.test(f)) {
                     out.println(f.severity().label() + " " + f.id() + " " + String.join(" ", f.subjects()) + ": " + f.message());
                 }
             }

@@ -42,13 +42,12 @@ public final class SupportReport {
         out.print(s.config().isEmpty() ? "(not readable)\n" : s.config().endsWith("\n") ? s.config() : s.config() + "\n");
         out.println("```");
         out.println();
-        // Written as it goes, never buffered: a hostile image can make the findings many megabytes.
-        MarkdownReport.write(d, out, "## Doctor");
+        MarkdownReport.write(d, out, "Doctor");
         out.println();
         out.println("## JSON");
         out.println();
         out.println("```json");
-        JsonReport.write(d, Optional.of(s), out); // leaves out open
+        JsonReport.write(d, Optional.of(s), out);
         out.println("```");
     }
 

@@ -378,6 +378,30 @@ class HostileImageTest {
         assertTrue(b.err().contains("larger than 2 GiB"), b.err());
     }
 
+    /** Runs bin/memproxy as the unprivileged user nobody; returns the exit code and the output. */
+    CliTest.Run asNobody(String... args) throws Exception {
+        Path top = Sandbox.builtShim().getParent().getParent().getParent();
+        List<String> cmd = new ArrayList<>(List.of("runuser", "-u", "nobody", "--", top.resolve("bin/memproxy").toString()));
+        cmd.addAll(List.of(args));
+        Path out = tmp.resolve("nobody.out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(BOUND_MS, TimeUnit.MILLISECONDS), String.join(" ", cmd));
+        return new CliTest.Run(p.exitValue(), Files.readString(out), "");
+    }
+
+    @Test
+    void anUnreadableRootOrPidIsNotASuccess() throws Exception {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path closed = Files.createDirectory(tmp.resolve("closed"));
+        Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        CliTest.Run scan = asNobody("scan", "--root", closed.toString());
+        assertEquals(ExitCodes.COULD_NOT_RUN, scan.code(), scan.out());
+        assertTrue(scan.out().contains(closed + ": cannot be read (permission denied) (--root)"), scan.out());
+        CliTest.Run ps = asNobody("ps", "1");
+        assertEquals(ExitCodes.PROBLEM, ps.code(), ps.out());
+        assertTrue(ps.out().contains("1 of the named processes could not be read"), ps.out());
+    }
+
     // ---- through the real launcher, with a small heap ----
 
     @Test

@@ -92,6 +92,7 @@ class InstallCommandTest {
         CliTest.Run again = run("install");
         assertEquals(ExitCodes.OK, again.code());
         assertTrue(again.out().contains("already installed: nothing changed"), again.out());
+        assertFalse(again.out().contains("preload.duplicate"), "memproxy's own entries are not duplicates: " + again.out());
         assertEquals(CHAIN + "/lib/x86_64-linux-gnu/libm.so.6\n", file(Installer.PRELOAD));
 
         CliTest.Run u = run("uninstall");
