@@ -24,77 +24,67 @@ public enum Format {
         return Arrays.stream(offered).map(Format::name).toList();
     }
 
-    /** text or json: elf, ldd, bind, install, uninstall. */
-    static final class TextJson extends java.util.ArrayList<String> implements ITypeConverter<Format> {
+    /**
+     * The formats one command offers, as picocli wants them: the completion candidates (this list) and the
+     * converter of its --format option, whose error lists them.
+     */
+    abstract static class Offered extends java.util.ArrayList<String> implements ITypeConverter<Format> {
         private static final long serialVersionUID = 1L;
-        static final Format[] OFFERED = {text, json};
+        private final Format[] offered;
 
-        TextJson() {
-            super(names(OFFERED));
+        Offered(Format... offered) {
+            super(names(offered));
+            this.offered = offered;
         }
 
         @Override
         public Format convert(String value) {
-            return parse(value, OFFERED);
+            return parse(value, offered);
+        }
+    }
+
+    /** text or json: elf, ldd, bind, install, uninstall, image-advice. */
+    static final class TextJson extends Offered {
+        private static final long serialVersionUID = 1L;
+
+        TextJson() {
+            super(text, json);
         }
     }
 
     /** text, json or prometheus: scan, ps, check. */
-    static final class TextJsonPrometheus extends java.util.ArrayList<String> implements ITypeConverter<Format> {
+    static final class TextJsonPrometheus extends Offered {
         private static final long serialVersionUID = 1L;
-        static final Format[] OFFERED = {text, json, prometheus};
 
         TextJsonPrometheus() {
-            super(names(OFFERED));
-        }
-
-        @Override
-        public Format convert(String value) {
-            return parse(value, OFFERED);
+            super(text, json, prometheus);
         }
     }
 
     /** markdown or json: report. */
-    static final class MarkdownJson extends java.util.ArrayList<String> implements ITypeConverter<Format> {
+    static final class MarkdownJson extends Offered {
         private static final long serialVersionUID = 1L;
-        static final Format[] OFFERED = {markdown, json};
 
         MarkdownJson() {
-            super(names(OFFERED));
-        }
-
-        @Override
-        public Format convert(String value) {
-            return parse(value, OFFERED);
+            super(markdown, json);
         }
     }
 
     /** text, json or markdown: trial. */
-    static final class TextJsonMarkdown extends java.util.ArrayList<String> implements ITypeConverter<Format> {
+    static final class TextJsonMarkdown extends Offered {
         private static final long serialVersionUID = 1L;
-        static final Format[] OFFERED = {text, json, markdown};
 
         TextJsonMarkdown() {
-            super(names(OFFERED));
-        }
-
-        @Override
-        public Format convert(String value) {
-            return parse(value, OFFERED);
+            super(text, json, markdown);
         }
     }
 
     /** Every format: the doctor. */
-    static final class All extends java.util.ArrayList<String> implements ITypeConverter<Format> {
+    static final class All extends Offered {
         private static final long serialVersionUID = 1L;
 
         All() {
-            super(names(values()));
-        }
-
-        @Override
-        public Format convert(String value) {
-            return parse(value, values());
+            super(values());
         }
     }
 }

@@ -98,18 +98,7 @@ public final class JsonReport {
             g.writeArrayFieldStart("findings");
             for (CheckResult c : d.checks()) {
                 for (Finding f : c.findings()) {
-                    g.writeStartObject();
-                    g.writeStringField("id", f.id());
-                    g.writeStringField("severity", f.severity().label());
-                    g.writeStringField("check", c.name());
-                    g.writeArrayFieldStart("subjects");
-                    for (String s : f.subjects()) {
-                        g.writeString(s);
-                    }
-                    g.writeEndArray();
-                    g.writeStringField("message", f.message());
-                    g.writeStringField("fix", f.fix());
-                    g.writeEndObject();
+                    finding(g, f, c.name());
                 }
             }
             g.writeEndArray();
@@ -192,4 +181,23 @@ public final class JsonReport {
         }
         return v.asText();
     }
+
+    /** One finding as every JSON document writes it; {@code check} is left out when null. */
+    static void finding(JsonGenerator g, Finding f, String check) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", f.id());
+        g.writeStringField("severity", f.severity().label());
+        if (check != null) {
+            g.writeStringField("check", check);
+        }
+        g.writeArrayFieldStart("subjects");
+        for (String s : f.subjects()) {
+            g.writeString(s);
+        }
+        g.writeEndArray();
+        g.writeStringField("message", f.message());
+        g.writeStringField("fix", f.fix());
+        g.writeEndObject();
+    }
+
 }

@@ -300,17 +300,7 @@ public final class TrialReports {
             g.writeEndArray();
             g.writeArrayFieldStart("findings");
             for (Finding f : r.findings()) {
-                g.writeStartObject();
-                g.writeStringField("id", f.id());
-                g.writeStringField("severity", f.severity().label());
-                g.writeArrayFieldStart("subjects");
-                for (String s : f.subjects()) {
-                    g.writeString(s);
-                }
-                g.writeEndArray();
-                g.writeStringField("message", f.message());
-                g.writeStringField("fix", f.fix());
-                g.writeEndObject();
+                JsonReport.finding(g, f, null);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("advice");
