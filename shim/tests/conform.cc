@@ -123,7 +123,7 @@ template <typename F> static void isolate(const char *call, F f)
 }
 
 static const volatile size_t HUGE_SIZE = SIZE_MAX / 2;
-static const volatile size_t MAX = SIZE_MAX, QUARTER = SIZE_MAX / 4, EIGHT = 8;
+static const volatile size_t MAX = SIZE_MAX, QUARTER = SIZE_MAX / 4, EIGHT = 8, K64 = 1 << 16;
 
 static void sizes_test()
 {
@@ -170,7 +170,7 @@ static void sizes_test()
 	// Overflowing products.
 	isolate("calloc(SIZE_MAX/4,8)", [&] { void *p; int e; p = CALL(calloc(QUARTER, EIGHT)); e = errno; ptr_line("calloc(SIZE_MAX/4,8)", p, e); });
 	isolate("calloc(8,SIZE_MAX/4)", [&] { void *p; int e; p = CALL(calloc(EIGHT, QUARTER)); e = errno; ptr_line("calloc(8,SIZE_MAX/4)", p, e); });
-	isolate("calloc(65536,65536)", [&] { void *p; int e; p = CALL(calloc(1 << 16, 1 << 16)); e = errno; ptr_line("calloc(65536,65536)", p, e); });
+	isolate("calloc(65536,65536)", [&] { void *p; int e; p = CALL(calloc(K64, K64)); e = errno; ptr_line("calloc(65536,65536)", p, e); });
 	isolate("reallocarray(NULL,SIZE_MAX/4,8)", [&] { void *p; int e; p = CALL(reallocarray(nullptr, QUARTER, EIGHT)); e = errno; ptr_line("reallocarray(NULL,SIZE_MAX/4,8)", p, e); });
 	isolate("pvalloc(SIZE_MAX-10)", [&] { void *p; int e; p = CALL(pvalloc(MAX - 10)); e = errno; ptr_line("pvalloc(SIZE_MAX-10)", p, e); });
 	isolate("calloc(0,0)", [&] { void *p; int e; p = CALL(calloc(0, 0)); e = errno; ptr_line("calloc(0,0)", p, e); });
