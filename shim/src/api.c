@@ -6,7 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdbool.h>
-#include <string.h>
+#include "bytes.h"
 #include <sys/auxv.h>
 
 #include "tables.h"
@@ -48,7 +48,7 @@ static void *boot_realloc(void *p, size_t size)
 		/* Still deciding: grow within the arena. */
 		void *q = size ? mp_arena_alloc(16, size) : NULL;
 		if (q)
-			memcpy(q, p, mp_arena_size(p) < size ? mp_arena_size(p) : size);
+			mp_memcpy(q, p, mp_arena_size(p) < size ? mp_arena_size(p) : size);
 		return q;
 	}
 	return p ? NULL : mp_arena_alloc(16, size);  /* no other block exists before the decision */
@@ -174,7 +174,7 @@ int mp_system_route(struct mp_route *t, const struct mp_object *libc)
 	int found = libc != NULL;
 	for (size_t i = 0; found && i < sizeof names / sizeof *names; i++)
 		found = (fn[i] = mp_object_symbol(libc, names[i])) != NULL;
-	memset(t, 0, sizeof *t);
+	mp_memset(t, 0, sizeof *t);
 	if (!found)
 		return 0;
 	t->malloc = (void *(*)(size_t))fn[0];
@@ -365,7 +365,7 @@ void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const s
 	void *fn[MP_ROLES] = { 0 };
 	enum mp_trim_kind trim = MP_TRIM_NONE;
 	unsigned errno_roles = MP_ROLE_BIT(MP_MALLOC) | MP_ROLE_BIT(MP_CALLOC) | MP_ROLE_BIT(MP_REALLOC);
-	memset(t, 0, sizeof *t);
+	mp_memset(t, 0, sizeof *t);
 	if (d->profile >= 0) {
 		const struct mp_profile *p = &mp_profiles[d->profile];
 		for (int r = 0; r < MP_ROLES; r++)
