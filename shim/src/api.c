@@ -5,8 +5,9 @@
  * below where its contract differs from glibc's; README "The shim"). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdbool.h>
-#include <string.h>
+#include "bytes.h"
 #include <sys/auxv.h>
 
 #include "tables.h"
@@ -48,7 +49,7 @@ static void *boot_realloc(void *p, size_t size)
 		/* Still deciding: grow within the arena. */
 		void *q = size ? mp_arena_alloc(16, size) : NULL;
 		if (q)
-			memcpy(q, p, mp_arena_size(p) < size ? mp_arena_size(p) : size);
+			mp_memcpy(q, p, mp_arena_size(p) < size ? mp_arena_size(p) : size);
 		return q;
 	}
 	return p ? NULL : mp_arena_alloc(16, size);  /* no other block exists before the decision */
@@ -174,7 +175,7 @@ int mp_system_route(struct mp_route *t, const struct mp_object *libc)
 	int found = libc != NULL;
 	for (size_t i = 0; found && i < sizeof names / sizeof *names; i++)
 		found = (fn[i] = mp_object_symbol(libc, names[i])) != NULL;
-	memset(t, 0, sizeof *t);
+	mp_memset(t, 0, sizeof *t);
 	if (!found)
 		return 0;
 	t->malloc = (void *(*)(size_t))fn[0];
@@ -216,6 +217,26 @@ static void *checked_malloc(size_t size)
 	return errno_malloc(mp_raw.malloc(size));
 }
 
+/* For an allocator whose only errno-less NULL is for sizes beyond
+ * PTRDIFF_MAX: the test comes first, and the call is a tail jump. */
+static void *bounded_malloc(size_t size)
+{
+	if (__builtin_expect(size > PTRDIFF_MAX, 0)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return mp_raw.malloc(size);
+}
+
+static void *bounded_realloc(void *p, size_t size)
+{
+	if (__builtin_expect(size > PTRDIFF_MAX, 0)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return mp_raw.realloc(p, size);
+}
+
 static void *checked_realloc(void *p, size_t size)
 {
 	if (IN_ARENA(p))
@@ -224,6 +245,13 @@ static void *checked_realloc(void *p, size_t size)
 	if (!q && size != 0)
 		errno = ENOMEM;
 	return q;
+}
+
+static void *arena_checked_realloc(void *p, size_t size)
+{
+	if (IN_ARENA(p))
+		return mp_arena_realloc(p, size);
+	return mp_raw.realloc_after_arena(p, size);
 }
 
 static void checked_free(void *p)
@@ -365,13 +393,15 @@ void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const s
 	void *fn[MP_ROLES] = { 0 };
 	enum mp_trim_kind trim = MP_TRIM_NONE;
 	unsigned errno_roles = MP_ROLE_BIT(MP_MALLOC) | MP_ROLE_BIT(MP_CALLOC) | MP_ROLE_BIT(MP_REALLOC);
-	memset(t, 0, sizeof *t);
+	int big_no_errno = 0;
+	mp_memset(t, 0, sizeof *t);
 	if (d->profile >= 0) {
 		const struct mp_profile *p = &mp_profiles[d->profile];
 		for (int r = 0; r < MP_ROLES; r++)
 			fn[r] = p->sym[r] ? mp_object_symbol(holder, p->sym[r]) : NULL;
 		trim = fn[MP_TRIM] ? p->trim : MP_TRIM_NONE;
 		errno_roles = p->errno_roles;
+		big_no_errno = p->big_no_errno;
 		mp_raw.allocator = p->name;
 		mp_raw.stats = p->stats;
 	} else {
@@ -391,10 +421,10 @@ void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const s
 	mp_raw.usable_size = (size_t (*)(void *))fn[MP_USABLE];
 	mp_raw.trim_target = fn[MP_TRIM];
 
-	t->malloc = errno_roles & MP_ROLE_BIT(MP_MALLOC) ? checked_malloc : mp_raw.malloc;
+	t->malloc = errno_roles & MP_ROLE_BIT(MP_MALLOC) ? checked_malloc : big_no_errno ? bounded_malloc : mp_raw.malloc;
 	t->free = mp_raw.free;
 	t->calloc = alloc_calloc;
-	t->realloc = errno_roles & MP_ROLE_BIT(MP_REALLOC) ? checked_realloc : mp_raw.realloc;
+	t->realloc = errno_roles & MP_ROLE_BIT(MP_REALLOC) ? checked_realloc : big_no_errno ? bounded_realloc : mp_raw.realloc;
 	t->reallocarray = alloc_reallocarray;
 	t->memalign = alloc_memalign;
 	t->aligned_alloc = alloc_memalign;
@@ -422,10 +452,10 @@ void mp_arena_checks(struct mp_route *t, int arena_in_use)
 	if (!mp_raw.realloc)
 		mp_raw.realloc = t->realloc;
 	t->free = checked_free;
-	/* The same realloc result as before, arena blocks aside. */
+	/* The same realloc as before, arena blocks aside (checked_realloc tests already). */
 	if (t->realloc != checked_realloc) {
-		mp_raw.realloc = t->realloc;
-		t->realloc = checked_realloc;
+		mp_raw.realloc_after_arena = t->realloc;
+		t->realloc = arena_checked_realloc;
 	}
 }
 

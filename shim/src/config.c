@@ -1,25 +1,27 @@
 /* memproxy.conf grammar and the route decision. Pure functions: no I/O, no
  * allocation, no libc state, so the test vectors run them unchanged.
  * The grammar is written down in memproxy.conf(5). */
-#include <string.h>
+#include "bytes.h"
 
 #include "memproxy.h"
 
-/* errno_roles: jemalloc fails a huge realloc growth without errno; mimalloc
- * 2.0.9 returns NULL for sizes beyond its maximum without errno. */
+/* errno_roles: jemalloc fails a huge realloc growth without errno.
+ * big_no_errno: mimalloc 2.0.9 returns NULL without errno only for sizes
+ * beyond PTRDIFF_MAX (its MI_MAX_ALLOC_SIZE); its other failures set ENOMEM,
+ * so a size test before the call, a tail jump, is enough. */
 const struct mp_profile mp_profiles[] = {
 	{ "jemalloc", "mallocx",
 	  { "malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "mallctl" },
-	  MP_TRIM_MALLCTL, MP_ROLE_BIT(MP_REALLOC), MP_STATS_JEMALLOC },
+	  MP_TRIM_MALLCTL, MP_ROLE_BIT(MP_REALLOC), 0, MP_STATS_JEMALLOC },
 	{ "tcmalloc", NULL,
 	  { "tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign", "tc_malloc_size",
 	    "MallocExtension_ReleaseFreeMemory" },
-	  MP_TRIM_VOID, 0, MP_STATS_TCMALLOC },
+	  MP_TRIM_VOID, 0, 0, MP_STATS_TCMALLOC },
 	{ "mimalloc", NULL,
 	  { "mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_memalign", "mi_usable_size",
 	    "mi_collect" },
-	  MP_TRIM_BOOL, MP_ROLE_BIT(MP_MALLOC) | MP_ROLE_BIT(MP_CALLOC) | MP_ROLE_BIT(MP_REALLOC), MP_STATS_MIMALLOC },
-	{ NULL, NULL, { NULL }, MP_TRIM_NONE, 0, MP_STATS_NONE },
+	  MP_TRIM_BOOL, 0, 1, MP_STATS_MIMALLOC },
+	{ NULL, NULL, { NULL }, MP_TRIM_NONE, 0, 0, MP_STATS_NONE },
 };
 
 static const char *const role_names[MP_ROLES] = {
@@ -39,7 +41,7 @@ static int is_blank(char c)
 /* A UTF-8 byte-order mark at the start of the file is skipped. */
 static size_t bom(const char *buf, size_t len)
 {
-	return len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	return len >= 3 && mp_memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
 /* Unicode blanks beyond ASCII, UTF-8 encoded: U+0085, U+00A0, U+1680,
@@ -82,7 +84,7 @@ static int next_line(const char *buf, size_t len, size_t *pos, struct span *line
 	if (*pos >= len)
 		return 0;
 	const char *start = buf + *pos;
-	const char *nl = memchr(start, '\n', len - *pos);
+	const char *nl = mp_memchr(start, '\n', len - *pos);
 	size_t n = nl ? (size_t)(nl - start) : len - *pos;
 	*pos += n + 1;
 	while (n > 0 && is_blank(start[0])) {
@@ -116,7 +118,7 @@ static int next_word(struct span *s, struct span *word)
 
 static int is_word(struct span w, const char *lit)
 {
-	return w.n == strlen(lit) && memcmp(w.p, lit, w.n) == 0;
+	return w.n == mp_strlen(lit) && mp_memcmp(w.p, lit, w.n) == 0;
 }
 
 static int is_comment(struct span line)
@@ -167,11 +169,11 @@ static int parse_directive(struct span line, struct mp_config *cfg)
 	}
 	if (is_word(key, "symbol")) {
 		if (!next_word(&rest, &name) || next_word(&rest, &extra) || name.n >= MP_NAME_MAX ||
-		    memchr(name.p, '\0', name.n))
+		    mp_memchr(name.p, '\0', name.n))
 			return 0;
 		for (int r = 0; r < MP_ROLES; r++) {
 			if (is_word(val, role_names[r])) {
-				memcpy(cfg->custom[r], name.p, name.n);
+				mp_memcpy(cfg->custom[r], name.p, name.n);
 				cfg->custom[r][name.n] = '\0';
 				return 1;
 			}
@@ -183,7 +185,7 @@ static int parse_directive(struct span line, struct mp_config *cfg)
 
 void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg)
 {
-	memset(cfg, 0, sizeof *cfg);
+	mp_memset(cfg, 0, sizeof *cfg);
 	cfg->mode = MP_AUTO;
 	cfg->profile = -1;
 	size_t pos = bom(buf, len);
@@ -203,16 +205,16 @@ void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg)
 
 int mp_config_lists(const char *buf, size_t len, const char *exe_path)
 {
-	const char *slash = strrchr(exe_path, '/');
+	const char *slash = mp_strrchr(exe_path, '/');
 	const char *base = slash ? slash + 1 : exe_path;
-	size_t base_n = strlen(base);
+	size_t base_n = mp_strlen(base);
 	size_t pos = bom(buf, len);
 	struct span line;
 	while (next_line(buf, len, &pos, &line)) {
 		if (is_comment(line) || line.p[0] == '@')
 			continue;
 		/* Names only: a line with a '/' can never equal a file name. */
-		if (line.n == base_n && memcmp(line.p, base, base_n) == 0)
+		if (line.n == base_n && mp_memcmp(line.p, base, base_n) == 0)
 			return 1;
 	}
 	return 0;

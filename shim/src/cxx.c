@@ -9,7 +9,7 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
+#include "bytes.h"
 
 #include "tables.h"
 
@@ -49,7 +49,7 @@ static int runtime_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct mp_object *o = data;
-	memset(o, 0, sizeof *o);
+	mp_memset(o, 0, sizeof *o);
 	o->base = info->dlpi_addr;
 	o->name = info->dlpi_name;
 	mp_object_load(o, info);

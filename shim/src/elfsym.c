@@ -5,7 +5,7 @@
 #define _GNU_SOURCE
 #include <elf.h>
 #include <link.h>
-#include <string.h>
+#include "bytes.h"
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -63,7 +63,7 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *data)
 	struct collect *c = data;
 	struct mp_objects *set = c->set;
 	struct mp_object o;
-	memset(&o, 0, sizeof o);
+	mp_memset(&o, 0, sizeof o);
 	o.base = info->dlpi_addr;
 	o.name = info->dlpi_name;
 	load_dynamic(&o, info->dlpi_phdr, info->dlpi_phnum);
@@ -176,7 +176,7 @@ static int matches(const struct mp_object *o, uint32_t index, const char *name)
 	/* Only the default version (foo@@V or unversioned), as dlsym() picks. */
 	if (o->versym && (o->versym[index] & 0x8000))
 		return 0;
-	return strcmp(o->strtab + s->st_name, name) == 0;
+	return mp_strcmp(o->strtab + s->st_name, name) == 0;
 }
 
 static uint32_t gnu_hash(const char *s)

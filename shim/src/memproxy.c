@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <string.h>
+#include "bytes.h"
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -75,7 +75,7 @@ void *mp_arena_realloc(void *p, size_t size)
 	void *q = r->malloc(size);
 	if (q) {
 		size_t old = mp_arena_size(p);
-		memcpy(q, p, old < size ? old : size);
+		mp_memcpy(q, p, old < size ? old : size);
 	}
 	return q;
 }
@@ -200,17 +200,19 @@ struct env_wanted {
 
 static void env_from_strings(char **env, struct env_wanted *w, int n)
 {
-	for (; *env; env++)
+	for (; *env; env++) {
+		if (mp_strncmp(*env, "MEMPROXY_", 9) != 0)  /* every wanted name starts so */
+			continue;
 		for (int i = 0; i < n; i++) {
-			size_t len = strlen(w[i].name);
-			if (strncmp(*env, w[i].name, len) == 0 && (*env)[len] == '=') {
+			size_t len = mp_strlen(w[i].name);
+			if (mp_strncmp(*env, w[i].name, len) == 0 && (*env)[len] == '=') {
 				const char *v = *env + len + 1;
-				size_t k = strlen(v);
-				if (k < w[i].size) {
-					memcpy(w[i].value, v, k + 1);
-				}
+				size_t k = mp_strlen(v);
+				if (k < w[i].size)
+					mp_memcpy(w[i].value, v, k + 1);
 			}
 		}
+	}
 }
 
 /* One pass over /proc/self/environ ("NAME=value\0..."), entries longer
@@ -267,7 +269,7 @@ static int loader_option_with_value(const char *a)
 		"--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", NULL,
 	};
 	for (int i = 0; with_value[i]; i++)
-		if (strcmp(a, with_value[i]) == 0)
+		if (mp_strcmp(a, with_value[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -285,16 +287,16 @@ static int loader_program(char *out, size_t size)
 	if (n <= 0)
 		return 0;
 	out[n] = '\0';
-	char *arg = out + strlen(out) + 1, *end = out + n;  /* skip ld.so's own name */
-	while (arg < end && strncmp(arg, "--", 2) == 0) {
+	char *arg = out + mp_strlen(out) + 1, *end = out + n;  /* skip ld.so's own name */
+	while (arg < end && mp_strncmp(arg, "--", 2) == 0) {
 		int value = loader_option_with_value(arg);
-		arg += strlen(arg) + 1;
+		arg += mp_strlen(arg) + 1;
 		if (value && arg < end)
-			arg += strlen(arg) + 1;
+			arg += mp_strlen(arg) + 1;
 	}
 	if (arg >= end)
 		return 0;
-	memmove(out, arg, strlen(arg) + 1);
+	mp_memmove(out, arg, mp_strlen(arg) + 1);
 	return 1;
 }
 
@@ -313,7 +315,7 @@ static const char *exe_name(void)
 		int fd = argv0 ? (int)syscall(SYS_openat, AT_FDCWD, argv0, O_PATH | O_CLOEXEC) : -1;
 		if (fd >= 0) {
 			char link[32] = "/proc/self/fd/";
-			char *d = link + strlen(link), digits[12];
+			char *d = link + mp_strlen(link), digits[12];
 			int k = 0;
 			for (unsigned v = (unsigned)fd; k == 0 || v; v /= 10)
 				digits[k++] = (char)('0' + v % 10);
@@ -330,7 +332,7 @@ static const char *exe_name(void)
 		return NULL;
 	exe_path[n] = '\0';
 	static const char deleted[] = " (deleted)";
-	if ((size_t)n > sizeof deleted && strcmp(exe_path + n - (sizeof deleted - 1), deleted) == 0)
+	if ((size_t)n > sizeof deleted && mp_strcmp(exe_path + n - (sizeof deleted - 1), deleted) == 0)
 		exe_path[n - (sizeof deleted - 1)] = '\0';
 	return exe_path;
 }
@@ -358,7 +360,7 @@ static char *put_uint(char *out, char *end, unsigned long v)
 static void debug_line(const char *exe, const struct mp_decision *d)
 {
 	char line[PATH_MAX + 256], *out = line, *end = line + sizeof line - 1;
-	const char *slash = exe ? strrchr(exe, '/') : NULL;
+	const char *slash = exe ? mp_strrchr(exe, '/') : NULL;
 	out = put(out, end, "memproxy: pid=");
 	out = put_uint(out, end, (unsigned long)syscall(SYS_getpid));
 	out = put(out, end, " exe=");
@@ -404,7 +406,7 @@ static void decide(void)
 	for (int i = 0; i < objects.count; i++) {
 		const struct mp_object *o = &objects.obj[i];
 		/* By SONAME: any function's address could be interposed. */
-		if (!libc && o->soname && strcmp(o->soname, "libc.so.6") == 0) {
+		if (!libc && o->soname && mp_strcmp(o->soname, "libc.so.6") == 0) {
 			libc = o;
 			continue;
 		}
@@ -415,7 +417,7 @@ static void decide(void)
 
 	struct mp_route built;
 	struct mp_inputs in = { 0 };
-	in.libc_missing = !mp_system_route(&built, libc);
+	in.libc_missing = !libc || !mp_object_symbol(libc, "malloc");
 	in.secure = getauxval(AT_SECURE) != 0;
 	static char env_conf[PATH_MAX], env_debug[8];
 	struct env_wanted env[] = {
@@ -435,8 +437,13 @@ static void decide(void)
 	if (d.route == MP_ALLOCATOR) {
 		const struct mp_object *holder = d.object >= 0 ? &objects.obj[index[d.object]] : NULL;
 		mp_allocator_route(&built, &d, &cfg, holder, &objects, index, chain.count);
-	} else {
+	} else if (mp_system_route(&built, libc)) {
 		mp_cxx_system(&built);
+	} else {
+		in.libc_missing = 1;  /* malloc is there, another of the family is not */
+		mp_decide(&in, &chain, &cfg, &d);
+		if (d.route == MP_ALLOCATOR)
+			mp_allocator_route(&built, &d, &cfg, &objects.obj[index[d.object]], &objects, index, chain.count);
 	}
 	const char *debug = in.secure ? NULL : env_debug;
 	if (in.libc_missing && d.route == MP_SYSTEM) {
@@ -448,7 +455,7 @@ static void decide(void)
 	}
 	mp_arena_checks(&built, atomic_load(&arena_used) != 0);
 	publish(&built);
-	if (debug && debug[0] && strcmp(debug, "0") != 0)
+	if (debug && debug[0] && mp_strcmp(debug, "0") != 0)
 		debug_line(in.exe_path, &d);
 	mp_objects_release(&objects);
 	errno = saved_errno;

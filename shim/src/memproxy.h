@@ -30,6 +30,7 @@ struct mp_profile {
 	const char *sym[MP_ROLES];       /* sym[MP_TRIM] may be NULL */
 	enum mp_trim_kind trim;
 	unsigned errno_roles;            /* roles that can return NULL without setting errno */
+	int big_no_errno;                /* malloc/realloc beyond PTRDIFF_MAX return NULL without errno */
 	enum mp_stats_kind stats;
 };
 

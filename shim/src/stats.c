@@ -8,7 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <string.h>
+#include "bytes.h"
 
 #include "tables.h"
 
@@ -76,7 +76,7 @@ static struct mallinfo2 alloc_mallinfo2(void)
 {
 	struct figures f = figures();
 	struct mallinfo2 m;
-	memset(&m, 0, sizeof m);
+	mp_memset(&m, 0, sizeof m);
 	m.arena = f.held;
 	m.uordblks = f.in_use;
 	m.fordblks = f.held - f.in_use;
@@ -92,7 +92,7 @@ static struct mallinfo alloc_mallinfo(void)
 {
 	struct mallinfo2 m2 = alloc_mallinfo2();
 	struct mallinfo m;
-	memset(&m, 0, sizeof m);
+	mp_memset(&m, 0, sizeof m);
 	m.arena = clamp(m2.arena);
 	m.uordblks = clamp(m2.uordblks);
 	m.fordblks = clamp(m2.fordblks);
@@ -139,11 +139,11 @@ static int alloc_info(int options, FILE *fp)
 	char text[256], *out = text;
 	const char *parts[] = { "<malloc version=\"1\" allocator=\"", mp_raw.allocator, "\">\n<total type=\"in-use\" size=\"" };
 	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-		out = stpcpy(out, parts[i]);
+		out = mp_stpcpy(out, parts[i]);
 	out = put_number(out, f.in_use);
-	out = stpcpy(out, "\"/>\n<total type=\"held\" size=\"");
+	out = mp_stpcpy(out, "\"/>\n<total type=\"held\" size=\"");
 	out = put_number(out, f.held);
-	out = stpcpy(out, "\"/>\n</malloc>\n");
+	out = mp_stpcpy(out, "\"/>\n</malloc>\n");
 	return fputs(text, fp) < 0 ? -1 : 0;
 }
 

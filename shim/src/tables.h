@@ -24,6 +24,7 @@ struct mp_raw {
 	void (*free)(void *);
 	void *(*calloc)(size_t, size_t);
 	void *(*realloc)(void *, size_t);
+	void *(*realloc_after_arena)(void *, size_t);  /* the route's realloc behind the arena test */
 	void *(*memalign)(size_t, size_t);
 	size_t (*usable_size)(void *);
 	void *trim_target;                 /* allocator's trim function (enum mp_trim_kind) */
