@@ -12,6 +12,15 @@
 
 #include "elfsym.h"
 
+/* The six-argument mmap. On i386 SYS_mmap is the old one that takes a pointer
+ * to an argument block (with NULL: EFAULT); mmap2 takes the arguments, the
+ * offset in pages (0 here either way). */
+#ifdef SYS_mmap2
+#define SYS_MMAP SYS_mmap2
+#else
+#define SYS_MMAP SYS_mmap
+#endif
+
 static ElfW(Addr) dyn_ptr(const struct mp_object *o, ElfW(Addr) p)
 {
 	/* ld.so relocates most .dynamic pointers in place, but not read-only
@@ -133,7 +142,7 @@ void mp_objects_scan(struct mp_objects *set)
 		mp_objects_release(set);
 		size_t want = (size_t)c.seen + 64;
 		size_t bytes = want * (sizeof(struct mp_object) + sizeof(int));
-		void *m = (void *)syscall(SYS_mmap, NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		void *m = (void *)syscall(SYS_MMAP, NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (m == MAP_FAILED || (uintptr_t)m > (uintptr_t)-4096) {
 			/* No memory for the table: keep the inline part. If libc is
 			 * not in it, the decision reports reason=libc-missing. */

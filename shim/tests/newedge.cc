@@ -34,7 +34,7 @@ static void counting_handler()
 
 int main()
 {
-	volatile size_t huge = SIZE_MAX / 4;
+	volatile size_t huge = sizeof(size_t) == 8 ? SIZE_MAX / 4 : SIZE_MAX - 65536;  // more than 32 bits address
 
 	std::set_new_handler(throwing_handler);
 	CHECK(::operator new(huge, std::nothrow) == nullptr, "nothrow new, throwing handler");

@@ -17,7 +17,8 @@
 
 int main(void)
 {
-	volatile size_t max = SIZE_MAX, huge = SIZE_MAX / 2;
+	/* A 32-bit process can get SIZE_MAX / 2 bytes: ask for more than it can address. */
+	volatile size_t max = SIZE_MAX, huge = sizeof(size_t) == 8 ? SIZE_MAX / 2 : SIZE_MAX - 65536;
 	size_t sizes[] = { max, huge, max - 4096 };
 	for (int i = 0; i < 3; i++) {
 		size_t n = sizes[i];
