@@ -244,7 +244,7 @@ static enum mp_config_status read_config(const char *path, size_t *len)
 
 static const char *exe_name(void)
 {
-	long n = syscall(SYS_readlink, "/proc/self/exe", exe_path, sizeof exe_path - 1);
+	long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe_path, sizeof exe_path - 1);
 	if (n <= 0 || n >= (long)sizeof exe_path - 1)
 		return NULL;
 	exe_path[n] = '\0';
