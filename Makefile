@@ -29,6 +29,11 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
 	libjemalloc2:i386 libtcmalloc-minimal4:i386 libmimalloc2.0:i386 \
 	hello:i386 tree:i386 pigz:i386 lua5.4:i386 re2c:i386 dc:i386
+# The arm64 side (dpkg --add-architecture arm64): the cross compilers for the aarch64 shim and fixtures, qemu to
+# run them, and the arm64 libc and allocators the shim's checks preload. The tests' arm64 system image is
+# downloaded from Debian's archive by the test build (inspector/src/test/fixtures/arm64.mk).
+DEBIAN_PACKAGES_ARM64 = gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
+	libc6:arm64 libstdc++6:arm64 libjemalloc2:arm64 libtcmalloc-minimal4:arm64 libmimalloc2.0:arm64
 
 .PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
 
@@ -39,13 +44,14 @@ deps:
 	@missing=""; \
 	command -v javac >/dev/null 2>&1 || missing="default-jdk-headless"; \
 	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
-	for p in $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_I386); do \
+	for p in $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_I386) $(DEBIAN_PACKAGES_ARM64); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
 	echo "memproxy deps: installing Debian packages:$$missing"; \
 	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	{ dpkg --print-foreign-architectures | grep -qx i386 || $$SUDO dpkg --add-architecture i386; } && \
+	{ dpkg --print-foreign-architectures | grep -qx arm64 || $$SUDO dpkg --add-architecture arm64; } && \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
