@@ -86,6 +86,28 @@ class Arm64AgreementTest {
         assertEquals(exes.size(), agree("/opt/loader (kernel start)", exes, true));
     }
 
+    /**
+     * The CPU level: a library with a copy in the legacy hwcap subdirectory atomics/ is taken from there by a CPU
+     * with LSE atomics (qemu's default CPU; --hwcaps armv8.1, the default) and from the directory itself by a
+     * Cortex-A53 (--hwcaps armv8.0). The host's x86-64 CPU never enters.
+     */
+    @Test
+    void hwcapsLevelPicksTheCopyTheArm64LoaderPicks() {
+        String exe = "/opt/hw/m"; // with a second program, so that ldd names each (as ours() reads it)
+        List<String> v81 = Arm64Image.trace(exe, false, Map.of());
+        List<String> v80 = Arm64Image.trace(exe, false, Map.of("QEMU_CPU", "cortex-a53"));
+        assertTrue(v81.contains("libhw.so => /opt/hw/lib/atomics/libhw.so"), v81.toString());
+        assertTrue(v80.contains("libhw.so => /opt/hw/lib/libhw.so"), v80.toString());
+        assertEquals(v81, LddAgreementTest.ours(List.of(exe, "/usr/bin/hello"), "--root", IMAGE.toString(), "--as-ldd").get(exe));
+        assertEquals(v81, LddAgreementTest.ours(List.of(exe, "/usr/bin/hello"), "--root", IMAGE.toString(), "--as-ldd", "--hwcaps", "armv8.1").get(exe));
+        assertEquals(v80, LddAgreementTest.ours(List.of(exe, "/usr/bin/hello"), "--root", IMAGE.toString(), "--as-ldd", "--hwcaps", "armv8.0").get(exe));
+        CliTest.Run bad = CliTest.Run.of("ldd", "--root", IMAGE.toString(), "--hwcaps", "x86-64-v3", exe);
+        assertEquals(2, bad.code());
+        assertEquals("memproxy: --hwcaps x86-64-v3: unknown level; one of armv8.0, armv8.1", bad.err().strip());
+        CliTest.Run tree = CliTest.Run.of("ldd", "--root", IMAGE.toString(), "--tree", exe);
+        assertTrue(tree.out().contains("[AArch64; its CPU is assumed, not this one's: armv8.1, --hwcaps sets it]"), tree.out());
+    }
+
     /** The arm64 ld.so tells which directories it searches and what it makes of the CPU; the profile says the same. */
     @Test
     void profileMatchesTheArm64LoadersHelp() {
