@@ -39,13 +39,18 @@ class Arm64BindingTest {
 
     /** The cross-built shim, put where the $LIB form names it inside the image. */
     static void installShim() throws Exception {
+        installShim(IMAGE, "aarch64");
+    }
+
+    /** The shim built for ARCH (make -C shim ARCH=… lib when missing), put at /opt/memproxy/$LIB/ in root. */
+    static void installShim(Path root, String arch) throws Exception {
         Path shimDir = Path.of(System.getProperty("user.dir")).resolve("../shim").normalize();
-        Path built = shimDir.resolve("build/aarch64/libmemproxy.so");
+        Path built = shimDir.resolve("build/" + arch + "/libmemproxy.so");
         if (!Files.exists(built)) {
-            Process p = new ProcessBuilder("make", "-s", "-C", shimDir.toString(), "ARCH=aarch64", "lib").inheritIO().start();
-            assertEquals(0, p.waitFor(), "building the aarch64 shim");
+            Process p = new ProcessBuilder("make", "-s", "-C", shimDir.toString(), "ARCH=" + arch, "lib").inheritIO().start();
+            assertEquals(0, p.waitFor(), "building the " + arch + " shim");
         }
-        Path target = IMAGE.resolve(SHIM.substring(1));
+        Path target = root.resolve("opt/memproxy/lib/" + arch + "-linux-gnu/libmemproxy.so");
         Files.createDirectories(target.getParent());
         Files.copy(built, target, StandardCopyOption.REPLACE_EXISTING);
     }
