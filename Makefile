@@ -99,6 +99,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/memproxy.jar
 	install -m 0755 inspector/target/memproxy-probe $(DESTDIR)$(DATADIR)/memproxy-probe
+	if [ -f inspector/target/memproxy-probe-aarch64 ]; then install -m 0755 inspector/target/memproxy-probe-aarch64 $(DESTDIR)$(DATADIR)/; fi
 	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
 	install -m 0644 inspector/man/memproxy.1 $(DESTDIR)$(MANDIR)/man1/memproxy.1

@@ -19,8 +19,13 @@ public final class Doctor {
 
     /** The standard checks and the probe, which runs {@code probe} under the chain for at most {@code timeoutSeconds} a run. */
     public static Doctor withProbe(java.nio.file.Path probe, int timeoutSeconds) {
+        return withProbe(probe, timeoutSeconds, java.util.Optional.empty());
+    }
+
+    /** The same, the probe run under an emulator for an image of another architecture. */
+    public static Doctor withProbe(java.nio.file.Path probe, int timeoutSeconds, java.util.Optional<ProbeCheck.Emulator> emulator) {
         List<Check> all = new ArrayList<>(standard().checks);
-        all.add(new ProbeCheck(probe, timeoutSeconds));
+        all.add(new ProbeCheck(probe, timeoutSeconds, emulator));
         return new Doctor(all);
     }
 

@@ -120,6 +120,40 @@ class Arm64DoctorTest {
         assertTrue(verdict(doctor(ARM64, CHAIN, "")).stream().noneMatch(s -> s.contains("error")));
     }
 
+    /**
+     * --probe with the arm64 root runs the aarch64 probe under qemu with the image's loader, the aarch64 shim and
+     * jemalloc, once listed and once not, and says that it did; the shim's own route lines equal the prediction.
+     * An x86-64 image is refused: its probe would run this machine's libraries.
+     */
+    @Test
+    void probeRunsUnderQemuForTheArm64Image() throws IOException {
+        Path conf = ARM64.resolve("etc/memproxy-probe-test.conf");
+        Files.writeString(conf, "memproxy-probe-listed\n");
+        try {
+            CliTest.Run r = CliTest.Run.of("doctor", "--json", "--root", ARM64.toString(), "--preload", CHAIN, "--exe", "/bin/dash",
+                    "--config", "/etc/memproxy-probe-test.conf", "--probe");
+            JsonNode d = JSON.readTree(r.out());
+            List<String> probe = new ArrayList<>();
+            d.get("findings").forEach(f -> {
+                if (f.get("id").asText().startsWith("probe.")) {
+                    probe.add(f.get("id").asText() + ": " + f.get("message").asText());
+                }
+            });
+            assertEquals(3, probe.size(), probe.toString());
+            assertTrue(probe.get(0).startsWith("probe.emulated: the probe runs under /usr/bin/qemu-aarch64-static -L " + ARM64), probe.toString());
+            assertTrue(probe.contains("probe.agrees: the probe (not listed) got route=allocator allocator=jemalloc reason=not-excluded, as predicted"), probe.toString());
+            assertTrue(probe.contains("probe.agrees: the probe (listed) got route=system allocator=none reason=excluded, as predicted"), probe.toString());
+        } finally {
+            Files.delete(conf);
+        }
+        try (var s = Files.list(ARM64.resolve("tmp"))) {
+            assertEquals(0, s.count(), "the probe's copies are removed from the image's /tmp");
+        }
+        CliTest.Run x = CliTest.Run.of("doctor", "--root", x86.toString(), "--preload", CHAIN, "--exe", "/bin/dash", "--probe");
+        assertEquals(2, x.code());
+        assertTrue(x.err().contains("cannot be combined with --root, except for an image of another architecture"), x.err());
+    }
+
     @Test
     void scanReportsEachProgramsMachine() throws IOException {
         CliTest.Run r = CliTest.Run.of("scan", "--json", "--root", ARM64.toString(), "/usr/bin", "/bin");
