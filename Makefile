@@ -35,7 +35,7 @@ DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
 DEBIAN_PACKAGES_ARM64 = gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
 	libc6:arm64 libstdc++6:arm64 libjemalloc2:arm64 libtcmalloc-minimal4:arm64 libmimalloc2.0:arm64
 
-.PHONY: all deps inspector shim samples test test-java test-shim test-launcher demo install uninstall clean bench
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-arm64 demo install uninstall clean bench
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -82,6 +82,13 @@ test-java:
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
+
+# arm64 (README "arm64 and other architectures"): the aarch64 shim's checks under qemu with each arm64
+# allocator (shim/tests/run.sh through static trampolines; 15-25 minutes, qemu is slow), then the inspector's
+# arm64 tests (the image, ldd/bind agreement with the arm64 ld.so, doctor, scan, probe; also part of test-java).
+test-arm64: shim
+	$(MAKE) -C shim test-aarch64
+	$(MVN) -pl inspector test -Dtest='Arm64*Test'
 
 # Shim overhead (BENCHMARKS.md "Shim overhead"); installs valgrind if missing.
 bench: shim
