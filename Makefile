@@ -84,7 +84,7 @@ test-shim: shim samples
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
 
 # arm64 (README "arm64 and other architectures"): the aarch64 shim's checks under qemu with each arm64
-# allocator (shim/tests/run.sh through static trampolines; 15-25 minutes, qemu is slow), then the inspector's
+# allocator (shim/tests/run.sh through static trampolines; 20-30 minutes, qemu is slow), then the inspector's
 # arm64 tests (the image, ldd/bind agreement with the arm64 ld.so, doctor, scan, probe; also part of test-java).
 test-arm64: shim
 	$(MAKE) -C shim test-aarch64
