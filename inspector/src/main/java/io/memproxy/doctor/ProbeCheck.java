@@ -40,7 +40,7 @@ public final class ProbeCheck implements Check {
      *
      * @param qemu  the emulator program
      * @param root  the image
-     * @param probe the probe built for the image's architecture (memproxy-probe-aarch64 next to memproxy-probe)
+     * @param suffix the probe built for the image's architecture is memproxy-probe plus this ("-aarch64"), beside it
      */
     public record Emulator(Path qemu, Path root, String suffix) {
         /** qemu-aarch64-static or qemu-aarch64 on this machine, for an image of these rules' machine. */
