@@ -45,8 +45,13 @@ DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
 	libjemalloc2:i386 libtcmalloc-minimal4:i386 libmimalloc2.0:i386 \
 	hello:i386 tree:i386 pigz:i386 lua5.4:i386 re2c:i386 dc:i386
+# The arm64 side (dpkg --add-architecture arm64): the cross compilers for the aarch64 shim and fixtures, qemu to
+# run them, and the arm64 libc and allocators the shim's checks preload. The tests' arm64 system image is
+# downloaded from Debian's archive by the test build (inspector/src/test/fixtures/arm64.mk).
+DEBIAN_PACKAGES_ARM64 = gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
+	libc6:arm64 libstdc++6:arm64 libjemalloc2:arm64 libtcmalloc-minimal4:arm64 libmimalloc2.0:arm64
 
-.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli test-deb deb demo install uninstall clean bench soak
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli test-deb deb demo install uninstall clean bench soak test-arm64
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -55,13 +60,14 @@ deps:
 	@missing=""; \
 	command -v javac >/dev/null 2>&1 || missing="default-jdk-headless"; \
 	command -v mvn >/dev/null 2>&1 || missing="$$missing maven"; \
-	for p in $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_I386); do \
+	for p in $(DEBIAN_PACKAGES) $(DEBIAN_PACKAGES_I386) $(DEBIAN_PACKAGES_ARM64); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then echo "memproxy deps: everything needed is installed"; exit 0; fi; \
 	echo "memproxy deps: installing Debian packages:$$missing"; \
 	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	case "$$missing" in *:i386*) dpkg --print-foreign-architectures | grep -qx i386 || $$SUDO dpkg --add-architecture i386;; esac; \
+	case "$$missing" in *:arm64*) dpkg --print-foreign-architectures | grep -qx arm64 || $$SUDO dpkg --add-architecture arm64;; esac; \
 	{ $$SUDO apt-get update -qq || echo "memproxy deps: apt-get update reported errors; installing from the lists it has"; } && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $$missing >/dev/null && \
 	echo "memproxy deps: done"
@@ -119,6 +125,13 @@ test-shim: shim samples
 soak: deps shim
 	$(MAKE) -C shim soak
 
+# arm64 (README "arm64 and other architectures"): the aarch64 shim's checks under qemu with each arm64
+# allocator (shim/tests/run.sh through static trampolines; 20-30 minutes, qemu is slow), then the inspector's
+# arm64 tests (the image, ldd/bind agreement with the arm64 ld.so, doctor, scan, probe; also part of test-java).
+test-arm64: shim
+	$(MAKE) -C shim test-aarch64
+	$(MVN) -pl inspector test -Dtest='Arm64*Test'
+
 # Shim overhead (BENCHMARKS.md "Shim overhead"); installs valgrind if missing.
 bench: shim
 	$(MAKE) -C bench bench
@@ -141,6 +154,7 @@ install: shim inspector
 	install -m 0755 inspector/target/memproxy-probe $(DESTDIR)$(DATADIR)/memproxy-probe
 	install -m 0755 inspector/target/memproxy-run $(DESTDIR)$(DATADIR)/memproxy-run
 	install -m 0755 inspector/make-cds-archive $(DESTDIR)$(DATADIR)/make-cds-archive
+	if [ -f inspector/target/memproxy-probe-aarch64 ]; then install -m 0755 inspector/target/memproxy-probe-aarch64 $(DESTDIR)$(DATADIR)/; fi
 	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
 	install -m 0644 inspector/man/memproxy.1 $(MANPAGES)/memproxy-*.1 $(DESTDIR)$(MANDIR)/man1/

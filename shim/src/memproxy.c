@@ -322,11 +322,11 @@ static const char *exe_name(void)
 			while (k)
 				*d++ = digits[--k];
 			*d = '\0';
-			n = syscall(SYS_readlink, link, exe_path, sizeof exe_path - 1);
+			n = syscall(SYS_readlinkat, AT_FDCWD, link, exe_path, sizeof exe_path - 1);
 			syscall(SYS_close, fd);
 		}
 	} else {
-		n = syscall(SYS_readlink, "/proc/self/exe", exe_path, sizeof exe_path - 1);
+		n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe_path, sizeof exe_path - 1);
 	}
 	if (n <= 0 || n >= (long)sizeof exe_path - 1)
 		return NULL;

@@ -7,12 +7,12 @@ set -u
 cd "$(dirname "$0")/.."
 SHIM_DIR=$PWD
 ARCH=${ARCH:-$(uname -m)}
-declare -A TRIPLET=([x86_64]=x86_64-linux-gnu [i386]=i386-linux-gnu)
+declare -A TRIPLET=([x86_64]=x86_64-linux-gnu [i386]=i386-linux-gnu [aarch64]=aarch64-linux-gnu)
 B=${SHIM_BUILD:-$SHIM_DIR/build/$ARCH}
 T=$B/tests
 SHIM=$B/libmemproxy.so
 LIBDIR=${LIBDIR:-/usr/lib/${TRIPLET[$ARCH]}}
-PROGRAMS_FILE=${PROGRAMS:-$SHIM_DIR/tests/programs$([ "$ARCH" = i386 ] && echo -i386).txt}
+PROGRAMS_FILE=${PROGRAMS:-$SHIM_DIR/tests/programs$([ "$ARCH" != x86_64 ] && echo -$ARCH).txt}
 echo "# $ARCH: $SHIM with the allocators in $LIBDIR"
 VECTORS=$SHIM_DIR/../samples/config-vectors.tsv
 export SAMPLES=$SHIM_DIR/../samples/build

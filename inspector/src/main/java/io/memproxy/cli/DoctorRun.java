@@ -1,5 +1,7 @@
 package io.memproxy.cli;
 
+import io.memproxy.doctor.ProbeCheck;
+import io.memproxy.loader.LoaderRules;
 import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.Doctor;
 import io.memproxy.doctor.Inspection;
@@ -32,8 +34,16 @@ final class DoctorRun {
     private static Result run(DoctorInputs in, boolean probe, int probeTimeoutSeconds) {
         Path root = in.root == null ? Path.of("/") : in.root.toAbsolutePath().normalize();
         io.memproxy.loader.Root confined = Fleet.root(in.root);
+        Optional<ProbeCheck.Emulator> emulator = Optional.empty();
         if (probe && in.root != null) {
-            throw new MemproxyException(ExitCodes.USAGE, "--probe runs on this machine and cannot be combined with --root");
+            // A foreign architecture's image is probed under qemu with the image as its file system (qemu -L);
+            // an image of this machine's architecture would run this machine's libraries under the image's names.
+            LoaderRules foreign = LoaderRules.ALL.stream().filter(r -> Files.isRegularFile(root.resolve(r.interpreter().substring(1))))
+                    .findFirst().filter(r -> !r.native_())
+                    .orElseThrow(() -> new MemproxyException(ExitCodes.USAGE,
+                            "--probe runs on this machine and cannot be combined with --root, except for an image of another architecture (run under qemu)"));
+            emulator = Optional.of(ProbeCheck.Emulator.find(foreign, root).orElseThrow(() -> new MemproxyException(ExitCodes.USAGE,
+                    "--probe with --root " + in.root + " (" + foreign.machineName() + ") runs the probe under qemu: install qemu-user-static")));
         }
         for (String exe : in.exes) {
             // Resolved inside the root like every other name of the image.
@@ -59,7 +69,7 @@ final class DoctorRun {
         if (!unreadable.isEmpty()) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, unreadable.get(0) + (in.root == null ? "" : " (under --root " + in.root + ")"));
         }
-        Doctor doctor = probe ? Doctor.withProbe(Doctor.probeProgram(), probeTimeoutSeconds) : Doctor.standard();
+        Doctor doctor = probe ? Doctor.withProbe(Doctor.probeProgram(), probeTimeoutSeconds, emulator) : Doctor.standard();
         return new Result(inspection, doctor.diagnose(inspection, Version.get()));
     }
 }

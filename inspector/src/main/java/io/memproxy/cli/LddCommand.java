@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.HostCapabilities;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
 import io.memproxy.loader.ObjectFiles;
@@ -32,10 +33,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "List the objects ld.so loads for each program, in its order, found where and",
             "why, without running anything: preloads (LD_PRELOAD, /etc/ld.so.preload),",
             "DT_NEEDED breadth-first, RPATH/RUNPATH, LD_LIBRARY_PATH, ld.so.cache and",
-            "glibc-hwcaps subdirectories, as glibc 2.36 on x86-64 does. The loader",
+            "glibc-hwcaps subdirectories, as glibc 2.36 does on x86-64 and i386, and on",
+            "aarch64 for an arm64 image under --root (its CPU is assumed: see --hwcaps). The loader",
             "variables of this environment count, as for ldd (-i ignores them)."
         },
-        footer = {"%nExamples:%n  memproxy ldd /usr/bin/ls%n  memproxy ldd --tree --preload libjemalloc.so.2 /usr/bin/python3%n  memproxy ldd --json /usr/bin/*%n  memproxy ldd --root /srv/image /usr/bin/sort%n"
+        footer = {"%nExamples:%n  memproxy ldd /usr/bin/ls%n  memproxy ldd --tree --preload libjemalloc.so.2 /usr/bin/python3%n  memproxy ldd --json /usr/bin/*%n  memproxy ldd --root /srv/image /usr/bin/sort%n  memproxy ldd --root /srv/arm64-image --hwcaps armv8.0 /usr/bin/pigz%n"
             + "%nExit codes:%n  0  every program was analysed%n  1  a program is unreadable, not ELF, or cannot be loaded%n     (missing library, fatal loader error)%n  2  usage error%n  3  internal failure%n"})
 public final class LddCommand implements Callable<Integer> {
     @ParentCommand
@@ -102,7 +104,7 @@ public final class LddCommand implements Callable<Integer> {
                 page.println(r.exe() + ":");
             }
             if (tree) {
-                new Tree(colour, Marks.of(parent.terminal().unicode()), page).write(r.exe(), m);
+                new Tree(colour, Marks.of(parent.terminal().unicode()), page, env.hwcaps().orElse(HostCapabilities.AARCH64_DEFAULT)).write(r.exe(), m);
             } else if (m.fatal().isEmpty()) {
                 lines(m).forEach(l -> page.println("\t" + l));
             }
@@ -222,14 +224,20 @@ public final class LddCommand implements Callable<Integer> {
         private final Set<LoadedObject> shown = Collections.newSetFromMap(new IdentityHashMap<>());
         private final java.util.Map<String, List<String>> tried = new java.util.HashMap<>();
 
-        Tree(boolean colour, Marks marks, PrintWriter out) {
+        /** The CPU level assumed for a foreign architecture's program, named on its line. */
+        private final String assumed;
+
+        Tree(boolean colour, Marks marks, PrintWriter out, String assumed) {
             this.colour = colour;
             this.marks = marks;
             this.out = out;
+            this.assumed = assumed;
         }
 
         void write(String exe, LinkMap m) {
-            out.println(paint(exe, Ansi.Color.DEFAULT, true) + (m.secure() ? paint(" [secure]", Ansi.Color.YELLOW, false) : ""));
+            out.println(paint(exe, Ansi.Color.DEFAULT, true) + (m.secure() ? paint(" [secure]", Ansi.Color.YELLOW, false) : "")
+                    + (m.rules().native_() ? "" : faint(" [" + m.rules().machineName() + "; its CPU is assumed, not this one's: " + assumed
+                    + ", --hwcaps sets it]")));
             if (m.isStatic()) {
                 out.println(marks.last() + "statically linked");
                 return;

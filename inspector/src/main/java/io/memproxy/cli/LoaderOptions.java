@@ -1,5 +1,6 @@
 package io.memproxy.cli;
 
+import io.memproxy.loader.HostCapabilities;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.Root;
 import java.io.IOException;
@@ -34,6 +35,12 @@ public final class LoaderOptions {
             description = "Analyse a system image: /etc/ld.so.cache, /etc/ld.so.preload, library directories and absolute paths are read under DIR.")
     Path root;
 
+    @Option(names = "--hwcaps", paramLabel = "LEVEL",
+            description = "The CPU assumed for programs of an architecture this machine does not run (aarch64 under --root): "
+                    + "armv8.0 (no LSE atomics) or armv8.1 (default: the 'atomics' legacy hwcap directories are searched). "
+                    + "This machine's own programs always use its CPU.")
+    String hwcaps;
+
     @Option(names = "--env-file", paramLabel = "FILE",
             description = "KEY=VALUE lines (optionally 'export KEY=VALUE', quotes allowed) giving LD_PRELOAD, LD_LIBRARY_PATH and LD_DYNAMIC_WEAK;"
                     + " they override this environment's.")
@@ -61,6 +68,13 @@ public final class LoaderOptions {
         }
         if (root != null) {
             env = env.withRoot(Fleet.root(root));
+        }
+        if (hwcaps != null) {
+            if (!HostCapabilities.AARCH64_LEVELS.contains(hwcaps)) {
+                throw new MemproxyException(ExitCodes.USAGE, "--hwcaps " + hwcaps + ": unknown level; one of "
+                        + String.join(", ", HostCapabilities.AARCH64_LEVELS));
+            }
+            env = env.withHwcaps(hwcaps);
         }
         if (envFile != null) {
             variables.putAll(readEnvFile(envFile));

@@ -223,14 +223,19 @@ public final class TrialCommand implements Callable<Integer> {
         }
     }
 
+    /** Where this machine's shim and allocators are installed, as memproxy install looks for them. */
+    private static Installer hostInstaller() {
+        return new Installer(io.memproxy.loader.Root.host(), io.memproxy.install.Step.Hook.NONE);
+    }
+
     /** glibc; the system route; each allocator route. */
     private List<TrialRoute> routes(Target target) throws TrialException {
         String shimPath = shim().orElseThrow(() -> new TrialException("libmemproxy.so not found (built: shim/build/, installed: "
-                + String.join(", ", Installer.SHIM_LOCATIONS) + "); build it with make or name it with --shim PATH"));
+                + String.join(", ", hostInstaller().shimLocations()) + "); build it with make or name it with --shim PATH"));
         Map<String, String> chosen = new java.util.LinkedHashMap<>();
         if (allocators.isEmpty()) {
             for (List<String> a : Installer.ALLOCATORS) {
-                a.subList(1, a.size()).stream().filter(l -> Files.isRegularFile(Path.of(l))).findFirst().ifPresent(l -> chosen.put(a.get(0), l));
+                hostInstaller().allocatorPaths(a).stream().filter(l -> Files.isRegularFile(Path.of(l))).findFirst().ifPresent(l -> chosen.put(a.get(0), l));
             }
             if (chosen.isEmpty()) {
                 throw new TrialException("no allocator is installed (jemalloc, tcmalloc, mimalloc): apt install libjemalloc2,"
@@ -251,9 +256,9 @@ public final class TrialCommand implements Callable<Integer> {
             List<String> known = Installer.ALLOCATORS.stream().filter(x -> x.get(0).equals(a)).findFirst()
                     .orElseThrow(() -> new TrialException(a + ": not a supported allocator (jemalloc, tcmalloc, mimalloc) nor a path"
                             + " (--allocator)"));
-            String lib = known.subList(1, known.size()).stream().filter(l -> Files.isRegularFile(Path.of(l))).findFirst()
-                    .orElseThrow(() -> new TrialException(a + " is not installed (looked for " + String.join(", ", known.subList(1,
-                            known.size())) + ")"));
+            List<String> paths = hostInstaller().allocatorPaths(known);
+            String lib = paths.stream().filter(l -> Files.isRegularFile(Path.of(l))).findFirst()
+                    .orElseThrow(() -> new TrialException(a + " is not installed (looked for " + String.join(", ", paths) + ")"));
             chosen.put(a, lib);
         }
         List<TrialRoute> out = new ArrayList<>(List.of(TrialRoute.glibc()));
@@ -284,7 +289,7 @@ public final class TrialCommand implements Callable<Integer> {
         if (prefix != null && Files.isRegularFile(prefix.resolve("lib/libmemproxy.so"))) {
             return Optional.of(prefix.resolve("lib/libmemproxy.so").toString());
         }
-        return Installer.SHIM_LOCATIONS.stream().filter(s -> Files.isRegularFile(Path.of(s))).findFirst();
+        return hostInstaller().shimLocations().stream().filter(s -> Files.isRegularFile(Path.of(s))).findFirst();
     }
 
     /** This process's environment without the variables the routes set. */

@@ -56,7 +56,7 @@ public final class AllocatorCheck implements Check {
                         "no supported allocator (jemalloc, tcmalloc, mimalloc) is in the chain: the shim keeps every process on glibc"
                                 + " (reason no-allocator)",
                         "add the allocator after the shim, e.g. " + shim.get().entry()
-                                + (shim.get().entry().contains("$LIB") ? ":/usr/$LIB/libjemalloc.so.2" : ":/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")));
+                                + (shim.get().entry().contains("$LIB") ? ":/usr/$LIB/libjemalloc.so.2" : ":/usr/" + in.referenceMap().rules().dstLib() + "/libjemalloc.so.2")));
             }
             return out;
         }

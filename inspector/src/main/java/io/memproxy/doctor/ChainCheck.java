@@ -73,8 +73,8 @@ public final class ChainCheck implements Check {
                         + ignored, "name each class's build with $LIB (" + ClassCheck.libForm(l.path()) + ", with the "
                         + rules.bits() + " build in /usr/" + rules.dstLib() + "/), or " + remove));
                 case WRONG_MACHINE -> out.add(Finding.error("preload.wrong-machine", l.entry(),
-                        l.path() + " is built for another machine than x86-64: " + ignored,
-                        "use the x86-64 build of the library, or " + remove));
+                        l.path() + " is built for another machine than " + rules.machineName() + ": " + ignored,
+                        "use the " + rules.machineName() + " build of the library, or " + remove));
                 case UNLOADABLE -> out.add(Finding.error("preload.unloadable", l.entry(),
                         l.path() + " cannot be loaded as a shared library (" + l.reason() + "): " + ignored, remove));
             }

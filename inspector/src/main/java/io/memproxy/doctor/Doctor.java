@@ -19,13 +19,18 @@ public final class Doctor {
 
     /** The standard checks and the probe, which runs {@code probe} under the chain for at most {@code timeoutSeconds} a run. */
     public static Doctor withProbe(java.nio.file.Path probe, int timeoutSeconds) {
+        return withProbe(probe, timeoutSeconds, java.util.Optional.empty());
+    }
+
+    /** The same, the probe run under an emulator for an image of another architecture. */
+    public static Doctor withProbe(java.nio.file.Path probe, int timeoutSeconds, java.util.Optional<ProbeCheck.Emulator> emulator) {
         List<Check> all = new ArrayList<>();
         for (Check c : standard().checks) {
             // With the probe, the chain's start-up cost is measured too (memproxy-run sits beside the probe).
             all.add(c instanceof ChainCostCheck ? new ChainCostCheck(java.util.Optional.of(new ChainCostCheck.Measure(probe,
                     probe.resolveSibling("memproxy-run"), io.memproxy.trial.StartCost.DEFAULT_RUNS))) : c);
         }
-        all.add(new ProbeCheck(probe, timeoutSeconds));
+        all.add(new ProbeCheck(probe, timeoutSeconds, emulator));
         return new Doctor(all);
     }
 

@@ -42,7 +42,8 @@ public final class OrderCheck implements Check {
             out.add(new Finding("chain.no-shim", Severity.ERROR, List.of(in.chainText()),
                     "no libmemproxy.so is loaded from the chain, so nothing is proxied: malloc comes from "
                             + provider + " and the exclusion list has no effect",
-                    "put the shim first, e.g. --preload /usr/local/lib/libmemproxy.so:/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
+                    "put the shim first, e.g. --preload /usr/local/" + in.referenceMap().rules().dstLib() + "/libmemproxy.so:/usr/"
+                            + in.referenceMap().rules().dstLib() + "/libjemalloc.so.2"));
             return out;
         }
         Link shimLink = loaded.get(shim);

@@ -27,7 +27,10 @@ public record Platform(ElfClass elfClass, int machine) {
         };
     }
 
-    /** The platform of the image under {@code root}: that of its shell, else this machine's. */
+    /**
+     * The platform of the image under {@code root}: that of its shell, else that of the first loader profile whose
+     * ld.so it has (an image of libraries and a few programs), else this machine's.
+     */
     public static Platform of(Path root) {
         if (root.equals(Path.of("/"))) {
             return host();
@@ -41,6 +44,11 @@ public record Platform(ElfClass elfClass, int machine) {
                 } catch (ElfException e) {
                     // try the next one
                 }
+            }
+        }
+        for (LoaderRules r : LoaderRules.ALL) {
+            if (Files.isRegularFile(root.resolve(r.interpreter().substring(1)))) {
+                return new Platform(r.elfClass(), r.machine());
             }
         }
         return host();

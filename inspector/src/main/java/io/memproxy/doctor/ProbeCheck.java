@@ -33,9 +33,43 @@ public final class ProbeCheck implements Check {
     private final Path probe;
     private final int timeoutSeconds;
 
+    /**
+     * How a probe of another architecture runs here: qemu user-mode emulation with the image as the root of the
+     * absolute paths the probe's ld.so opens ({@code qemu-aarch64-static -L IMAGE PROBE}; qemu falls back to this
+     * machine's file for a path the image lacks, such as the probe's own copy and the config).
+     *
+     * @param qemu  the emulator program
+     * @param root  the image
+     * @param suffix the probe built for the image's architecture is memproxy-probe plus this ("-aarch64"), beside it
+     */
+    public record Emulator(Path qemu, Path root, String suffix) {
+        /** qemu-aarch64-static or qemu-aarch64 on this machine, for an image of these rules' machine. */
+        public static Optional<Emulator> find(io.memproxy.loader.LoaderRules rules, Path root) {
+            if (rules.machine() != io.memproxy.elf.ElfHeader.EM_AARCH64) {
+                return Optional.empty();
+            }
+            for (String dir : List.of("/usr/bin", "/usr/local/bin", "/bin")) {
+                for (String name : List.of("qemu-aarch64-static", "qemu-aarch64")) {
+                    Path q = Path.of(dir, name);
+                    if (Files.isExecutable(q)) {
+                        return Optional.of(new Emulator(q, root, "-aarch64"));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private final Optional<Emulator> emulator;
+
     /** @param timeoutSeconds how long each of the two probe runs may take before it is killed and reported */
     public ProbeCheck(Path probe, int timeoutSeconds) {
-        this.probe = probe;
+        this(probe, timeoutSeconds, Optional.empty());
+    }
+
+    public ProbeCheck(Path probe, int timeoutSeconds, Optional<Emulator> emulator) {
+        this.emulator = emulator;
+        this.probe = emulator.map(e -> probe.resolveSibling(probe.getFileName() + e.suffix())).orElse(probe);
         this.timeoutSeconds = timeoutSeconds;
     }
 
@@ -57,9 +91,15 @@ public final class ProbeCheck implements Check {
         List<String> names = new ArrayList<>(List.of(UNLISTED));
         in.config().list().flatMap(l -> l.names().stream().filter(n -> !n.contains("/") && !n.equals(UNLISTED)).findFirst())
                 .ifPresent(names::add);
-        Path dir = Files.createTempDirectory("memproxy-probe");
+        // Emulated, the copies live in the image's /tmp, where the prediction (under --root) and the probe's ld.so
+        // (qemu -L) both find them; removed below like the host's.
+        Path dir = emulator.isPresent() ? Files.createTempDirectory(emulator.get().root().resolve("tmp"), "memproxy-probe")
+                : Files.createTempDirectory("memproxy-probe");
         try {
             List<Finding> out = new ArrayList<>();
+            emulator.ifPresent(e -> out.add(Finding.info("probe.emulated", e.root().toString(), "the probe runs under "
+                    + e.qemu() + " -L " + e.root() + " (the image's architecture is not this machine's); qemu does not model"
+                    + " a weakly ordered CPU's memory order")));
             for (String name : names) {
                 Path copy = dir.resolve(name);
                 Files.copy(probe, copy, StandardCopyOption.COPY_ATTRIBUTES);
@@ -74,9 +114,12 @@ public final class ProbeCheck implements Check {
     }
 
     private Finding compare(Inspection in, Path copy, String how) throws IOException, InterruptedException, ElfException {
-        String exe = copy.toString();
+        String exe = emulator.map(e -> "/" + e.root().relativize(copy)).orElse(copy.toString());
         Route predicted = Routes.predict(in, exe);
-        ProcessBuilder pb = new ProcessBuilder(exe).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        List<String> cmd = new ArrayList<>();
+        emulator.ifPresent(e -> cmd.addAll(List.of(e.qemu().toString(), "-L", e.root().toString())));
+        cmd.add(copy.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Map<String, String> env = pb.environment();
         env.clear();
         env.put("PATH", "/usr/bin:/bin");

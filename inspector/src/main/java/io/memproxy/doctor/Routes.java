@@ -6,7 +6,6 @@ import java.util.List;
 
 /** The shim's predicted decision for one executable, and who provides its malloc. */
 final class Routes {
-    static final String LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
 
     private Routes() {}
 
@@ -38,7 +37,8 @@ final class Routes {
     static String glibcVersion(Inspection in) {
         try {
             String best = "";
-            for (VersionDefinition v : in.object(LIBC).image().versionDefinitions()) {
+            String libc = "/lib/" + in.referenceMap().rules().dstLib().substring(4) + "/libc.so.6";
+            for (VersionDefinition v : in.object(libc).image().versionDefinitions()) {
                 String n = v.name();
                 if (n.startsWith("GLIBC_2.") && compare(n.substring(6), best) > 0) {
                     best = n.substring(6);

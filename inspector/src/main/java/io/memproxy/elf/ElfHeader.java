@@ -50,7 +50,7 @@ public record ElfHeader(
     public static final int EM_X86_64 = 62;
     public static final int EM_AARCH64 = 183;
 
-    static String machineName(int machine) {
+    public static String machineName(int machine) {
         return switch (machine) {
             case 0 -> "none";
             case 2 -> "SPARC";

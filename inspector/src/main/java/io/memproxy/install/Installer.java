@@ -24,17 +24,34 @@ public final class Installer {
     public static final String STATE = "/var/lib/memproxy/preload-entries";
     public static final String CONFIG = Inspection.DEFAULT_CONFIG;
 
-    /** Where `make install`, the Debian package (debian/libmemproxy.install) and distributions put the shim, in the order they are tried. */
-    public static final List<String> SHIM_LOCATIONS = List.of("/usr/local/lib/libmemproxy.so", "/usr/lib/libmemproxy.so",
-            "/usr/lib/x86_64-linux-gnu/libmemproxy.so", "/usr/lib/x86_64-linux-gnu/memproxy/libmemproxy.so",
-            "/usr/local/lib/x86_64-linux-gnu/libmemproxy.so");
+    /**
+     * Where `make install`, the Debian package (debian/libmemproxy.install) and distributions put the shim, in
+     * the order they are tried (the root's main class).
+     */
+    public List<String> shimLocations() {
+        String lib = mainClass().dstLib();
+        return List.of("/usr/local/lib/libmemproxy.so", "/usr/lib/libmemproxy.so", "/usr/" + lib + "/libmemproxy.so",
+                "/usr/" + lib + "/memproxy/libmemproxy.so", "/usr/local/" + lib + "/libmemproxy.so");
+    }
 
-    /** Each supported allocator's library as Debian installs it, in the order a default install prefers. */
+    /** An allocator's library files (an {@link #ALLOCATORS} row) where Debian puts them for the root's main class. */
+    public List<String> allocatorPaths(List<String> allocator) {
+        return allocator.subList(1, allocator.size()).stream().map(f -> "/usr/" + mainClass().dstLib() + "/" + f).toList();
+    }
+
+    /** Each supported allocator's library file as Debian names it, in the order a default install prefers. */
     public static final List<List<String>> ALLOCATORS = List.of(
-            List.of("jemalloc", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"),
-            List.of("tcmalloc", "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4",
-                    "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"),
-            List.of("mimalloc", "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"));
+            List.of("jemalloc", "libjemalloc.so.2"),
+            List.of("tcmalloc", "libtcmalloc_minimal.so.4", "libtcmalloc.so.4"),
+            List.of("mimalloc", "libmimalloc.so.2"));
+
+    /**
+     * The class of the root's own programs: the first profile whose ld.so it has (x86-64 before i386 on a
+     * multiarch machine; aarch64 in an arm64 image), x86-64 when it has none.
+     */
+    LoaderRules mainClass() {
+        return classes().stream().findFirst().orElse(LoaderRules.DEBIAN_12_X86_64);
+    }
 
     private final Root root;
     private final Step.Hook hook;
@@ -65,12 +82,12 @@ public final class Installer {
             }
             return s;
         }
-        for (String s : SHIM_LOCATIONS) {
+        for (String s : shimLocations()) {
             if (regular(s)) {
                 return s;
             }
         }
-        throw new Refusal("libmemproxy.so is not installed in " + String.join(", ", SHIM_LOCATIONS)
+        throw new Refusal("libmemproxy.so is not installed in " + String.join(", ", shimLocations())
                 + "; run 'make install' or name it with --shim PATH");
     }
 
@@ -87,7 +104,8 @@ public final class Installer {
             if (named.isPresent() && !named.get().equals(a.get(0))) {
                 continue;
             }
-            for (String lib : a.subList(1, a.size())) {
+            for (String file : a.subList(1, a.size())) {
+                String lib = "/usr/" + mainClass().dstLib() + "/" + file;
                 tried.add(lib);
                 if (regular(lib)) {
                     return lib;
@@ -139,7 +157,7 @@ public final class Installer {
                 continue;
             }
             for (String lib : a.subList(1, a.size())) {
-                String l = "/usr/$LIB/" + lib.substring(lib.lastIndexOf('/') + 1);
+                String l = "/usr/$LIB/" + lib;
                 if (present.stream().allMatch(r -> regular(l.replace("$LIB", r.dstLib())))) {
                     return Optional.of(List.of(shim, l));
                 }

@@ -93,6 +93,22 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
         return new HostCapabilities(List.of(), List.of("sse2"), "i686", x86_64.isaLevels());
     }
 
+    /** The CPU levels --hwcaps names for aarch64, and the one assumed without it. */
+    public static final List<String> AARCH64_LEVELS = List.of("armv8.0", "armv8.1");
+    public static final String AARCH64_DEFAULT = "armv8.1";
+
+    /**
+     * What aarch64 ld.so (libc6:arm64, glibc 2.36) makes of an arm64 CPU of this level. It never looks at the
+     * machine it is analysed on. glibc 2.36 has no glibc-hwcaps subdirectories for aarch64; the only legacy hwcap
+     * name it searches is "atomics" (HWCAP_ATOMICS, bit 8, the ARMv8.1 LSE instructions); the platform is
+     * "aarch64". armv8.0 is a CPU without LSE (Cortex-A53/A72, Raspberry Pi 4); armv8.1, the default, is every
+     * current arm64 server CPU (Neoverse, Graviton 2 and later, Ampere) and qemu's default CPU. The arm64 ld.so's
+     * --help under qemu-aarch64 with QEMU_CPU=cortex-a53 and QEMU_CPU=max prints these lists.
+     */
+    public static HostCapabilities forAarch64(String level) {
+        return new HostCapabilities(List.of(), level.equals("armv8.0") ? List.of() : List.of("atomics"), "aarch64", 0);
+    }
+
     /**
      * Legacy subdirectories tried under each search directory, best first (elf/dl-hwcaps.c:_dl_important_hwcaps):
      * every subset of [hwcap names…, platform, "tls"], masks 2^n-1 down to 1, each written last element first.
@@ -126,9 +142,12 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
         };
     }
 
-    /** Legacy hwcap bits of this CPU (bit 0 sse2, bit 1 x86_64, bit 2 avx512_1). */
+    /** Legacy hwcap bits of this CPU (x86: bit 0 sse2, bit 1 x86_64, bit 2 avx512_1; aarch64: bit 8 atomics). */
     public long hwcapMask() {
         long m = 0;
+        if (legacyHwcaps.contains("atomics")) {
+            m |= 1L << 8;
+        }
         if (legacyHwcaps.contains("sse2")) {
             m |= 1L;
         }

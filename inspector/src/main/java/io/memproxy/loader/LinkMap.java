@@ -122,7 +122,7 @@ public final class LinkMap {
         if (!entry.contains("/") || !SearchPath.hasDst(entry)) {
             return Optional.of(entry);
         }
-        HostCapabilities host = rules.capabilities().apply(env.host());
+        HostCapabilities host = rules.capabilitiesIn(env);
         return SearchPath.expand(entry, new SearchPath.DstContext(executable.origin(), host.platform(), secure, true, rules))
                 .filter(s -> !s.isEmpty());
     }
@@ -191,7 +191,7 @@ public final class LinkMap {
 
         void run() {
             rules = files.rulesFor(exePath).orElse(LoaderRules.DEBIAN_12_X86_64);
-            host = rules.capabilities().apply(env.host());
+            host = rules.capabilitiesIn(env);
             ObjectFiles.Opened opened = files.open(exePath, rules);
             if (opened instanceof ObjectFiles.Absent) {
                 throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.MISSING);
@@ -203,7 +203,7 @@ public final class LinkMap {
                 throw new LoaderException(exePath + ": " + f.reason());
             }
             if (opened instanceof ObjectFiles.OtherClass o) {
-                throw new LoaderException(exePath + ": " + (o.reason().startsWith("wrong") ? o.reason() : "not an x86-64 object"));
+                throw new LoaderException(exePath + ": " + (o.reason().startsWith("wrong") ? o.reason() : "not an object for any loader this tool knows (x86-64, i386, AArch64)"));
             }
             ObjectFiles.Usable u = (ObjectFiles.Usable) opened;
             ElfImage elf = u.elf();

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param secure         secure execution: AUTO decides from the executable's set-user/group-ID bits
  * @param start          started by the kernel (exec) or by naming the loader ({@code ld.so EXE}, as ldd does)
  * @param host           the CPU's hwcaps subdirectories and platform
+ * @param hwcaps         the CPU level assumed for a foreign architecture's programs (--hwcaps); empty: the default
  */
 public record LoaderEnvironment(
         Root root,
@@ -24,7 +25,8 @@ public record LoaderEnvironment(
         boolean dynamicWeak,
         Secure secure,
         Start start,
-        HostCapabilities host) {
+        HostCapabilities host,
+        Optional<String> hwcaps) {
 
     public enum Secure { AUTO, ON, OFF }
 
@@ -38,33 +40,37 @@ public record LoaderEnvironment(
     /** The running system with no loader variables set. */
     public static LoaderEnvironment system() {
         return new LoaderEnvironment(Root.host(), Optional.empty(), Optional.empty(), false, Secure.AUTO, Start.KERNEL,
-                HostCapabilities.detect());
+                HostCapabilities.detect(), Optional.empty());
     }
 
     /** Takes the loader's variables from an environment map (LD_PRELOAD, LD_LIBRARY_PATH, LD_DYNAMIC_WEAK). */
     public LoaderEnvironment withVariables(Map<String, String> env) {
         return new LoaderEnvironment(root, Optional.ofNullable(env.get("LD_PRELOAD")), Optional.ofNullable(env.get("LD_LIBRARY_PATH")),
-                env.containsKey("LD_DYNAMIC_WEAK") && !env.get("LD_DYNAMIC_WEAK").isEmpty(), secure, start, host);
+                env.containsKey("LD_DYNAMIC_WEAK") && !env.get("LD_DYNAMIC_WEAK").isEmpty(), secure, start, host, hwcaps);
     }
 
     public LoaderEnvironment withRoot(Root r) {
-        return new LoaderEnvironment(r, ldPreload, ldLibraryPath, dynamicWeak, secure, start, host);
+        return new LoaderEnvironment(r, ldPreload, ldLibraryPath, dynamicWeak, secure, start, host, hwcaps);
     }
 
     public LoaderEnvironment withPreload(String value) {
-        return new LoaderEnvironment(root, Optional.ofNullable(value), ldLibraryPath, dynamicWeak, secure, start, host);
+        return new LoaderEnvironment(root, Optional.ofNullable(value), ldLibraryPath, dynamicWeak, secure, start, host, hwcaps);
     }
 
     public LoaderEnvironment withLibraryPath(String value) {
-        return new LoaderEnvironment(root, ldPreload, Optional.ofNullable(value), dynamicWeak, secure, start, host);
+        return new LoaderEnvironment(root, ldPreload, Optional.ofNullable(value), dynamicWeak, secure, start, host, hwcaps);
     }
 
     public LoaderEnvironment withSecure(Secure s) {
-        return new LoaderEnvironment(root, ldPreload, ldLibraryPath, dynamicWeak, s, start, host);
+        return new LoaderEnvironment(root, ldPreload, ldLibraryPath, dynamicWeak, s, start, host, hwcaps);
     }
 
     public LoaderEnvironment withStart(Start s) {
-        return new LoaderEnvironment(root, ldPreload, ldLibraryPath, dynamicWeak, secure, s, host);
+        return new LoaderEnvironment(root, ldPreload, ldLibraryPath, dynamicWeak, secure, s, host, hwcaps);
+    }
+
+    public LoaderEnvironment withHwcaps(String level) {
+        return new LoaderEnvironment(root, ldPreload, ldLibraryPath, dynamicWeak, secure, start, host, Optional.ofNullable(level));
     }
 
     /**

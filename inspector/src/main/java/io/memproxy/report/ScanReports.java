@@ -29,8 +29,13 @@ public final class ScanReports {
     /** One line per executable that is not fine (every one with {@code all}), problems included, then totals. */
     public static Sink text(PrintWriter out, boolean all, ChainCoverage coverage) {
         return new Sink() {
+            final java.util.Map<String, Integer> machines = new java.util.TreeMap<>();
+
             @Override
             public void file(ScannedFile f) {
+                if (f.isExecutable() && !f.machine().isEmpty()) {
+                    machines.merge(f.machine(), 1, Integer::sum);
+                }
                 if (listedInText(f, all)) {
                     out.println(String.format("%-16s  %s%s", f.primary().label(), f.path(), detail(f)));
                 }
@@ -46,6 +51,11 @@ public final class ScanReports {
                     }
                 }
                 out.println("  " + (parts.isEmpty() ? "no executables" : String.join(", ", parts)));
+                if (!machines.isEmpty()) {
+                    List<String> m = new ArrayList<>();
+                    machines.forEach((name, n) -> m.add(n + " " + name));
+                    out.println("  executables by machine: " + String.join(", ", m));
+                }
                 if (s.count(ExecutableClass.BITS_32) > 0) {
                     out.println("  " + coverage.describe(LoaderRules.DEBIAN_12_I386, s.count(ExecutableClass.BITS_32)));
                 }
@@ -109,6 +119,7 @@ public final class ScanReports {
                 try {
                     g.writeStartObject();
                     g.writeStringField("path", f.path());
+                    g.writeStringField("machine", f.machine());
                     g.writeStringField("kind", f.kind().label());
                     if (f.isExecutable() || f.kind() == ScannedFile.Kind.DIRECTORY) {
                         g.writeStringField("class", f.primary().label());

@@ -44,7 +44,7 @@ public record ChainCoverage(boolean preloadFile, Map<LoaderRules, ChainCoverage.
             if (!java.nio.file.Files.isRegularFile(root.file(r.interpreter()))) {
                 continue;
             }
-            HostCapabilities host = r.capabilities().apply(HostCapabilities.detect());
+            HostCapabilities host = r.capabilitiesHere();
             boolean covered = false;
             String shim = "";
             List<String> ignored = new ArrayList<>();

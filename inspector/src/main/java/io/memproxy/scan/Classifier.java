@@ -4,6 +4,7 @@ import io.memproxy.doctor.ExecutableClass;
 import io.memproxy.doctor.ExecutableProfile;
 import io.memproxy.doctor.Platform;
 import io.memproxy.elf.ElfException;
+import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.ElfImage;
 import io.memproxy.elf.MalformedElfException;
 import io.memproxy.elf.NotElfException;
@@ -27,7 +28,7 @@ public final class Classifier {
         try {
             image = ElfImage.open(file);
         } catch (NotElfException e) {
-            return ScannedFile.other(path, ScannedFile.Kind.NOT_ELF);
+            return ScannedFile.other(path, ScannedFile.Kind.NOT_ELF, "");
         } catch (UnreadableFileException e) {
             return ScannedFile.notExamined(path, ExecutableClass.UNREADABLE, e.problem());
         } catch (ElfException e) {
@@ -35,9 +36,9 @@ public final class Classifier {
         }
         try (image) {
             if (!ExecutableProfile.isExecutable(image)) {
-                return ScannedFile.other(path, ScannedFile.Kind.OTHER_ELF);
+                return ScannedFile.other(path, ScannedFile.Kind.OTHER_ELF, ElfHeader.machineName(image.header().machine()));
             }
-            return ScannedFile.executable(path, ExecutableProfile.of(image, platform, ""));
+            return ScannedFile.executable(path, ExecutableProfile.of(image, platform, ""), ElfHeader.machineName(image.header().machine()));
         } catch (MalformedElfException e) {
             return ScannedFile.notExamined(path, ExecutableClass.MALFORMED, e.problem());
         } catch (RuntimeException e) {

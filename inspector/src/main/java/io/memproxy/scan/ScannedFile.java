@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param ownMalloc    the malloc-family functions the executable defines itself
  * @param secureBits   "setuid", "setgid", the file capabilities as getcap prints them; empty when none
  * @param problem      why an unreadable or malformed file could not be examined; "" otherwise
+ * @param machine      the ELF machine as messages name it ("x86-64", "AArch64"); "" for files not read as ELF
  */
 public record ScannedFile(String path, Kind kind, List<ExecutableClass> classes, Optional<String> interpreter,
-        List<String> allocators, List<String> ownMalloc, List<String> secureBits, String problem) {
+        List<String> allocators, List<String> ownMalloc, List<String> secureBits, String problem, String machine) {
 
     public enum Kind {
         EXECUTABLE("executable"), OTHER_ELF("other-elf"), NOT_ELF("not-elf"), DIRECTORY("directory");
@@ -44,22 +45,22 @@ public record ScannedFile(String path, Kind kind, List<ExecutableClass> classes,
         secureBits = List.copyOf(secureBits);
     }
 
-    static ScannedFile executable(String path, ExecutableProfile p) {
+    static ScannedFile executable(String path, ExecutableProfile p, String machine) {
         return new ScannedFile(path, Kind.EXECUTABLE, p.classes(), p.interpreter(), p.allocators(), p.ownMalloc(),
-                p.secureBits(), "");
+                p.secureBits(), "", machine);
     }
 
     static ScannedFile notExamined(String path, ExecutableClass cls, String problem) {
-        return new ScannedFile(path, Kind.EXECUTABLE, List.of(cls), Optional.empty(), List.of(), List.of(), List.of(), problem);
+        return new ScannedFile(path, Kind.EXECUTABLE, List.of(cls), Optional.empty(), List.of(), List.of(), List.of(), problem, "");
     }
 
     static ScannedFile unreadableDirectory(String path, String problem) {
         return new ScannedFile(path, Kind.DIRECTORY, List.of(ExecutableClass.UNREADABLE), Optional.empty(), List.of(),
-                List.of(), List.of(), problem);
+                List.of(), List.of(), problem, "");
     }
 
-    static ScannedFile other(String path, Kind kind) {
-        return new ScannedFile(path, kind, List.of(), Optional.empty(), List.of(), List.of(), List.of(), "");
+    static ScannedFile other(String path, Kind kind, String machine) {
+        return new ScannedFile(path, kind, List.of(), Optional.empty(), List.of(), List.of(), List.of(), "", machine);
     }
 
     /** Whether this counts as an executable in the scan's totals (unreadable and malformed candidates do). */
@@ -79,6 +80,6 @@ public record ScannedFile(String path, Kind kind, List<ExecutableClass> classes,
         }
         List<String> bits = new ArrayList<>(secureBits);
         bits.add(capabilities);
-        return new ScannedFile(path, kind, ExecutableProfile.withSecureExecution(classes), interpreter, allocators, ownMalloc, bits, problem);
+        return new ScannedFile(path, kind, ExecutableProfile.withSecureExecution(classes), interpreter, allocators, ownMalloc, bits, problem, machine);
     }
 }

@@ -48,7 +48,7 @@ class HostCapabilitiesTest {
         // --help prints the legacy names from the highest hwcap bit down (elf/dl-usage.c); ld.so builds its
         // search list from the lowest up (elf/dl-hwcaps.c), which is the order HostCapabilities keeps.
         java.util.Collections.reverse(legacy);
-        HostCapabilities host = rules.capabilities().apply(HostCapabilities.detect());
+        HostCapabilities host = rules.capabilitiesHere();
         assertEquals(rules.interpreter(), real.out().lines().filter(l -> l.contains("self-identifies as: "))
                 .map(l -> l.substring(l.indexOf("as: ") + 4)).findFirst().orElse(""));
         // The profile's default directories are the ones ld.so lists as its system search path.
