@@ -158,7 +158,8 @@ install: shim inspector
 	sed 's|^DATADIR=.*|DATADIR="$(DATADIR)"|' bin/memproxy > $(DESTDIR)$(BINDIR)/memproxy
 	chmod 0755 $(DESTDIR)$(BINDIR)/memproxy
 	install -m 0644 inspector/man/memproxy.1 $(MANPAGES)/memproxy-*.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 $(COMPLETION)/memproxy $(DESTDIR)$(BASHCOMPDIR)/memproxy
+	@# bash-completion sources the file: it needs no #! line (the generator writes one).
+	sed '1{/^#!/d}' $(COMPLETION)/memproxy > $(DESTDIR)$(BASHCOMPDIR)/memproxy && chmod 0644 $(DESTDIR)$(BASHCOMPDIR)/memproxy
 	install -m 0644 $(COMPLETION)/_memproxy $(DESTDIR)$(ZSHCOMPDIR)/_memproxy
 	@if [ -z "$(DESTDIR)" ]; then $(BINDIR)/memproxy --build-cds || true; \
 	else echo "memproxy: after copying to $(PREFIX), run 'memproxy --build-cds' once (fast start-up)"; fi
