@@ -167,7 +167,7 @@ for a in $ALLOCATORS; do
 			check "$tag: $route route: allocation from .preinit_array sees MEMPROXY_CONF" \
 				shim_run "$conf" "$chain" "$T/preinit" "$owner"
 			check "$tag: $route route: threads x malloc/realloc/free + fork" \
-				shim_run "$conf" "$chain" "$T/stress"
+				shim_run "$conf" "$chain" timeout 300 "$T/stress"
 			check "$tag: $route route: constructors, destructors, dlopen" \
 				shim_run "$conf" "$chain" "$T/ctor" "$T/libctor.so"
 			check "$tag: $route route: C++ new/delete, aligned, nothrow, bad_alloc" \
