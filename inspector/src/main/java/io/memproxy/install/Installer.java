@@ -197,7 +197,7 @@ public final class Installer {
     }
 
     private static List<String> entries(Optional<byte[]> content) {
-        return content.map(PreloadChain::splitFile).orElse(List.of());
+        return content.map(c -> PreloadChain.splitFile(c, PreloadChain.MAX_ENTRIES)).orElse(List.of());
     }
 
     /**

@@ -73,12 +73,8 @@ public final class PreloadChain {
      * /etc/ld.so.preload: ' ', '\t', '\n', ':' separate ('\r' does not). Comments are removed by ld.so's loop
      * in dl_main, which always searches for '#' from the start of the buffer while shrinking the length it
      * searches: a comment after the shrunken prefix stays, as names.
+     * At most {@code limit} names: a hostile file can hold millions.
      */
-    public static List<String> splitFile(byte[] content) {
-        return splitFile(content, Integer.MAX_VALUE);
-    }
-
-    /** {@link #splitFile(byte[])}, at most {@code limit} names. */
     public static List<String> splitFile(byte[] content, int limit) {
         List<String> out = new ArrayList<>();
         split(content, n -> {

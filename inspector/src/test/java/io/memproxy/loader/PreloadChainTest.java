@@ -43,7 +43,7 @@ class PreloadChainTest {
         Files.writeString(root.resolve("etc/ld.so.preload"), content, StandardCharsets.ISO_8859_1);
         var real = RealLoader.traceInRoot(root, "/usr/bin/true", Map.of());
         List<String> expected = RealLoader.preloadErrors(real.err()).stream().map(e -> e.split(" \\| ")[0]).toList();
-        assertEquals(expected, PreloadChain.splitFile(content.getBytes(StandardCharsets.ISO_8859_1)), real.err());
+        assertEquals(expected, PreloadChain.splitFile(content.getBytes(StandardCharsets.ISO_8859_1), PreloadChain.MAX_ENTRIES), real.err());
     }
 
     @Test
