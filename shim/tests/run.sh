@@ -166,8 +166,13 @@ for a in $ALLOCATORS; do
 				shim_run "$conf" "$chain" "$T/objects/objects-main" "$owner"
 			check "$tag: $route route: allocation from .preinit_array sees MEMPROXY_CONF" \
 				shim_run "$conf" "$chain" "$T/preinit" "$owner"
+			# Debian's 32-bit jemalloc deadlocks on its own in a child forked while other threads allocate:
+			# preloaded alone, with no shim, this program hung 4 times in 25. The allocator route is that
+			# allocator alone, so on i386 the check runs only where jemalloc does not serve the threads.
+			if [ "$ARCH" = i386 ] && [ "$a" = jemalloc ] && [ "$route" = allocator ]; then :; else
 			check "$tag: $route route: threads x malloc/realloc/free + fork" \
 				shim_run "$conf" "$chain" timeout 300 "$T/stress"
+			fi
 			check "$tag: $route route: constructors, destructors, dlopen" \
 				shim_run "$conf" "$chain" "$T/ctor" "$T/libctor.so"
 			check "$tag: $route route: C++ new/delete, aligned, nothrow, bad_alloc" \
