@@ -51,7 +51,7 @@ DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
 DEBIAN_PACKAGES_ARM64 = gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
 	libc6:arm64 libstdc++6:arm64 libjemalloc2:arm64 libtcmalloc-minimal4:arm64 libmimalloc2.0:arm64
 
-.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli test-deb deb demo install uninstall clean bench soak test-arm64
+.PHONY: all deps inspector shim samples test test-java test-shim test-launcher test-cli test-deb test-docs deb demo install uninstall clean bench soak test-arm64
 
 # The shim first: the jar's class-data training run (inspector/make-cds-archive) uses the demo chain.
 all: deps shim samples inspector
@@ -99,7 +99,12 @@ shim:
 samples:
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples; fi
 
-test: all test-shim test-launcher test-cli test-java test-deb
+test: all test-docs test-shim test-launcher test-cli test-java test-deb
+
+# Every relative link and anchor of the Markdown files resolves inside the repository (after a self-test
+# on a tree with known broken links, so a checker that stopped finding them fails too).
+test-docs:
+	python3 docs/check-links.py --self-test
 
 # The launcher maps its class-data archive from any directory and through a link; one service and one
 # container image, end to end through it (about 20 s).
@@ -121,11 +126,11 @@ test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
 
-# Real programs' test suites under every chain against no preload (README "Soak"; about 25 minutes).
+# Real programs' test suites under every chain against no preload (docs/testing.md "Soak"; about 18-25 minutes).
 soak: deps shim
 	$(MAKE) -C shim soak
 
-# arm64 (README "arm64 and other architectures"): the aarch64 shim's checks under qemu with each arm64
+# arm64 (docs/arm64.md): the aarch64 shim's checks under qemu with each arm64
 # allocator (shim/tests/run.sh through static trampolines; 20-30 minutes, qemu is slow), then the inspector's
 # arm64 tests (the image, ldd/bind agreement with the arm64 ld.so, doctor, scan, probe; also part of test-java).
 test-arm64: shim

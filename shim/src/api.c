@@ -2,7 +2,8 @@
  * Each forwards to one slot of the published table (route.h). The tables:
  * boot (decide first), system (libc.so.6's own functions, nothing in
  * between) and allocator (the allocator's functions, through the adapters
- * below where its contract differs from glibc's; README "The shim"). */
+ * below where its contract differs from glibc's; docs/shim.md, "What each
+ * exported symbol does"). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>

@@ -264,6 +264,7 @@ static void libc_missing(const struct mp_chain *chain, struct mp_decision *out)
 	route(out, MP_SYSTEM, "none", "libc-missing");
 }
 
+/* The rules in the order of the decision table in memproxy.conf(5), DECISION, the table's one home. */
 void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 	       struct mp_config *cfg, struct mp_decision *out)
 {

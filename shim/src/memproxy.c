@@ -1,5 +1,5 @@
 /* libmemproxy.so: the bootstrap arena, the once-per-process decision and the
- * publication of the route. Behaviour: memproxy.conf(5), README "The shim". */
+ * publication of the route. Behaviour: memproxy.conf(5), docs/shim.md. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  *   jemalloc  mallctl("stats.allocated"/"stats.mapped"), malloc_stats_print
  *   tcmalloc  MallocExtension_GetNumericProperty, its malloc_stats
  *   mimalloc  mi_process_info (committed bytes), mi_stats_print
- * README "The shim" lists what each field holds. */
+ * docs/shim.md ("What each exported symbol does") lists what each field holds. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>

@@ -5,7 +5,7 @@
 // route print the same transcript. run.sh compares transcripts: the shim on
 // the system route against no preload (byte-identical), the shim on the
 // allocator route against the allocator preloaded alone (differences only
-// where the README's contract table lists them).
+// where the contract table of docs/shim.md lists them).
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>

@@ -23,7 +23,7 @@ static void fill_and_free(void *p, size_t n)
 
 int main(int argc, char **argv)
 {
-	/* "allocator": the allocator route's documented contract (README); glibc is laxer. */
+	/* "allocator": the allocator route's documented contract (docs/shim.md); glibc is laxer. */
 	int allocator_route = argc == 2 && strcmp(argv[1], "allocator") == 0;
 	/* volatile: the compiler must not see, and reject, the sizes. A 32-bit
 	 * process can get SIZE_MAX / 2 bytes: ask for more than it can address. */

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""oracle-compare.py README DIR ALLOCATOR...
+"""oracle-compare.py DOC DIR ALLOCATOR...
 
 Compares the conformance oracle's transcripts on the allocator route
 (DIR/shim.ALLOCATOR.txt) with the allocator preloaded alone
 (DIR/alone.ALLOCATOR.txt). Every row that differs must be allowed by a row of
-the README's table of contract differences (between the markers
+the table of contract differences in DOC (docs/shim.md, between the markers
 <!-- contract-table --> and <!-- /contract-table -->), whose Call, Alone and
 memproxy cells are shell patterns over the transcript. A table row that
 allows nothing any more is reported too, so the table stays true.
@@ -14,11 +14,11 @@ import re
 import sys
 
 
-def table(readme):
-    text = open(readme, encoding="utf-8").read()
+def table(doc):
+    text = open(doc, encoding="utf-8").read()
     m = re.search(r"<!-- contract-table -->(.*?)<!-- /contract-table -->", text, re.S)
     if not m:
-        sys.exit(f"{readme}: no contract table (<!-- contract-table --> markers)")
+        sys.exit(f"{doc}: no contract table (<!-- contract-table --> markers)")
     rules = []
     for line in m.group(1).splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -42,8 +42,8 @@ def rows(path):
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
-    readme, directory, allocators = sys.argv[1], sys.argv[2], sys.argv[3:]
-    rules = table(readme)
+    doc, directory, allocators = sys.argv[1], sys.argv[2], sys.argv[3:]
+    rules = table(doc)
     bad = 0
     for a in allocators:
         alone, shim = rows(f"{directory}/alone.{a}.txt"), rows(f"{directory}/shim.{a}.txt")

@@ -200,7 +200,7 @@ done
 check "no allocator: 300 shared objects before libc" \
 	routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/objects/objects-main" glibc
 
-echo "# conformance oracle (README \"Conformance oracle\")"
+echo "# conformance oracle (docs/shim.md, \"Conformance oracle\")"
 "$T/conform" > "$WORK/oracle.none.txt" 2>/dev/null
 for a in $ALLOCATORS; do
 	for chain in "$SHIM:${ALLOC_LIB[$a]}" "$SHIM:libc.so.6:${ALLOC_LIB[$a]}"; do
@@ -215,8 +215,8 @@ for a in $ALLOCATORS; do
 done
 check "no allocator: transcript byte-identical to no preload" \
 	bash -c "MEMPROXY_CONF='$WORK/empty.conf' LD_PRELOAD='$SHIM' '$T/conform' 2>/dev/null | diff '$WORK/oracle.none.txt' -"
-check "allocator route: transcript = the allocator alone, except the README's contract table" \
-	"$SHIM_DIR/tests/oracle-compare.py" "$SHIM_DIR/../README.md" "$WORK" $ALLOCATORS
+check "allocator route: transcript = the allocator alone, except the contract table of docs/shim.md" \
+	"$SHIM_DIR/tests/oracle-compare.py" "$SHIM_DIR/../docs/shim.md" "$WORK" $ALLOCATORS
 
 echo "# threads and fork() during the decision"
 for chain in "$T/hooks/libmemproxy.so:$T/libforkwindow.so" "$T/hooks/libmemproxy.so:$T/libforkwindow.so:${ALLOC_LIB[jemalloc]}"; do

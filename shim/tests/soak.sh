@@ -8,7 +8,7 @@
 #   program per suite, compared by its TAP "ok/not ok" lines and exit status.
 # Chains: each allocator on the allocator route (nothing listed) and on the
 # system route (@allocator none), behind the shim. `make soak` runs the whole
-# list (README "Soak" gives the duration); --short is the subset `make test` runs.
+# list (docs/testing.md, "Soak", gives the duration); --short is the subset `make test` runs.
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."

@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
             "  memproxy elf /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/bin/ls",
             "      summaries of two files",
             "  memproxy elf --json --symbols='*@GLIBC_2.2.5' /usr/bin/ls",
-            "      JSON (schema in the README, section \"memproxy elf\")",
+            "      JSON (schema in docs/json.md, section \"elf\")",
             "  memproxy elf /usr/lib/x86_64-linux-gnu/libc.so",
             "      says it is a GNU ld script and names the library it points to",
             "%nExit codes:",

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A doctor or check run as node_exporter textfile-collector metrics (README "Fleet monitoring"), so that
+ * A doctor or check run as node_exporter textfile-collector metrics (docs/ps-and-prometheus.md), so that
  * a fleet can alert on a broken chain: every severity, every check status and route is always present
  * (zero included), and each finding id that occurred gets its own sample.
  */

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The JSON form of {@code memproxy elf} (schema in README, section "memproxy elf"): one document
+ * The JSON form of {@code memproxy elf} (schema in docs/json.md, section "elf"): one document
  * {@code {"schema_version":1,"files":[...]}}, one entry per file argument in order.
  */
 public final class ElfJson {

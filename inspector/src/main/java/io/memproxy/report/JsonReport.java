@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The doctor's JSON document. The field names are a public interface (README "JSON schema"): add
+ * The doctor's JSON document. The field names are a public interface (docs/json.md): add
  * fields freely, but rename or remove one only together with a new {@link #SCHEMA_VERSION}.
  */
 public final class JsonReport {

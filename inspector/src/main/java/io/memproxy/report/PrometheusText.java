@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The Prometheus text exposition format as node_exporter's textfile collector reads it: a HELP and a
  * TYPE line per metric, then its samples; no timestamps (the collector rejects them), so the time of a
- * run is a gauge of its own. Metric names are a public interface (README "Fleet monitoring").
+ * run is a gauge of its own. Metric names are a public interface (docs/ps-and-prometheus.md).
  */
 public final class PrometheusText {
     private final PrintWriter out;

@@ -55,7 +55,7 @@ public final class PsReports {
         return b.toString();
     }
 
-    /** The JSON document (README "memproxy ps"). */
+    /** The JSON document (docs/json.md, "ps"). */
     public static void json(ProcessTable.Result r, String memproxyVersion, PrintWriter out) throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

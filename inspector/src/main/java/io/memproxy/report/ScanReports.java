@@ -104,7 +104,7 @@ public final class ScanReports {
         return d.isEmpty() ? "" : "  (" + String.join("; ", d) + ")";
     }
 
-    /** The JSON document, streamed: every examined file, then the totals (README "JSON schema: scan"). */
+    /** The JSON document, streamed: every examined file, then the totals (docs/json.md, "scan"). */
     public static Sink json(PrintWriter out, String memproxyVersion, String root, ChainCoverage coverage) throws IOException {
         JsonGenerator g = new JsonFactory().createGenerator(out);
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -190,7 +190,7 @@ public final class ScanReports {
         g.writeEndArray();
     }
 
-    /** The totals as node_exporter textfile-collector metrics (README "Fleet monitoring"). */
+    /** The totals as node_exporter textfile-collector metrics (docs/ps-and-prometheus.md). */
     public static Sink prometheus(PrintWriter out, long unixSeconds) {
         return new Sink() {
             @Override

@@ -204,7 +204,7 @@ public final class TrialReports {
         return s.replace("|", "\\|").replace("\n", " ");
     }
 
-    /** The JSON document (README "memproxy trial"). */
+    /** The JSON document (docs/json.md, "trial"). */
     public static void json(Analysis.Report r, String memproxyVersion, PrintWriter out) throws IOException {
         var res = r.result();
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {

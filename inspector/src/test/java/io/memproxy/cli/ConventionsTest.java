@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The conventions every command shares (README "Command-line conventions"). */
+/** The conventions every command shares (docs/cli.md). */
 class ConventionsTest {
     private static final String LIBC = "/lib/x86_64-linux-gnu/libc.so.6";
 

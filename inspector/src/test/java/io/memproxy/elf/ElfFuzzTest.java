@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * target/fuzz-failures with its seed and iteration.
  *
  * <p>Runs for {@code memproxy.fuzz.seconds} (CI default 20) from seed {@code memproxy.fuzz.seed}; see the
- * README for the long manual mode.
+ * docs/ldd-bind-elf.md ("How the reader works, and its tests") for the long manual mode.
  */
 class ElfFuzzTest {
     /** A mutant that takes this long is hung, not slow: the reader is linear in the file size. */
