@@ -337,7 +337,7 @@ class TrialCommandTest {
     void ctrlCKillsTheChildPrintsPartialResultsAndLeavesNoTemporaryFiles() throws Exception {
         Path top = ChainScenarioTest.TOP;
         Path temp = Files.createDirectory(tmp.resolve("java-tmp"));
-        ProcessBuilder pb = new ProcessBuilder(top.resolve("bin/memproxy").toString(), "trial", "--runs", "50", "--startup-runs", "0",
+        ProcessBuilder pb = new ProcessBuilder(top.resolve("bin/memproxy").toString(), "trial", "--runs", "200", "--startup-runs", "0",
                 "--allocator", "jemalloc", "--", "/bin/sleep", "0.41");
         pb.environment().put("MEMPROXY_JAVA_OPTS", "-Djava.io.tmpdir=" + temp);
         Path out = tmp.resolve("out");
@@ -345,6 +345,8 @@ class TrialCommandTest {
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         // Wait until the counted runs are under way (warm-up: 3 routes of 0.41 s each), then Ctrl-C.
+        // 200 runs of 3 routes take over 4 minutes, so even on a loaded machine the trial is still
+        // running when the signal arrives.
         long deadline = System.currentTimeMillis() + 60_000;
         while (sleepers("0.41").isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
