@@ -231,7 +231,7 @@ public final class Inspection {
             Set<LoaderRules> wanted = new LinkedHashSet<>(LoaderRules.ALL);
             wanted.remove(first);
             wanted.removeAll(out.keySet());
-            Map<LoaderRules, String> found = firstProgramsOf(wanted);
+            Map<LoaderRules, String> found = wanted.isEmpty() ? Map.of() : firstProgramsOf(wanted);
             for (LoaderRules r : wanted) {
                 if (found.containsKey(r)) {
                     out.put(r, found.get(r));
@@ -264,12 +264,14 @@ public final class Inspection {
             }
             java.util.Arrays.sort(names);
             for (String n : names) {
-                // Resolved inside the root like any name; only a link needs the walk, the rest is the directory's entry.
+                // Resolved inside the root like any name: only a link needs the walk, anything else is the entry itself.
                 Path entry = resolved.resolve(n);
                 Optional<LoaderRules> r;
                 try {
-                    var a = Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    r = a.isSymbolicLink() ? ElfIdent.rulesOf(file(dir + "/" + n)) : a.isRegularFile() ? ElfIdent.rulesOfRegular(entry) : Optional.empty();
+                    var a = Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    r = a.isSymbolicLink() ? ElfIdent.rulesOf(file(dir + "/" + n))
+                            : a.isRegularFile() ? ElfIdent.rulesOfRegular(entry) : Optional.empty();
                 } catch (IOException | RuntimeException e) {
                     continue;
                 }
