@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start-up of this build against a baseline build: `memproxy --version` and a doctor run on the
-# demo chain, interleaved (each round runs all four in turn, so load from other users hits them
-# alike). Medians of wall time and of CPU time (user + system) after two warm-up rounds.
+# Start-up of this build against a baseline build: `memproxy --version`, the doctor on one executable
+# (/bin/sh) and the doctor on the demo chain with its exclusion list (the programs it names, and a program
+# of each other word size found on PATH), interleaved (each round runs all six in turn, so load from other
+# users hits them alike). Medians of wall time and of CPU time (user + system) after two warm-up rounds.
 # Usage: bench/startup-before-after.sh BASE [RUNS]   (BASE: another checkout, built with `make`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,10 @@ python3 - "$runs" "$base" "$chain" <<'PY'
 import resource, statistics, subprocess, sys, time
 runs, base, chain = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 doctor = ["doctor", "--preload", chain, "--exe", "/bin/sh"]
+demo = ["doctor", "-i", "--preload", chain, "--config", "samples/memproxy.conf"]
 cmds = {"before: --version": [base + "/bin/memproxy", "--version"], "after: --version": ["bin/memproxy", "--version"],
-        "before: doctor": [base + "/bin/memproxy", *doctor], "after: doctor": ["bin/memproxy", *doctor]}
+        "before: doctor --exe /bin/sh": [base + "/bin/memproxy", *doctor], "after: doctor --exe /bin/sh": ["bin/memproxy", *doctor],
+        "before: doctor, demo chain": [base + "/bin/memproxy", *demo], "after: doctor, demo chain": ["bin/memproxy", *demo]}
 wall = {k: [] for k in cmds}; cpu = {k: [] for k in cmds}
 for r in range(runs + 2):
     for k, c in cmds.items():
@@ -25,7 +28,7 @@ for r in range(runs + 2):
 print(f"| command | wall median (ms) | CPU median (ms) |\n|---|---|---|")
 for k in cmds:
     print(f"| {k} | {statistics.median(wall[k]):.0f} | {statistics.median(cpu[k]):.0f} |")
-for what in ("--version", "doctor"):
+for what in ("--version", "doctor --exe /bin/sh", "doctor, demo chain"):
     b, a = statistics.median(cpu["before: " + what]), statistics.median(cpu["after: " + what])
     print(f"CPU after/before, {what}: {a / b:.2f}")
 PY

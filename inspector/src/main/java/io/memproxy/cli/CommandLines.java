@@ -52,8 +52,28 @@ public final class CommandLines {
         cl.setErr(err);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
                 terminal.colorWanted(false) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
-        cl.setExitCodeExceptionMapper(e -> e instanceof MemproxyException m ? m.exitCode() : ExitCodes.COULD_NOT_RUN);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        Handlers handlers = new Handlers();
+        cl.setExitCodeExceptionMapper(handlers);
+        cl.setExecutionExceptionHandler(handlers);
+        cl.setParameterExceptionHandler(handlers);
+        return cl;
+    }
+
+    /**
+     * Exit codes and messages for failures: one line naming the cause, never a stack trace. A class, not
+     * lambdas: picocli's handler interfaces are Java 5 class files, which the class-data archive leaves out
+     * (with picocli's classes that use them) once a lambda for them is made while it is written; as a class,
+     * all of them are mapped from the archive at start-up (BENCHMARKS.md).
+     */
+    private static final class Handlers implements CommandLine.IExitCodeExceptionMapper, CommandLine.IExecutionExceptionHandler,
+            CommandLine.IParameterExceptionHandler {
+        @Override
+        public int getExitCode(Throwable e) {
+            return e instanceof MemproxyException m ? m.exitCode() : ExitCodes.COULD_NOT_RUN;
+        }
+
+        @Override
+        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             if (e instanceof MemproxyException m) {
                 commandLine.getErr().println("memproxy: " + m.getMessage());
                 return m.exitCode();
@@ -70,14 +90,15 @@ public final class CommandLines {
             }
             commandLine.getErr().println("memproxy: internal error: " + e);
             return ExitCodes.COULD_NOT_RUN;
-        });
-        cl.setParameterExceptionHandler((e, unmatched) -> {
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
             CommandLine c = e.getCommandLine();
             c.getErr().println("memproxy: " + (e instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : helpTopic(e)));
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
-        });
-        return cl;
+        }
     }
 
     /**

@@ -2,38 +2,56 @@ package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfClass;
 import io.memproxy.loader.LoaderRules;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /** The first 20 bytes of a file, enough to tell a program's class and machine without parsing it. */
 final class ElfIdent {
     private ElfIdent() {}
 
-    /** Whether the file is a little-endian ELF executable or library of the profile's class and machine. */
-    static boolean matches(Path file, LoaderRules rules) {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (b.hasRemaining() && c.read(b) > 0) {
-                // read the header
+    /**
+     * The profile of the programs the file is one of: a little-endian ELF executable or library of a known
+     * class and machine. Empty for anything else, links included.
+     */
+    static Optional<LoaderRules> rulesOf(Path file) {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? rulesOfRegular(file) : Optional.empty();
+    }
+
+    /** The same for a file already known to be a regular file (from the caller's lstat). */
+    static Optional<LoaderRules> rulesOfRegular(Path file) {
+        byte[] h = new byte[20];
+        // A stream on this machine's files: it costs far less per file than a channel, and a walk of the
+        // search path opens every file on it.
+        try (InputStream in = file.getFileSystem() == FileSystems.getDefault() ? new FileInputStream(file.toFile())
+                : Files.newInputStream(file)) {
+            if (in.readNBytes(h, 0, h.length) < h.length) {
+                return Optional.empty();
             }
         } catch (IOException | RuntimeException e) {
-            return false;
+            return Optional.empty();
         }
-        if (b.position() < 20 || b.getInt(0) != 0x464c457f || b.get(5) != 1) {
-            return false;
+        ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.getInt(0) != 0x464c457f || b.get(5) != 1) {
+            return Optional.empty();
         }
         int cls = b.get(4) == 1 ? 32 : b.get(4) == 2 ? 64 : 0;
         int type = b.getShort(16);
-        return cls == (rules.elfClass() == ElfClass.ELF32 ? 32 : 64) && (b.getShort(18) & 0xffff) == rules.machine()
-                && (type == 2 || type == 3);
+        if (type != 2 && type != 3) {
+            return Optional.empty();
+        }
+        for (LoaderRules r : LoaderRules.ALL) {
+            if (cls == (r.elfClass() == ElfClass.ELF32 ? 32 : 64) && (b.getShort(18) & 0xffff) == r.machine()) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 }

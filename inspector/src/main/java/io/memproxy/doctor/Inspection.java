@@ -228,36 +228,62 @@ public final class Inspection {
             files.rulesFor(exe).filter(r -> r != first).ifPresent(r -> out.putIfAbsent(r, exe));
         }
         if (inputs.exes().isEmpty()) {
-            for (LoaderRules r : LoaderRules.ALL) {
-                if (r != first && !out.containsKey(r)) {
-                    firstProgramOf(r).ifPresent(p -> out.put(r, p));
+            Set<LoaderRules> wanted = new LinkedHashSet<>(LoaderRules.ALL);
+            wanted.remove(first);
+            wanted.removeAll(out.keySet());
+            Map<LoaderRules, String> found = wanted.isEmpty() ? Map.of() : firstProgramsOf(wanted);
+            for (LoaderRules r : wanted) {
+                if (found.containsKey(r)) {
+                    out.put(r, found.get(r));
                 }
             }
         }
         return out;
     }
 
-    private Optional<String> firstProgramOf(LoaderRules rules) {
+    /**
+     * The first program of each class in {@code wanted} on the search path (directories in order, names
+     * ls-sorted), in one pass that reads each file's ELF header once: a class that is absent costs a walk of
+     * the whole path, so walking it once for all classes matters. A directory reached again under another
+     * name (/bin after /usr/bin on a merged-/usr system) is skipped, as it can only repeat what it gave.
+     */
+    private Map<LoaderRules, String> firstProgramsOf(Set<LoaderRules> wanted) {
+        Map<LoaderRules, String> found = new HashMap<>();
         Set<String> dirs = new LinkedHashSet<>();
         for (String d : inputs.searchPath().split(":")) {
             if (d.startsWith("/")) {
                 dirs.add(d.endsWith("/") && d.length() > 1 ? d.substring(0, d.length() - 1) : d);
             }
         }
+        Set<Path> walked = new java.util.HashSet<>();
         for (String dir : dirs) {
-            String[] names = file(dir).toFile().list();
+            Path resolved = file(dir);
+            String[] names = walked.add(resolved) ? resolved.toFile().list() : null;
             if (names == null) {
                 continue;
             }
             java.util.Arrays.sort(names);
             for (String n : names) {
-                String p = dir + "/" + n;
-                if (ElfIdent.matches(file(p), rules)) {
-                    return Optional.of(p);
+                // Resolved inside the root like any name: only a link needs the walk, anything else is the entry itself.
+                Path entry = resolved.resolve(n);
+                Optional<LoaderRules> r;
+                try {
+                    var a = Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    r = a.isSymbolicLink() ? ElfIdent.rulesOf(file(dir + "/" + n))
+                            : a.isRegularFile() ? ElfIdent.rulesOfRegular(entry) : Optional.empty();
+                } catch (IOException | RuntimeException e) {
+                    continue;
+                }
+                if (r.isPresent() && wanted.contains(r.get()) && !found.containsKey(r.get())) {
+                    found.put(r.get(), dir + "/" + n);
+                    if (found.size() == wanted.size()) {
+                        return found;
+                    }
                 }
             }
         }
-        return Optional.empty();
+        return found;
     }
 
     /** Why each target that cannot be examined cannot ("/x: invalid ELF header"); empty when all can. */

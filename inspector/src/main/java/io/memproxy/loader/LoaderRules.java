@@ -61,6 +61,21 @@ public record LoaderRules(String name, ElfClass elfClass, int machine, String in
         ldconfigDirs = List.copyOf(ldconfigDirs);
     }
 
+    /**
+     * Identity: every profile is one of the constants above (their capability functions differ, so a record's
+     * component-wise equality came to the same). Written out because a record's generated hashCode builds its
+     * method handles at first use, which cost the doctor about 20 generated classes at every start (BENCHMARKS.md).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     /** The profile whose ld.so loads a program with this header, if there is one. */
     public static Optional<LoaderRules> of(ElfHeader h) {
         return ALL.stream().filter(r -> r.elfClass == h.elfClass() && r.machine == h.machine()).findFirst();
