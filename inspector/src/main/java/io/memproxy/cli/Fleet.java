@@ -91,7 +91,7 @@ final class Fleet {
         try {
             if (check.isPresent()) {
                 java.io.StringWriter w = new java.io.StringWriter();
-                io.memproxy.report.JsonReport.write(check.get(), w);
+                io.memproxy.output.JsonReport.write(check.get(), w);
                 doc.set("check", mapper.readTree(w.toString()));
             }
             written.ifPresent(o -> {

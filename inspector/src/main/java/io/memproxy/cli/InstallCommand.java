@@ -8,7 +8,7 @@ import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
-import io.memproxy.report.ProblemLines;
+import io.memproxy.output.ProblemLines;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.Severity;
 import io.memproxy.install.UnitDropIn;
 import io.memproxy.loader.Root;
-import io.memproxy.report.ProblemLines;
+import io.memproxy.output.ProblemLines;
 import io.memproxy.unit.Service;
 import io.memproxy.unit.SystemdUnit;
 import io.memproxy.unit.UnitName;

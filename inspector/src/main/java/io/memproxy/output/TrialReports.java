@@ -1,4 +1,4 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -72,8 +72,9 @@ public final class TrialReports {
         return out.isEmpty() ? "-" : String.join(", ", out);
     }
 
-    public static void text(Analysis.Report r, boolean colour, Marks marks, PrintWriter out) {
-        out.println(colour ? Ansi.ansi().bold().a(title(r)).reset().toString() : title(r));
+    public static void text(Analysis.Report r, boolean colourOn, Marks marks, PrintWriter out) {
+        Colour colour = new Colour(colourOn);
+        out.println(colour.bold(title(r)));
         out.println();
         List<List<String>> rows = new ArrayList<>();
         rows.add(header());
@@ -100,8 +101,8 @@ public final class TrialReports {
             if (a.route().isGlibc()) {
                 continue;
             }
-            String behaviour = a.differences().isEmpty() ? paint(colour, "same behaviour", Ansi.Color.GREEN)
-                    : paint(colour, "behaviour differs", Ansi.Color.RED);
+            String behaviour = a.differences().isEmpty() ? colour.paint("same behaviour", Ansi.Color.GREEN)
+                    : colour.paint("behaviour differs", Ansi.Color.RED);
             out.println("  " + a.route().name() + ": time " + verdict(colour, a.time().get(), "faster", "slower") + "; memory "
                     + verdict(colour, a.memory().get(), "less", "more") + "; " + behaviour);
         }
@@ -109,8 +110,8 @@ public final class TrialReports {
             out.println();
             out.println("Findings:");
             for (Finding f : r.findings()) {
-                String mark = f.severity() == io.memproxy.doctor.Severity.ERROR ? paint(colour, marks.error(), Ansi.Color.RED)
-                        : paint(colour, marks.warning(), Ansi.Color.YELLOW);
+                String mark = f.severity() == io.memproxy.doctor.Severity.ERROR ? colour.paint(marks.error(), Ansi.Color.RED)
+                        : colour.paint(marks.warning(), Ansi.Color.YELLOW);
                 out.println("  " + mark + " " + f.id() + " [" + f.subjects().get(0) + "]: " + f.message());
                 if (!f.fix().isEmpty()) {
                     out.println("      fix: " + f.fix());
@@ -122,7 +123,7 @@ public final class TrialReports {
         r.advice().forEach(a -> out.println("  " + a));
         r.configLine().ifPresent(l -> {
             out.println("  for /etc/memproxy.conf:");
-            l.lines().forEach(x -> out.println("    " + (colour ? Ansi.ansi().bold().a(x).reset() : x)));
+            l.lines().forEach(x -> out.println("    " + colour.bold(x)));
         });
         out.println();
         out.println("Routes:");
@@ -140,17 +141,13 @@ public final class TrialReports {
         out.flush();
     }
 
-    private static String verdict(boolean colour, Verdict v, String lower, String higher) {
+    private static String verdict(Colour colour, Verdict v, String lower, String higher) {
         String s = v.describe(lower, higher);
         return switch (v.outcome()) {
-            case LOWER -> paint(colour, s, Ansi.Color.GREEN);
-            case HIGHER -> paint(colour, s, Ansi.Color.YELLOW);
+            case LOWER -> colour.paint(s, Ansi.Color.GREEN);
+            case HIGHER -> colour.paint(s, Ansi.Color.YELLOW);
             default -> s;
         };
-    }
-
-    private static String paint(boolean colour, String s, Ansi.Color c) {
-        return colour ? Ansi.ansi().fg(c).a(s).reset().toString() : s;
     }
 
     public static void markdown(Analysis.Report r, PrintWriter out) {

@@ -1,0 +1,45 @@
+package io.memproxy.output;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * How every JSON document is written: a record per document (and per nested object) mapped by the one
+ * {@link #MAPPER}, whose naming strategy turns the record components into snake_case keys, in declaration
+ * order. A component that may be absent is annotated {@code @JsonInclude(NON_NULL)}; any other null is
+ * written as null. Objects whose keys are values (class labels, route names, variable names) are maps.
+ */
+public final class Json {
+    /** The mapper of every document; thread-safe once built. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    private Json() {}
+
+    /**
+     * A whole document: the field names are a public interface (docs in the README), so a document adds
+     * fields freely but renames or removes one only together with a new schema version (CHANGELOG.md).
+     */
+    public interface Document {
+        int schemaVersion();
+    }
+
+    /** The document pretty-printed, then a newline. */
+    public static void write(Document document, PrintWriter out) {
+        try {
+            out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.flush();
+    }
+}
