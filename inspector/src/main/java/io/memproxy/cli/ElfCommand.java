@@ -133,7 +133,7 @@ public final class ElfCommand implements Callable<Integer> {
             out.print(page);
         }
         if (asJson) {
-            out.println(json.render());
+            json.write(out);
         }
         out.flush();
         return code;

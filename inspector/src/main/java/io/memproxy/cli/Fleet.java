@@ -1,7 +1,6 @@
 package io.memproxy.cli;
 
 import io.memproxy.install.Installer;
-import io.memproxy.install.PreloadPlan;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,48 +62,6 @@ final class Fleet {
     /** One line for an I/O failure: the file and the system's words (ENOSPC, EROFS, EACCES). */
     static String describe(IOException e) {
         return io.memproxy.loader.Root.message(e);
-    }
-
-    /** The version of install's and uninstall's JSON document; rename or remove a field only with a new version. */
-    static final int CHANGE_SCHEMA_VERSION = 1;
-
-    /**
-     * The JSON document of install and uninstall (--format json): the preload file's change, the pre-install
-     * check (install), and what happened: installed, already-installed, would-install, refused, uninstalled,
-     * not-installed, would-uninstall.
-     */
-    static void changeJson(PrintWriter out, Root r, PreloadPlan plan, boolean changes, java.util.Optional<io.memproxy.doctor.Diagnosis> check,
-            String outcome, java.util.Optional<Installer.Outcome> written, java.util.Optional<String> refusal) {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode doc = mapper.createObjectNode();
-        doc.put("schema_version", CHANGE_SCHEMA_VERSION);
-        doc.put("preload_file", Installer.PRELOAD);
-        doc.put("root", r.isHost() ? null : r.dir().toString());
-        doc.put("outcome", outcome);
-        refusal.ifPresent(m -> doc.put("refusal", m));
-        doc.put("changes", changes);
-        plan.oldEntries().forEach(doc.putArray("old_entries")::add);
-        plan.newEntries().forEach(doc.putArray("new_entries")::add);
-        plan.kept().forEach(doc.putArray("kept")::add);
-        plan.dropped().forEach(doc.putArray("dropped")::add);
-        plan.diff().forEach(doc.putArray("diff")::add);
-        try {
-            if (check.isPresent()) {
-                java.io.StringWriter w = new java.io.StringWriter();
-                io.memproxy.output.JsonReport.write(check.get(), w);
-                doc.set("check", mapper.readTree(w.toString()));
-            }
-            written.ifPresent(o -> {
-                doc.put("preload_written", o.preloadWritten());
-                doc.put("backup_written", o.backupWritten());
-                doc.put("config_installed", o.configInstalled());
-                o.leftoversRemoved().forEach(p -> doc.withArray("leftovers_removed").add(p.toString()));
-            });
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        out.flush();
     }
 
     /** How to undo a preload file that stops programs from starting, when no program starts. */

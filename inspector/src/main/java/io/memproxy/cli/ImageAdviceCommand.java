@@ -6,6 +6,7 @@ import io.memproxy.image.ContainerImage;
 import io.memproxy.install.Installer;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
+import io.memproxy.output.ImageAdviceJson;
 import io.memproxy.output.ProblemLines;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -146,17 +147,7 @@ public final class ImageAdviceCommand implements Callable<Integer> {
         lines.add(preloadFile ? "RUN printf '%s\\n' " + String.join(" ", entries) + " > /etc/ld.so.preload"
                 : "ENV LD_PRELOAD=" + String.join(":", entries));
         if (output.format() == Format.json) {
-            Map<String, Object> doc = new java.util.LinkedHashMap<>();
-            doc.put("schema_version", 1);
-            doc.put("image", img.where());
-            doc.put("works", errors == 0);
-            doc.put("chain", List.copyOf(entries));
-            doc.put("shim_from", shimHere.toString());
-            doc.put("dockerfile", errors == 0 ? lines : List.of());
-            doc.put("findings", d.findings().stream().filter(f -> f.severity() != Severity.INFO).map(f -> Map.of("id", f.id(),
-                    "severity", f.severity().name().toLowerCase(java.util.Locale.ROOT), "subjects", f.subjects(), "message", f.message(),
-                    "fix", f.fix())).toList());
-            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            ImageAdviceJson.write(img.where(), errors == 0, List.copyOf(entries), shimHere.toString(), lines, d, out);
             out.flush();
             return errors == 0 ? ExitCodes.OK : ExitCodes.PROBLEM;
         }

@@ -8,6 +8,7 @@ import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
+import io.memproxy.output.PreloadChangeJson;
 import io.memproxy.output.ProblemLines;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -99,7 +100,7 @@ public final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean json = output.format() == Format.json;
-        // In JSON, the text goes nowhere and one document is printed at the end (Fleet.changeJson).
+        // In JSON, the text goes nowhere and one document is printed at the end (PreloadChangeJson).
         PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
         PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
@@ -172,7 +173,7 @@ public final class InstallCommand implements Callable<Integer> {
         if (refusal.isPresent()) {
             out.flush();
             if (json) {
-                Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), "refused", Optional.empty(), refusal);
+                PreloadChangeJson.write(doc, r, plan, plan.changes(), Optional.of(d), "refused", Optional.empty(), refusal);
             }
             throw new MemproxyException(ExitCodes.PROBLEM, refusal.get());
         }
@@ -181,7 +182,7 @@ public final class InstallCommand implements Callable<Integer> {
         }
         if (target.dryRun) {
             if (json) {
-                Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), plan.changes() ? "would-install" : "already-installed",
+                PreloadChangeJson.write(doc, r, plan, plan.changes(), Optional.of(d), plan.changes() ? "would-install" : "already-installed",
                         Optional.empty(), Optional.empty());
             }
             return Fleet.dryRun(out);
@@ -190,7 +191,7 @@ public final class InstallCommand implements Callable<Integer> {
         String configPath = result.inspection().configSource().path();
         Installer.Outcome o = Fleet.write(() -> installer.install(plan, configPath, Installer.defaultConfig()), out);
         if (json) {
-            Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), o.preloadWritten() ? "installed" : "already-installed",
+            PreloadChangeJson.write(doc, r, plan, plan.changes(), Optional.of(d), o.preloadWritten() ? "installed" : "already-installed",
                     Optional.of(o), Optional.empty());
         }
         if (o.configInstalled()) {

@@ -4,6 +4,7 @@ import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
+import io.memproxy.output.PreloadChangeJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -50,7 +51,7 @@ public final class UninstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean json = output.format() == Format.json;
-        // In JSON, the text goes nowhere and one document is printed at the end (Fleet.changeJson).
+        // In JSON, the text goes nowhere and one document is printed at the end (PreloadChangeJson).
         PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
         PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
@@ -71,14 +72,14 @@ public final class UninstallCommand implements Callable<Integer> {
         }
         if (target.dryRun) {
             if (json) {
-                Fleet.changeJson(doc, r, plan, changes, java.util.Optional.empty(), changes ? "would-uninstall" : "not-installed",
+                PreloadChangeJson.write(doc, r, plan, changes, java.util.Optional.empty(), changes ? "would-uninstall" : "not-installed",
                         java.util.Optional.empty(), java.util.Optional.empty());
             }
             return Fleet.dryRun(out);
         }
         Installer.Outcome o = Fleet.write(() -> installer.uninstall(plan), out);
         if (json) {
-            Fleet.changeJson(doc, r, plan, changes, java.util.Optional.empty(), o.preloadWritten() ? "uninstalled" : "not-installed",
+            PreloadChangeJson.write(doc, r, plan, changes, java.util.Optional.empty(), o.preloadWritten() ? "uninstalled" : "not-installed",
                     java.util.Optional.of(o), java.util.Optional.empty());
         }
         out.println(o.preloadWritten()

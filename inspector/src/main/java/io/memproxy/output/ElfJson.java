@@ -1,10 +1,8 @@
 package io.memproxy.output;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.memproxy.elf.DynamicInfo;
 import io.memproxy.elf.DynamicSymbol;
 import io.memproxy.elf.ElfException;
@@ -12,140 +10,103 @@ import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.ElfImage;
 import io.memproxy.elf.MalformedElfException;
 import io.memproxy.elf.NotElfException;
-import io.memproxy.elf.VersionDefinition;
-import io.memproxy.elf.VersionRequirement;
+import io.memproxy.elf.SymbolVersion;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The JSON form of {@code memproxy elf} (schema in README, section "memproxy elf"): one document
- * {@code {"schema_version":1,"files":[...]}}, one entry per file argument in order.
+ * {@code {"schema_version":2,"files":[...]}}, one entry per file argument in order.
  */
 public final class ElfJson {
     /** 2: keys in snake_case, like every other document (1 had camelCase keys). */
     public static final int SCHEMA_VERSION = 2;
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private final ArrayNode files = F.arrayNode();
+    private final List<FileEntry> files = new ArrayList<>();
+
+    record Document(int schemaVersion, List<FileEntry> files) implements Json.Document {}
+
+    /** A file read as ELF has {@code elf}; one that could not be read has {@code error}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record FileEntry(String path, Elf elf, Error error) {}
+
+    /**
+     * ELF addresses and sizes are unsigned 64-bit values, hence BigInteger. Keys that are Java
+     * keywords are named explicitly, and a record with such a key lists its order (Jackson would move it last).
+     */
+    @JsonPropertyOrder({"class", "encoding", "machine", "os_abi", "abi_version", "ident_padding_zero", "type", "entry", "interpreter",
+        "static", "pie", "setuid", "setgid", "build_id", "dynamic", "version_definitions", "version_requirements", "symbols"})
+    record Elf(@JsonProperty("class") int elfClass, String encoding, Code machine, Code osAbi, int abiVersion, boolean identPaddingZero, String type,
+            BigInteger entry, String interpreter, @JsonProperty("static") boolean isStatic,
+            boolean pie, boolean setuid, boolean setgid, String buildId, Dynamic dynamic, List<Definition> versionDefinitions,
+            List<Requirement> versionRequirements, @JsonInclude(JsonInclude.Include.NON_NULL) List<Symbol> symbols) {}
+
+    record Code(int code, String name) {}
+
+    record Dynamic(boolean present, List<String> needed, String soname, String rpath, String runpath, BigInteger flags,
+            List<String> flagNames, BigInteger flags1, List<String> flags1Names, boolean symbolic, boolean bindNow, boolean hasVersym) {}
+
+    record Definition(int index, String name, int flags, boolean base, List<String> parents) {}
+
+    record Requirement(String file, List<Need> versions) {}
+
+    record Need(String name, int index, int flags, boolean weak) {}
+
+    record Symbol(int index, String name, String versionedName, String binding, String type, String visibility, boolean defined,
+            int shndx, BigInteger value, BigInteger size, Version version) {}
+
+    @JsonPropertyOrder({"index", "hidden", "name", "default", "file"})
+    record Version(int index, boolean hidden, String name, @JsonProperty("default") boolean isDefault,
+            String file) {}
+
+    /** {@code is} and {@code script_inputs} only for a file that is not ELF. */
+    record Error(String kind, @JsonInclude(JsonInclude.Include.NON_NULL) String is,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> scriptInputs, String message) {}
 
     /** Adds a file read as ELF; {@code symbols} is present when symbols were asked for. */
     public void add(ElfImage image, Optional<List<DynamicSymbol>> symbols) throws MalformedElfException {
         ElfHeader h = image.header();
-        ObjectNode f = files.addObject();
-        f.put("path", image.path().toString());
-        ObjectNode elf = f.putObject("elf");
-        elf.put("class", h.elfClass().bits());
-        elf.put("encoding", h.encoding().name());
-        elf.putObject("machine").put("code", h.machine()).put("name", h.machineName());
-        elf.putObject("os_abi").put("code", h.osAbi()).put("name", h.osAbiName());
-        elf.put("abi_version", h.abiVersion());
-        elf.put("ident_padding_zero", h.identPaddingZero());
-        elf.put("type", h.type().name());
-        elf.put("entry", unsigned(h.entry()));
-        elf.put("interpreter", h.interpreter().orElse(null));
-        elf.put("static", h.isStatic());
-        elf.put("pie", h.isPie());
-        elf.put("setuid", h.setuid());
-        elf.put("setgid", h.setgid());
-        elf.put("build_id", h.buildId().orElse(null));
-
         DynamicInfo d = image.dynamic();
-        ObjectNode dyn = elf.putObject("dynamic");
-        dyn.put("present", h.hasDynamicSection());
-        ArrayNode needed = dyn.putArray("needed");
-        d.needed().forEach(needed::add);
-        dyn.put("soname", d.soname().orElse(null));
-        dyn.put("rpath", d.rpath().orElse(null));
-        dyn.put("runpath", d.runpath().orElse(null));
-        dyn.put("flags", unsigned(d.flags()));
-        ArrayNode flagNames = dyn.putArray("flag_names");
-        d.flagNames().forEach(flagNames::add);
-        dyn.put("flags1", unsigned(d.flags1()));
-        ArrayNode flags1Names = dyn.putArray("flags1Names");
-        d.flags1Names().forEach(flags1Names::add);
-        dyn.put("symbolic", d.symbolic());
-        dyn.put("bind_now", d.bindNow());
-        dyn.put("has_versym", d.hasVersym());
-
-        ArrayNode defs = elf.putArray("version_definitions");
-        for (VersionDefinition v : image.versionDefinitions()) {
-            ObjectNode o = defs.addObject();
-            o.put("index", v.index());
-            o.put("name", v.name());
-            o.put("flags", v.flags());
-            o.put("base", v.isBase());
-            ArrayNode parents = o.putArray("parents");
-            v.parents().forEach(parents::add);
-        }
-        ArrayNode reqs = elf.putArray("version_requirements");
-        for (VersionRequirement r : image.versionRequirements()) {
-            ObjectNode o = reqs.addObject();
-            o.put("file", r.file());
-            ArrayNode versions = o.putArray("versions");
-            for (VersionRequirement.Need n : r.versions()) {
-                versions.addObject().put("name", n.name()).put("index", n.other()).put("flags", n.flags())
-                        .put("weak", n.isWeak());
-            }
-        }
-        if (symbols.isPresent()) {
-            ArrayNode syms = elf.putArray("symbols");
-            for (DynamicSymbol s : symbols.get()) {
-                ObjectNode o = syms.addObject();
-                o.put("index", s.index());
-                o.put("name", s.name());
-                o.put("versioned_name", s.versionedName());
-                o.put("binding", s.binding().name());
-                o.put("type", s.type().name());
-                o.put("visibility", s.visibility().name());
-                o.put("defined", s.isDefined());
-                o.put("shndx", s.shndx());
-                o.put("value", unsigned(s.value()));
-                o.put("size", unsigned(s.size()));
-                if (s.version().isPresent()) {
-                    ObjectNode v = o.putObject("version");
-                    v.put("index", s.version().get().index());
-                    v.put("hidden", s.version().get().hidden());
-                    v.put("name", s.version().get().isNamed() ? s.version().get().name() : null);
-                    v.put("default", s.isDefaultVersion());
-                    v.put("file", s.version().get().file().orElse(null));
-                } else {
-                    o.putNull("version");
-                }
-            }
-        }
+        Dynamic dynamic = new Dynamic(h.hasDynamicSection(), d.needed(), d.soname().orElse(null), d.rpath().orElse(null),
+                d.runpath().orElse(null), unsigned(d.flags()), d.flagNames(), unsigned(d.flags1()), d.flags1Names(), d.symbolic(),
+                d.bindNow(), d.hasVersym());
+        List<Definition> defs = image.versionDefinitions().stream()
+                .map(v -> new Definition(v.index(), v.name(), v.flags(), v.isBase(), v.parents())).toList();
+        List<Requirement> reqs = image.versionRequirements().stream().map(r -> new Requirement(r.file(), r.versions().stream()
+                .map(n -> new Need(n.name(), n.other(), n.flags(), n.isWeak())).toList())).toList();
+        List<Symbol> syms = symbols.map(list -> list.stream().map(ElfJson::symbol).toList()).orElse(null);
+        files.add(new FileEntry(image.path().toString(), new Elf(h.elfClass().bits(), h.encoding().name(),
+                new Code(h.machine(), h.machineName()), new Code(h.osAbi(), h.osAbiName()), h.abiVersion(), h.identPaddingZero(),
+                h.type().name(), unsigned(h.entry()), h.interpreter().orElse(null), h.isStatic(), h.isPie(), h.setuid(), h.setgid(),
+                h.buildId().orElse(null), dynamic, defs, reqs, syms), null));
     }
 
-    /** ELF addresses and sizes are unsigned 64-bit values. */
-    private static java.math.BigInteger unsigned(long v) {
-        return new java.math.BigInteger(Long.toUnsignedString(v));
+    private static Symbol symbol(DynamicSymbol s) {
+        Version version = s.version().map((SymbolVersion v) -> new Version(v.index(), v.hidden(), v.isNamed() ? v.name() : null,
+                s.isDefaultVersion(), v.file().orElse(null))).orElse(null);
+        return new Symbol(s.index(), s.name(), s.versionedName(), s.binding().name(), s.type().name(), s.visibility().name(),
+                s.isDefined(), s.shndx(), unsigned(s.value()), unsigned(s.size()), version);
+    }
+
+    private static BigInteger unsigned(long v) {
+        return new BigInteger(Long.toUnsignedString(v));
     }
 
     /** Adds a file that could not be read as ELF. */
     public void add(ElfException e) {
-        ObjectNode f = files.addObject();
-        f.put("path", e.file().toString());
-        ObjectNode err = f.putObject("error");
+        Error error;
         if (e instanceof NotElfException n) {
-            err.put("kind", "not-elf");
-            err.put("is", n.kind().name().toLowerCase().replace('_', '-'));
-            ArrayNode inputs = err.putArray("script_inputs");
-            n.scriptInputs().forEach(inputs::add);
-        } else if (e instanceof MalformedElfException) {
-            err.put("kind", "malformed");
+            error = new Error("not-elf", n.kind().name().toLowerCase().replace('_', '-'), n.scriptInputs(), e.getMessage());
         } else {
-            err.put("kind", "unreadable");
+            error = new Error(e instanceof MalformedElfException ? "malformed" : "unreadable", null, null, e.getMessage());
         }
-        err.put("message", e.getMessage());
+        files.add(new FileEntry(e.file().toString(), null, error));
     }
 
-    /** The whole document, pretty-printed. */
-    public String render() {
-        ObjectNode root = F.objectNode();
-        root.put("schema_version", SCHEMA_VERSION);
-        root.set("files", files);
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The whole document, pretty-printed, then a newline. */
+    public void write(PrintWriter out) {
+        Json.write(new Document(SCHEMA_VERSION, files), out);
     }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 
 /**
@@ -20,7 +20,8 @@ public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            // Streamed documents (scan) write record by record into one generator that flushes at its end.
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
             .build();
 
     private Json() {}
@@ -34,12 +35,12 @@ public final class Json {
     }
 
     /** The document pretty-printed, then a newline. */
-    public static void write(Document document, PrintWriter out) {
+    public static void write(Document document, Writer out) {
         try {
-            out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document));
+            out.write(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document) + System.lineSeparator());
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.flush();
     }
 }

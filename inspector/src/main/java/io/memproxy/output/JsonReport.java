@@ -1,9 +1,7 @@
 package io.memproxy.output;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.memproxy.doctor.Binding;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
@@ -21,13 +19,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The doctor's JSON document. The field names are a public interface (README "JSON schema"): add
- * fields freely, but rename or remove one only together with a new {@link #SCHEMA_VERSION}.
+ * The doctor's JSON document, of doctor, check and report (README "JSON schema"), and the finding object
+ * every document shares. Add fields freely; rename or remove one only with a new {@link #SCHEMA_VERSION}.
  */
 public final class JsonReport {
     public static final int SCHEMA_VERSION = 1;
 
     private JsonReport() {}
+
+    /** The document; {@code system} only in support reports (memproxy report). */
+    record Document(int schemaVersion, String memproxyVersion, String glibcVersion, String config, Totals summary,
+            List<LinkEntry> chain, List<RouteEntry> routes, List<BindingEntry> bindings, List<CheckEntry> checks,
+            List<FindingEntry> findings, @JsonInclude(JsonInclude.Include.NON_NULL) SystemEntry system) implements Json.Document {}
+
+    record LinkEntry(String entry, String source, String path, String role, String problem) {}
+
+    record Totals(long errors, long warnings, long crashedChecks, long passedChecks) {}
+
+    record RouteEntry(String exe, String route, String allocator, String reason, String mallocFrom) {}
+
+    record BindingEntry(String exe, String symbol, String from, String to) {}
+
+    record CheckEntry(String name, String title, String status, String crash) {}
+
+    /** A finding as every document writes it; {@code check} is left out where findings are not per check. */
+    public record FindingEntry(String id, String severity, @JsonInclude(JsonInclude.Include.NON_NULL) String check,
+            List<String> subjects, String message, String fix) {
+        public static FindingEntry of(Finding f, String check) {
+            return new FindingEntry(f.id(), f.severity().label(), check, f.subjects(), f.message(), f.fix());
+        }
+    }
+
+    /** Keys of {@code loader_variables} are the variables' names. */
+    record SystemEntry(String kernel, String distribution, String glibcVersion, Map<String, String> loaderVariables,
+            List<ObjectEntry> objects, String config) {}
+
+    record ObjectEntry(String entry, String path, String role, String buildId, String sha256, long size) {}
 
     public static void write(Diagnosis d, Writer out) throws IOException {
         write(d, Optional.empty(), out);
@@ -35,169 +62,52 @@ public final class JsonReport {
 
     /** The document with a {@code system} object for support reports (memproxy report). */
     public static void write(Diagnosis d, Optional<SystemFacts> system, Writer out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeNumberField("schema_version", SCHEMA_VERSION);
-            g.writeStringField("memproxy_version", d.memproxyVersion());
-            g.writeStringField("glibc_version", d.glibcVersion());
-            g.writeStringField("config", d.config());
-            g.writeObjectFieldStart("summary");
-            g.writeNumberField("errors", d.count(Severity.ERROR));
-            g.writeNumberField("warnings", d.count(Severity.WARNING));
-            g.writeNumberField("crashed_checks", d.crashedChecks());
-            g.writeNumberField("passed_checks", d.passedChecks());
-            g.writeEndObject();
-            g.writeArrayFieldStart("chain");
-            for (ChainEntry e : d.chain()) {
-                g.writeStartObject();
-                g.writeStringField("entry", e.entry());
-                g.writeStringField("source", e.source());
-                g.writeStringField("path", e.path());
-                g.writeStringField("role", e.role());
-                g.writeStringField("problem", e.problem());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("routes");
-            for (Route r : d.routes()) {
-                g.writeStartObject();
-                g.writeStringField("exe", r.exe());
-                g.writeStringField("route", r.route());
-                g.writeStringField("allocator", r.allocator());
-                g.writeStringField("reason", r.reason());
-                g.writeStringField("malloc_from", r.mallocFrom());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("bindings");
-            for (Binding b : d.bindings()) {
-                g.writeStartObject();
-                g.writeStringField("exe", b.exe());
-                g.writeStringField("symbol", b.symbol());
-                g.writeStringField("from", b.from());
-                g.writeStringField("to", b.to());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("checks");
-            for (CheckResult c : d.checks()) {
-                g.writeStartObject();
-                g.writeStringField("name", c.name());
-                g.writeStringField("title", c.title());
-                g.writeStringField("status", c.status().label());
-                if (c.crash().isPresent()) {
-                    g.writeStringField("crash", c.crash().get());
-                } else {
-                    g.writeNullField("crash");
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("findings");
-            for (CheckResult c : d.checks()) {
-                for (Finding f : c.findings()) {
-                    finding(g, f, c.name());
-                }
-            }
-            g.writeEndArray();
-            if (system.isPresent()) {
-                writeSystem(g, system.get());
-            }
-            g.writeEndObject();
-            g.writeRaw('\n');
-        }
+        Json.write(document(d, system), out);
     }
 
-    private static void writeSystem(JsonGenerator g, SystemFacts s) throws IOException {
-        g.writeObjectFieldStart("system");
-        g.writeStringField("kernel", s.kernel());
-        g.writeStringField("distribution", s.distribution());
-        g.writeStringField("glibc_version", s.glibcVersion());
-        g.writeObjectFieldStart("loader_variables");
+    static Document document(Diagnosis d, Optional<SystemFacts> system) {
+        List<FindingEntry> findings = new ArrayList<>();
+        for (CheckResult c : d.checks()) {
+            c.findings().forEach(f -> findings.add(FindingEntry.of(f, c.name())));
+        }
+        return new Document(SCHEMA_VERSION, d.memproxyVersion(), d.glibcVersion(), d.config(),
+                new Totals(d.count(Severity.ERROR), d.count(Severity.WARNING), d.crashedChecks(), d.passedChecks()),
+                d.chain().stream().map(e -> new LinkEntry(e.entry(), e.source(), e.path(), e.role(), e.problem())).toList(),
+                d.routes().stream().map(r -> new RouteEntry(r.exe(), r.route(), r.allocator(), r.reason(), r.mallocFrom())).toList(),
+                d.bindings().stream().map(b -> new BindingEntry(b.exe(), b.symbol(), b.from(), b.to())).toList(),
+                d.checks().stream().map(c -> new CheckEntry(c.name(), c.title(), c.status().label(), c.crash().orElse(null))).toList(),
+                findings, system.map(JsonReport::system).orElse(null));
+    }
+
+    private static SystemEntry system(SystemFacts s) {
+        Map<String, String> variables = new LinkedHashMap<>();
         for (String v : SystemFacts.LOADER_VARIABLES) {
             if (s.loaderVariables().containsKey(v)) {
-                g.writeStringField(v, s.loaderVariables().get(v));
+                variables.put(v, s.loaderVariables().get(v));
             }
         }
-        g.writeEndObject();
-        g.writeArrayFieldStart("objects");
-        for (SystemFacts.ObjectFacts o : s.objects()) {
-            g.writeStartObject();
-            g.writeStringField("entry", o.entry());
-            g.writeStringField("path", o.path());
-            g.writeStringField("role", o.role());
-            g.writeStringField("build_id", o.buildId());
-            g.writeStringField("sha256", o.sha256());
-            g.writeNumberField("size", o.size());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeStringField("config", s.config());
-        g.writeEndObject();
+        return new SystemEntry(s.kernel(), s.distribution(), s.glibcVersion(), variables, s.objects().stream()
+                .map(o -> new ObjectEntry(o.entry(), o.path(), o.role(), o.buildId(), o.sha256(), o.size())).toList(), s.config());
     }
 
     /** Reads a document {@link #write} produced; the inverse that keeps the schema honest. */
     public static Diagnosis read(String json) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(json);
+        JsonNode root = Json.MAPPER.readTree(json);
         int version = root.path("schema_version").asInt(-1);
         if (version != SCHEMA_VERSION) {
             throw new IOException("unsupported schema_version " + root.path("schema_version"));
         }
-        List<ChainEntry> chain = new ArrayList<>();
-        for (JsonNode e : root.path("chain")) {
-            chain.add(new ChainEntry(text(e, "entry"), text(e, "source"), text(e, "path"), text(e, "role"), text(e, "problem")));
-        }
-        List<Route> routes = new ArrayList<>();
-        for (JsonNode r : root.path("routes")) {
-            routes.add(new Route(text(r, "exe"), text(r, "route"), text(r, "allocator"), text(r, "reason"), text(r, "malloc_from")));
-        }
-        List<Binding> bindings = new ArrayList<>();
-        for (JsonNode b : root.path("bindings")) {
-            bindings.add(new Binding(text(b, "exe"), text(b, "symbol"), text(b, "from"), text(b, "to")));
-        }
+        Document doc = Json.MAPPER.treeToValue(root, Document.class);
         Map<String, List<Finding>> byCheck = new LinkedHashMap<>();
-        for (JsonNode f : root.path("findings")) {
-            List<String> subjects = new ArrayList<>();
-            f.path("subjects").forEach(s -> subjects.add(s.asText()));
-            byCheck.computeIfAbsent(text(f, "check"), k -> new ArrayList<>()).add(new Finding(text(f, "id"),
-                    Severity.fromLabel(text(f, "severity")), subjects, text(f, "message"), text(f, "fix")));
+        for (FindingEntry f : doc.findings()) {
+            byCheck.computeIfAbsent(f.check(), k -> new ArrayList<>())
+                    .add(new Finding(f.id(), Severity.fromLabel(f.severity()), f.subjects(), f.message(), f.fix()));
         }
-        List<CheckResult> checks = new ArrayList<>();
-        for (JsonNode c : root.path("checks")) {
-            JsonNode crash = c.path("crash");
-            checks.add(new CheckResult(text(c, "name"), text(c, "title"), byCheck.getOrDefault(text(c, "name"), List.of()),
-                    crash.isTextual() ? Optional.of(crash.asText()) : Optional.empty()));
-        }
-        return new Diagnosis(text(root, "memproxy_version"), text(root, "glibc_version"), text(root, "config"),
-                chain, routes, bindings, checks);
+        return new Diagnosis(doc.memproxyVersion(), doc.glibcVersion(), doc.config(),
+                doc.chain().stream().map(e -> new ChainEntry(e.entry(), e.source(), e.path(), e.role(), e.problem())).toList(),
+                doc.routes().stream().map(r -> new Route(r.exe(), r.route(), r.allocator(), r.reason(), r.mallocFrom())).toList(),
+                doc.bindings().stream().map(b -> new Binding(b.exe(), b.symbol(), b.from(), b.to())).toList(),
+                doc.checks().stream().map(c -> new CheckResult(c.name(), c.title(), byCheck.getOrDefault(c.name(), List.of()),
+                        Optional.ofNullable(c.crash()))).toList());
     }
-
-    private static String text(JsonNode n, String field) throws IOException {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new IOException("field '" + field + "' is missing or not a string");
-        }
-        return v.asText();
-    }
-
-    /** One finding as every JSON document writes it; {@code check} is left out when null. */
-    static void finding(JsonGenerator g, Finding f, String check) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("id", f.id());
-        g.writeStringField("severity", f.severity().label());
-        if (check != null) {
-            g.writeStringField("check", check);
-        }
-        g.writeArrayFieldStart("subjects");
-        for (String s : f.subjects()) {
-            g.writeString(s);
-        }
-        g.writeEndArray();
-        g.writeStringField("message", f.message());
-        g.writeStringField("fix", f.fix());
-        g.writeEndObject();
-    }
-
 }

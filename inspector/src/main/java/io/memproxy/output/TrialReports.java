@@ -1,14 +1,11 @@
 package io.memproxy.output;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.memproxy.doctor.Finding;
 import io.memproxy.trial.Analysis;
-import io.memproxy.trial.Measurement;
 import io.memproxy.trial.Spread;
 import io.memproxy.trial.StartCost;
 import io.memproxy.trial.Verdict;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,153 +198,68 @@ public final class TrialReports {
         return s.replace("|", "\\|").replace("\n", " ");
     }
 
+    /** The version of trial's JSON document. */
+    public static final int SCHEMA_VERSION = 1;
+
+    record Document(int schemaVersion, String memproxyVersion, List<String> command, String path, String executable, int runs,
+            int warmup, int roundsCompleted, boolean interrupted, double timeoutSeconds, boolean ignoreOutput, List<RouteEntry> routes,
+            List<JsonReport.FindingEntry> findings, List<String> advice, String configLine, List<String> notes) implements Json.Document {}
+
+    /** {@code sampled_peak_rss_kib} only when RSS was sampled; {@code time}, {@code cpu}, {@code memory} null for glibc. */
+    record RouteEntry(String name, String description, String preload, String routeCheck, int runs, SpreadEntry wallMs,
+            SpreadEntry cpuMs, SpreadEntry maxRssKib, SpreadEntry minorFaults, SpreadEntry majorFaults, SpreadEntry voluntarySwitches,
+            SpreadEntry involuntarySwitches, @JsonInclude(JsonInclude.Include.NON_NULL) SpreadEntry sampledPeakRssKib,
+            VerdictEntry time, VerdictEntry cpu, VerdictEntry memory, StartupEntry startup, boolean sameBehaviour,
+            List<String> differences, List<RunEntry> runsDetail) {}
+
+    /** Null values when there were no runs to measure. */
+    record SpreadEntry(Double median, Double min, Double max) {
+        static SpreadEntry of(Spread s) {
+            return s.empty() ? new SpreadEntry(null, null, null) : new SpreadEntry(s.median(), s.min(), s.max());
+        }
+    }
+
+    record VerdictEntry(String verdict, SpreadEntry ratio, double signTestP) {
+        static VerdictEntry of(Optional<Verdict> v) {
+            return v.map(x -> new VerdictEntry(x.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'), SpreadEntry.of(x.ratio()),
+                    x.p())).orElse(null);
+        }
+    }
+
+    record StartupEntry(SpreadEntry differenceMs, SpreadEntry withoutMs, SpreadEntry withMs) {}
+
+    /** {@code exit_status} is null when a signal ended the run; {@code rss_samples} only when RSS was sampled. */
+    record RunEntry(double wallMs, double userMs, double systemMs, long maxRssKib, long minorFaults, long majorFaults,
+            long voluntarySwitches, long involuntarySwitches, Integer exitStatus, int signal, boolean timedOut, String stdoutSha256,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<RssSample> rssSamples) {}
+
+    record RssSample(long ms, long rssKib) {}
+
     /** The JSON document (README "memproxy trial"). */
-    public static void json(Analysis.Report r, String memproxyVersion, PrintWriter out) throws IOException {
+    public static void json(Analysis.Report r, String memproxyVersion, PrintWriter out) {
         var res = r.result();
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeNumberField("schema_version", JsonReport.SCHEMA_VERSION);
-            g.writeStringField("memproxy_version", memproxyVersion);
-            g.writeArrayFieldStart("command");
-            for (String w : res.target().argv()) {
-                g.writeString(w);
-            }
-            g.writeEndArray();
-            g.writeStringField("path", res.target().path());
-            g.writeStringField("executable", res.target().executable());
-            g.writeNumberField("runs", res.plan().runs());
-            g.writeNumberField("warmup", res.plan().warmup());
-            g.writeNumberField("rounds_completed", res.rounds());
-            g.writeBooleanField("interrupted", res.interrupted());
-            g.writeNumberField("timeout_seconds", res.plan().timeoutMillis() / 1000.0);
-            g.writeBooleanField("ignore_output", res.plan().ignoreOutput());
-            g.writeArrayFieldStart("routes");
-            for (Analysis.RouteReport a : r.routes()) {
-                g.writeStartObject();
-                g.writeStringField("name", a.route().name());
-                g.writeStringField("description", a.route().description());
-                g.writeStringField("preload", a.route().chain().orElse(""));
-                g.writeStringField("route_check", a.route().isGlibc() ? "" : a.check());
-                g.writeNumberField("runs", a.runs());
-                spread(g, "wall_ms", a.wallMillis(), 1);
-                spread(g, "cpu_ms", a.cpuMillis(), 1);
-                spread(g, "max_rss_kib", a.maxRssKb(), 1);
-                spread(g, "minor_faults", a.minorFaults(), 1);
-                spread(g, "major_faults", a.majorFaults(), 1);
-                spread(g, "voluntary_switches", a.voluntarySwitches(), 1);
-                spread(g, "involuntary_switches", a.involuntarySwitches(), 1);
-                if (res.plan().sampleMillis() > 0) {
-                    spread(g, "sampled_peak_rss_kib", a.sampledPeakRssKb(), 1);
-                }
-                verdict(g, "time", a.time());
-                verdict(g, "cpu", a.cpu());
-                verdict(g, "memory", a.memory());
-                if (a.startup().isPresent()) {
-                    StartCost c = a.startup().get();
-                    g.writeObjectFieldStart("startup");
-                    spread(g, "difference_ms", c.differenceMillis(), 1);
-                    spread(g, "without_ms", c.withoutMillis(), 1);
-                    spread(g, "with_ms", c.withMillis(), 1);
-                    g.writeEndObject();
-                } else {
-                    g.writeNullField("startup");
-                }
-                g.writeBooleanField("same_behaviour", a.differences().isEmpty());
-                g.writeArrayFieldStart("differences");
-                for (String d : a.differences()) {
-                    g.writeString(d);
-                }
-                g.writeEndArray();
-                g.writeArrayFieldStart("runs_detail");
-                for (Measurement m : a.counted()) {
-                    g.writeStartObject();
-                    g.writeNumberField("wall_ms", m.wallMillis());
-                    g.writeNumberField("user_ms", m.userMicros() / 1000.0);
-                    g.writeNumberField("system_ms", m.systemMicros() / 1000.0);
-                    g.writeNumberField("max_rss_kib", m.maxRssKb());
-                    g.writeNumberField("minor_faults", m.minorFaults());
-                    g.writeNumberField("major_faults", m.majorFaults());
-                    g.writeNumberField("voluntary_switches", m.voluntarySwitches());
-                    g.writeNumberField("involuntary_switches", m.involuntarySwitches());
-                    if (m.signal() != 0) {
-                        g.writeNullField("exit_status");
-                    } else {
-                        g.writeNumberField("exit_status", m.exitStatus());
-                    }
-                    g.writeNumberField("signal", m.signal());
-                    g.writeBooleanField("timed_out", m.timedOut());
-                    g.writeStringField("stdout_sha256", m.stdoutSha256());
-                    if (res.plan().sampleMillis() > 0) {
-                        g.writeArrayFieldStart("rss_samples");
-                        for (long[] s : m.samples()) {
-                            g.writeStartObject();
-                            g.writeNumberField("ms", s[0]);
-                            g.writeNumberField("rss_kib", s[1]);
-                            g.writeEndObject();
-                        }
-                        g.writeEndArray();
-                    }
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("findings");
-            for (Finding f : r.findings()) {
-                JsonReport.finding(g, f, null);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("advice");
-            for (String a : r.advice()) {
-                g.writeString(a);
-            }
-            g.writeEndArray();
-            if (r.configLine().isPresent()) {
-                g.writeStringField("config_line", r.configLine().get());
-            } else {
-                g.writeNullField("config_line");
-            }
-            g.writeArrayFieldStart("notes");
-            for (String n : r.notes()) {
-                g.writeString(n);
-            }
-            for (String n : res.target().notes()) {
-                g.writeString(n);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+        boolean sampled = res.plan().sampleMillis() > 0;
+        List<RouteEntry> routes = new ArrayList<>();
+        for (Analysis.RouteReport a : r.routes()) {
+            List<RunEntry> runs = a.counted().stream().map(m -> new RunEntry(m.wallMillis(), m.userMicros() / 1000.0,
+                    m.systemMicros() / 1000.0, m.maxRssKb(), m.minorFaults(), m.majorFaults(), m.voluntarySwitches(),
+                    m.involuntarySwitches(), m.signal() != 0 ? null : m.exitStatus(), m.signal(), m.timedOut(), m.stdoutSha256(),
+                    sampled ? m.samples().stream().map(s -> new RssSample(s[0], s[1])).toList() : null)).toList();
+            routes.add(new RouteEntry(a.route().name(), a.route().description(), a.route().chain().orElse(""),
+                    a.route().isGlibc() ? "" : a.check(), a.runs(), SpreadEntry.of(a.wallMillis()), SpreadEntry.of(a.cpuMillis()),
+                    SpreadEntry.of(a.maxRssKb()), SpreadEntry.of(a.minorFaults()), SpreadEntry.of(a.majorFaults()),
+                    SpreadEntry.of(a.voluntarySwitches()), SpreadEntry.of(a.involuntarySwitches()),
+                    sampled ? SpreadEntry.of(a.sampledPeakRssKb()) : null,
+                    VerdictEntry.of(a.time()), VerdictEntry.of(a.cpu()), VerdictEntry.of(a.memory()),
+                    a.startup().map((StartCost c) -> new StartupEntry(SpreadEntry.of(c.differenceMillis()), SpreadEntry.of(c.withoutMillis()),
+                            SpreadEntry.of(c.withMillis()))).orElse(null),
+                    a.differences().isEmpty(), a.differences(), runs));
         }
-        out.println();
-        out.flush();
-    }
-
-    private static void spread(JsonGenerator g, String name, Spread s, double unit) throws IOException {
-        g.writeObjectFieldStart(name);
-        if (s.empty()) {
-            g.writeNullField("median");
-            g.writeNullField("min");
-            g.writeNullField("max");
-        } else {
-            g.writeNumberField("median", s.median() / unit);
-            g.writeNumberField("min", s.min() / unit);
-            g.writeNumberField("max", s.max() / unit);
-        }
-        g.writeEndObject();
-    }
-
-    private static void verdict(JsonGenerator g, String name, Optional<Verdict> v) throws IOException {
-        if (v.isEmpty()) {
-            g.writeNullField(name);
-            return;
-        }
-        Verdict x = v.get();
-        g.writeObjectFieldStart(name);
-        g.writeStringField("verdict", x.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        spread(g, "ratio", x.ratio(), 1);
-        g.writeNumberField("sign_test_p", x.p());
-        g.writeEndObject();
+        List<String> notes = new ArrayList<>(r.notes());
+        notes.addAll(res.target().notes());
+        Json.write(new Document(SCHEMA_VERSION, memproxyVersion, res.target().argv(), res.target().path(), res.target().executable(),
+                res.plan().runs(), res.plan().warmup(), res.rounds(), res.interrupted(), res.plan().timeoutMillis() / 1000.0,
+                res.plan().ignoreOutput(), routes, r.findings().stream().map(f -> JsonReport.FindingEntry.of(f, null)).toList(),
+                r.advice(), r.configLine().orElse(null), notes), out);
     }
 }
