@@ -5,6 +5,7 @@ import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
 import io.memproxy.output.PreloadChangeJson;
+import io.memproxy.output.PreloadChangeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -65,11 +66,7 @@ public final class UninstallCommand implements Callable<Integer> {
         Installer installer = new Installer(r, Step.Hook.NONE);
         PreloadPlan plan = installer.planUninstall();
         boolean changes = plan.changes() && !plan.dropped().isEmpty();
-        Fleet.heading(out, r, changes, "no memproxy entries");
-        if (changes) {
-            plan.diff().forEach(l -> out.println("  " + l));
-            plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's)"));
-        }
+        PreloadChangeText.uninstallPlan(out, r, plan, changes);
         if (target.dryRun) {
             if (json) {
                 PreloadChangeJson.write(doc, r, plan, changes, java.util.Optional.empty(), changes ? "would-uninstall" : "not-installed",
@@ -82,12 +79,8 @@ public final class UninstallCommand implements Callable<Integer> {
             PreloadChangeJson.write(doc, r, plan, changes, java.util.Optional.empty(), o.preloadWritten() ? "uninstalled" : "not-installed",
                     java.util.Optional.of(o), java.util.Optional.empty());
         }
-        out.println(o.preloadWritten()
-                ? (plan.newEntries().isEmpty() ? "uninstalled: " + Installer.PRELOAD + " removed (nothing else was in it)"
-                        : "uninstalled: programs started from now on do not load memproxy")
-                : "not installed: nothing changed");
-        out.println("kept " + Installer.CONFIG + " (your exclusion list)");
-        Fleet.recovery(out);
+        PreloadChangeText.uninstalled(out, o, plan);
+        PreloadChangeText.recovery(out);
         out.flush();
         return ExitCodes.OK;
     }
