@@ -13,7 +13,9 @@ import java.io.UncheckedIOException;
  * How every JSON document is written: a record per document (and per nested object) mapped by the one
  * {@link #MAPPER}, whose naming strategy turns the record components into snake_case keys, in declaration
  * order. A component that may be absent is annotated {@code @JsonInclude(NON_NULL)}; any other null is
- * written as null. Objects whose keys are values (class labels, route names, variable names) are maps.
+ * written as null. Objects whose keys are values (class labels, route names, variable names) are maps. A key
+ * that is a Java keyword ({@code class}, {@code static}, {@code default}) is named with {@code @JsonProperty}, and
+ * its record lists its key order with {@code @JsonPropertyOrder}: Jackson would move a renamed property last.
  */
 public final class Json {
     /** The mapper of every document; thread-safe once built. */
@@ -34,10 +36,14 @@ public final class Json {
         int schemaVersion();
     }
 
-    /** The document pretty-printed, then a newline. */
+    /**
+     * The document pretty-printed, then a newline. Written straight to {@code out}, never built as one string
+     * first: a hostile preload file can make a document larger than a small heap (HostileImageTest).
+     */
     public static void write(Document document, Writer out) {
         try {
-            out.write(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document) + System.lineSeparator());
+            MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, document);
+            out.write(System.lineSeparator());
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
