@@ -1,13 +1,13 @@
 package io.memproxy.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
 import io.memproxy.loader.SymbolBinder;
+import io.memproxy.output.BindReports;
+import io.memproxy.output.Colour;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.jline.jansi.Ansi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,12 +63,6 @@ public final class BindCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    /** The version of bind's JSON document; rename or remove a field only together with a new version. */
-    static final int JSON_SCHEMA_VERSION = 1;
-
-    /** One distinct binding, as shown. */
-    record Row(String from, String to, String symbol, String version) {}
-
     @Override
     public Integer call() throws IOException {
         LoaderEnvironment env = loader.environment();
@@ -84,9 +77,9 @@ public final class BindCommand implements Callable<Integer> {
         }
         SymbolBinder binder = new SymbolBinder(map);
         Set<String> wanted = symbols.isEmpty() ? AllocatorSymbols.ALL : Set.copyOf(symbols);
-        Set<Row> rows = new LinkedHashSet<>();
+        Set<BindReports.Row> rows = new LinkedHashSet<>();
         for (SymbolBinder.Binding b : binder.relocationBindings(wanted::contains)) {
-            rows.add(new Row(display(map, b.from()), b.to().map(t -> display(map, t)).orElse(null), b.symbol(), b.version().orElse(null)));
+            rows.add(new BindReports.Row(b.symbol(), map.shownName(b.from()), b.to().map(map::shownName).orElse(null), b.version().orElse(null)));
         }
         Optional<LoadedObject> nextFrom = Optional.empty();
         Optional<LoadedObject> nextTo = Optional.empty();
@@ -99,48 +92,18 @@ public final class BindCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean colour = output.colour(parent.terminal());
+        Optional<BindReports.Next> asked = next == null ? Optional.empty()
+                : Optional.of(new BindReports.Next(map.shownName(nextFrom.get()), next.get(1), nextTo.map(map::shownName).orElse(null)));
         if (output.format() == Format.json) {
-            JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeNumberField("schema_version", JSON_SCHEMA_VERSION);
-            g.writeStringField("executable", exe);
-            g.writeArrayFieldStart("bindings");
-            for (Row r : rows) {
-                g.writeStartObject();
-                g.writeStringField("symbol", r.symbol());
-                g.writeStringField("from", r.from());
-                g.writeStringField("to", r.to());
-                g.writeStringField("version", r.version());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (next != null) {
-                g.writeObjectFieldStart("next");
-                g.writeStringField("from", display(map, nextFrom.get()));
-                g.writeStringField("symbol", next.get(1));
-                g.writeStringField("to", nextTo.map(t -> display(map, t)).orElse(null));
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-            g.flush();
-            out.println();
+            BindReports.json(exe, rows, asked, out);
         } else {
-            for (Row r : rows) {
-                String to = r.to() == null ? paint("(undefined)", Ansi.Color.RED, colour) : r.to();
-                out.println(r.from() + " -> " + to + "  " + r.symbol() + (r.version() == null ? "" : "@" + r.version()));
-            }
-            if (next != null) {
-                out.println(display(map, nextFrom.get()) + " -> "
-                        + nextTo.map(t -> display(map, t)).orElse(paint("(not found)", Ansi.Color.RED, colour))
-                        + "  " + next.get(1) + " (RTLD_NEXT)");
-            }
+            BindReports.text(rows, asked, new Colour(output.colour(parent.terminal())), out);
         }
         out.flush();
         boolean unknown = unknownSymbols(map, rows, err);
         for (LinkMap.Missing m : map.missing()) {
             err.println("memproxy: " + exe + ": " + m.name() + ": cannot open shared object file (needed by "
-                    + display(map, m.requestedBy()) + ")");
+                    + map.shownName(m.requestedBy()) + ")");
         }
         map.fatal().ifPresent(f -> err.println("memproxy: " + exe + ": error while loading shared libraries: " + f));
         // The same file that elf calls malformed: its bindings cannot be shown, so the answer is incomplete.
@@ -152,7 +115,7 @@ public final class BindCommand implements Callable<Integer> {
      * A SYMBOL named on the command line that no loaded object references or defines is most likely a
      * typo: say so on stderr, with the closest dynamic symbol names of the link map.
      */
-    private boolean unknownSymbols(LinkMap map, Set<Row> rows, PrintWriter err) {
+    private boolean unknownSymbols(LinkMap map, Set<BindReports.Row> rows, PrintWriter err) {
         List<String> unknown = new ArrayList<>();
         for (String s : new LinkedHashSet<>(symbols)) {
             if (rows.stream().noneMatch(r -> r.symbol().equals(s))) {
@@ -184,11 +147,6 @@ public final class BindCommand implements Callable<Integer> {
         return any;
     }
 
-    /** The name ld.so gives an object; the executable as given on the command line. */
-    private String display(LinkMap map, LoadedObject o) {
-        return o == map.executable() ? exe : o.name();
-    }
-
     private Optional<LoadedObject> find(LinkMap map, String name) {
         if (name.equals(exe)) {
             return Optional.of(map.executable());
@@ -205,9 +163,5 @@ public final class BindCommand implements Callable<Integer> {
             }
         }
         return Optional.empty();
-    }
-
-    private static String paint(String s, Ansi.Color c, boolean colour) {
-        return colour ? Ansi.ansi().fg(c).a(s).reset().toString() : s;
     }
 }

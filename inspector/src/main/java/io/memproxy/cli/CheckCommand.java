@@ -1,9 +1,9 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.report.DoctorPrometheus;
-import io.memproxy.report.JsonReport;
-import io.memproxy.report.ProblemLines;
+import io.memproxy.output.DoctorPrometheus;
+import io.memproxy.output.JsonReport;
+import io.memproxy.output.ProblemLines;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,11 +1,11 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.report.DoctorPrometheus;
-import io.memproxy.report.JsonReport;
-import io.memproxy.report.Marks;
-import io.memproxy.report.MarkdownReport;
-import io.memproxy.report.TextReport;
+import io.memproxy.output.DoctorPrometheus;
+import io.memproxy.output.JsonReport;
+import io.memproxy.output.Marks;
+import io.memproxy.output.MarkdownReport;
+import io.memproxy.output.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

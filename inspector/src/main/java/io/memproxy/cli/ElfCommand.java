@@ -4,8 +4,8 @@ import io.memproxy.elf.DynamicSymbol;
 import io.memproxy.elf.ElfException;
 import io.memproxy.elf.ElfImage;
 import io.memproxy.elf.NotElfException;
-import io.memproxy.report.ElfJson;
-import io.memproxy.report.ElfText;
+import io.memproxy.output.ElfJson;
+import io.memproxy.output.ElfText;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -133,7 +133,7 @@ public final class ElfCommand implements Callable<Integer> {
             out.print(page);
         }
         if (asJson) {
-            out.println(json.render());
+            json.write(out);
         }
         out.flush();
         return code;

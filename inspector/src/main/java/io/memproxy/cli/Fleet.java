@@ -1,8 +1,8 @@
 package io.memproxy.cli;
 
 import io.memproxy.install.Installer;
-import io.memproxy.install.PreloadPlan;
 import io.memproxy.loader.Root;
+import io.memproxy.output.PreloadChangeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -10,7 +10,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What install, uninstall and ps share: the root option, error words, the recovery text. */
+/** What install, uninstall and ps share: the root option, error words, writing the preload file. */
 final class Fleet {
     private Fleet() {}
 
@@ -25,15 +25,9 @@ final class Fleet {
         return Root.at(dir);
     }
 
-    /** The first line of install and uninstall: the preload file, and whether it changes. */
-    static void heading(PrintWriter out, Root r, boolean changes, String unchanged) {
-        out.println(Installer.PRELOAD + (r.isHost() ? "" : " under " + r.dir()) + (changes ? ":" : ": " + unchanged));
-    }
-
-    /** The end of a --dry-run. */
+    /** The end of a --dry-run: its line, exit 0. */
     static int dryRun(PrintWriter out) {
-        out.println("dry run: nothing written");
-        out.flush();
+        PreloadChangeText.dryRun(out);
         return ExitCodes.OK;
     }
 
@@ -53,69 +47,12 @@ final class Fleet {
         } catch (IOException e) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, describe(e) + "; " + Installer.PRELOAD + " is unchanged");
         }
-        o.leftoversRemoved().forEach(p -> out.println("removed " + p + ", left by an interrupted run"));
-        if (o.backupWritten()) {
-            out.println("previous file saved as " + Installer.BACKUP);
-        }
+        PreloadChangeText.written(out, o);
         return o;
     }
 
     /** One line for an I/O failure: the file and the system's words (ENOSPC, EROFS, EACCES). */
     static String describe(IOException e) {
         return io.memproxy.loader.Root.message(e);
-    }
-
-    /** The version of install's and uninstall's JSON document; rename or remove a field only with a new version. */
-    static final int CHANGE_SCHEMA_VERSION = 1;
-
-    /**
-     * The JSON document of install and uninstall (--format json): the preload file's change, the pre-install
-     * check (install), and what happened: installed, already-installed, would-install, refused, uninstalled,
-     * not-installed, would-uninstall.
-     */
-    static void changeJson(PrintWriter out, Root r, PreloadPlan plan, boolean changes, java.util.Optional<io.memproxy.doctor.Diagnosis> check,
-            String outcome, java.util.Optional<Installer.Outcome> written, java.util.Optional<String> refusal) {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode doc = mapper.createObjectNode();
-        doc.put("schema_version", CHANGE_SCHEMA_VERSION);
-        doc.put("preload_file", Installer.PRELOAD);
-        doc.put("root", r.isHost() ? null : r.dir().toString());
-        doc.put("outcome", outcome);
-        refusal.ifPresent(m -> doc.put("refusal", m));
-        doc.put("changes", changes);
-        plan.oldEntries().forEach(doc.putArray("old_entries")::add);
-        plan.newEntries().forEach(doc.putArray("new_entries")::add);
-        plan.kept().forEach(doc.putArray("kept")::add);
-        plan.dropped().forEach(doc.putArray("dropped")::add);
-        plan.diff().forEach(doc.putArray("diff")::add);
-        try {
-            if (check.isPresent()) {
-                java.io.StringWriter w = new java.io.StringWriter();
-                io.memproxy.report.JsonReport.write(check.get(), w);
-                doc.set("check", mapper.readTree(w.toString()));
-            }
-            written.ifPresent(o -> {
-                doc.put("preload_written", o.preloadWritten());
-                doc.put("backup_written", o.backupWritten());
-                doc.put("config_installed", o.configInstalled());
-                o.leftoversRemoved().forEach(p -> doc.withArray("leftovers_removed").add(p.toString()));
-            });
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        out.flush();
-    }
-
-    /** How to undo a preload file that stops programs from starting, when no program starts. */
-    static void recovery(PrintWriter out) {
-        out.println();
-        out.println("If programs stop starting because of " + Installer.PRELOAD + ":");
-        out.println("  from any shell that still works:  memproxy uninstall   or   mv " + Installer.BACKUP + " " + Installer.PRELOAD);
-        out.println("  a statically linked shell ignores the file:  busybox rm " + Installer.PRELOAD
-                + "   (Debian package busybox-static)");
-        out.println("  at boot, add  break=bottom  to the kernel command line (Debian initramfs-tools); in that shell:");
-        out.println("    mount -o remount,rw /root && rm /root" + Installer.PRELOAD);
-        out.println("  or boot a rescue system, mount the root file system and remove etc/ld.so.preload there.");
     }
 }

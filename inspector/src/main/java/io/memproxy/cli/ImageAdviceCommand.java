@@ -6,7 +6,7 @@ import io.memproxy.image.ContainerImage;
 import io.memproxy.install.Installer;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
-import io.memproxy.report.ProblemLines;
+import io.memproxy.output.ImageAdviceReports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -146,35 +146,15 @@ public final class ImageAdviceCommand implements Callable<Integer> {
         lines.add(preloadFile ? "RUN printf '%s\\n' " + String.join(" ", entries) + " > /etc/ld.so.preload"
                 : "ENV LD_PRELOAD=" + String.join(":", entries));
         if (output.format() == Format.json) {
-            Map<String, Object> doc = new java.util.LinkedHashMap<>();
-            doc.put("schema_version", 1);
-            doc.put("image", img.where());
-            doc.put("works", errors == 0);
-            doc.put("chain", List.copyOf(entries));
-            doc.put("shim_from", shimHere.toString());
-            doc.put("dockerfile", errors == 0 ? lines : List.of());
-            doc.put("findings", d.findings().stream().filter(f -> f.severity() != Severity.INFO).map(f -> Map.of("id", f.id(),
-                    "severity", f.severity().name().toLowerCase(java.util.Locale.ROOT), "subjects", f.subjects(), "message", f.message(),
-                    "fix", f.fix())).toList());
-            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            ImageAdviceReports.json(img.where(), errors == 0, List.copyOf(entries), shimHere.toString(), lines, d, out);
             out.flush();
             return errors == 0 ? ExitCodes.OK : ExitCodes.PROBLEM;
         }
         if (errors > 0) {
-            out.println("# the check found " + errors + " error(s) with the chain in " + img.where() + ":");
-            java.io.StringWriter problems = new java.io.StringWriter();
-            PrintWriter w = new PrintWriter(problems);
-            ProblemLines.write(d, w);
-            w.flush();
-            problems.toString().lines().forEach(l -> out.println("#   " + l));
-            out.flush();
+            ImageAdviceReports.problems(img.where(), errors, d, out);
             throw new MemproxyException(ExitCodes.PROBLEM, "no advice: the chain does not work in " + img.where() + " (above)");
         }
-        out.println("# memproxy: route malloc through " + alloc.substring(alloc.lastIndexOf('/') + 1) + " in this image;"
-                + " checked by memproxy image-advice against " + img.where());
-        out.println("# libmemproxy.so comes from this machine (" + shimHere + "): copy it into the build context first.");
-        lines.forEach(out::println);
-        out.flush();
+        ImageAdviceReports.text(img.where(), alloc, shimHere.toString(), lines, out);
         return ExitCodes.OK;
     }
 

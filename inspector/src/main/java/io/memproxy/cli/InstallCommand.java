@@ -8,7 +8,9 @@ import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
-import io.memproxy.report.ProblemLines;
+import io.memproxy.output.PreloadChangeJson;
+import io.memproxy.output.PreloadChangeText;
+import io.memproxy.output.ProblemLines;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -99,7 +101,7 @@ public final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean json = output.format() == Format.json;
-        // In JSON, the text goes nowhere and one document is printed at the end (Fleet.changeJson).
+        // In JSON, the text goes nowhere and one document is printed at the end (PreloadChangeJson).
         PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
         PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
@@ -136,10 +138,7 @@ public final class InstallCommand implements Callable<Integer> {
                 Inspection.DEFAULT_CONFIG, List.of(), result.inspection().inputs().searchPath()));
         Optional<String> breaks = Installer.breaksEveryProgram(result.inspection(), today);
 
-        Fleet.heading(out, r, plan.changes(), "unchanged");
-        plan.diff().forEach(l -> out.println("  " + l));
-        plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's), after memproxy's entries"));
-        plan.dropped().forEach(k -> out.println("dropped " + k + " (an earlier memproxy entry)"));
+        PreloadChangeText.installPlan(out, r, plan);
         // Findings only about entries the new file drops (an earlier shim) do not count against it.
         // Nor do repeats of memproxy's own entries: the check puts them before today's file, which already
         // holds them after an earlier install, and the new file names each once.
@@ -172,7 +171,7 @@ public final class InstallCommand implements Callable<Integer> {
         if (refusal.isPresent()) {
             out.flush();
             if (json) {
-                Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), "refused", Optional.empty(), refusal);
+                PreloadChangeJson.write(doc, r, plan, plan.changes(), Optional.of(d), "refused", Optional.empty(), refusal);
             }
             throw new MemproxyException(ExitCodes.PROBLEM, refusal.get());
         }
@@ -181,7 +180,7 @@ public final class InstallCommand implements Callable<Integer> {
         }
         if (target.dryRun) {
             if (json) {
-                Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), plan.changes() ? "would-install" : "already-installed",
+                PreloadChangeJson.write(doc, r, plan, plan.changes(), Optional.of(d), plan.changes() ? "would-install" : "already-installed",
                         Optional.empty(), Optional.empty());
             }
             return Fleet.dryRun(out);
@@ -190,16 +189,11 @@ public final class InstallCommand implements Callable<Integer> {
         String configPath = result.inspection().configSource().path();
         Installer.Outcome o = Fleet.write(() -> installer.install(plan, configPath, Installer.defaultConfig()), out);
         if (json) {
-            Fleet.changeJson(doc, r, plan, plan.changes(), Optional.of(d), o.preloadWritten() ? "installed" : "already-installed",
+            PreloadChangeJson.write(doc, r, plan, plan.changes(), Optional.of(d), o.preloadWritten() ? "installed" : "already-installed",
                     Optional.of(o), Optional.empty());
         }
-        if (o.configInstalled()) {
-            out.println("installed the default " + configPath + " (nothing excluded yet; see memproxy scan --suggest-config)");
-        }
-        out.println(o.preloadWritten() ? "installed: programs started from now on load " + s + " and " + a
-                : "already installed: nothing changed");
-        out.println("running processes keep what they have; memproxy ps shows them");
-        Fleet.recovery(out);
+        PreloadChangeText.installed(out, o, configPath, s, a);
+        PreloadChangeText.recovery(out);
         out.flush();
         return ExitCodes.OK;
     }

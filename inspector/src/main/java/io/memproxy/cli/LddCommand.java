@@ -1,24 +1,18 @@
 package io.memproxy.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.HostCapabilities;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
 import io.memproxy.loader.ObjectFiles;
-import io.memproxy.report.Marks;
+import io.memproxy.output.Colour;
+import io.memproxy.output.LddReports;
+import io.memproxy.output.Marks;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import org.jline.jansi.Ansi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,30 +53,24 @@ public final class LddCommand implements Callable<Integer> {
     @Option(names = "--tree", description = "Draw the dependency tree with the reason each object was found.")
     boolean tree;
 
-    /** The version of ldd's JSON document; rename or remove a field only together with a new version. */
-    static final int JSON_SCHEMA_VERSION = 1;
-
-    /** One program's result, or the one-line reason it could not be analysed. */
-    record Result(String exe, LinkMap map, String error) {}
-
     @Override
     public Integer call() throws IOException {
         LoaderEnvironment env = loader.environment();
         ObjectFiles files = new ObjectFiles(env.root());
-        List<Result> results = IntStream.range(0, executables.size()).parallel()
+        List<LddReports.Program> results = IntStream.range(0, executables.size()).parallel()
                 .mapToObj(i -> analyse(env, files, executables.get(i).toString())).toList();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean problem = false;
         boolean json = output.format() == Format.json;
         if (json) {
-            writeJson(results, out);
+            LddReports.json(results, out);
         }
-        boolean colour = output.colour(parent.terminal());
+        Colour colour = new Colour(output.colour(parent.terminal()));
         // One write for all programs: the launcher's writers flush on every line.
         java.io.StringWriter buffer = new java.io.StringWriter();
         PrintWriter page = new PrintWriter(buffer);
-        for (Result r : results) {
+        for (LddReports.Program r : results) {
             if (r.error() != null) {
                 err.println("memproxy: " + r.error());
                 problem = true;
@@ -104,9 +92,9 @@ public final class LddCommand implements Callable<Integer> {
                 page.println(r.exe() + ":");
             }
             if (tree) {
-                new Tree(colour, Marks.of(parent.terminal().unicode()), page, env.hwcaps().orElse(HostCapabilities.AARCH64_DEFAULT)).write(r.exe(), m);
+                LddReports.tree(m, colour, Marks.of(parent.terminal().unicode()), env.hwcaps().orElse(HostCapabilities.AARCH64_DEFAULT), page);
             } else if (m.fatal().isEmpty()) {
-                lines(m).forEach(l -> page.println("\t" + l));
+                LddReports.lines(m).forEach(l -> page.println("\t" + l));
             }
         }
         files.cacheProblem().ifPresent(p -> err.println("memproxy: warning: " + p));
@@ -116,190 +104,11 @@ public final class LddCommand implements Callable<Integer> {
         return problem ? ExitCodes.PROBLEM : ExitCodes.OK;
     }
 
-    static Result analyse(LoaderEnvironment env, ObjectFiles files, String exe) {
+    static LddReports.Program analyse(LoaderEnvironment env, ObjectFiles files, String exe) {
         try {
-            return new Result(exe, LinkMap.load(env, files, exe), null);
+            return new LddReports.Program(exe, LinkMap.load(env, files, exe), null);
         } catch (LoaderException e) {
-            return new Result(exe, null, e.getMessage());
-        }
-    }
-
-    /** ldd's lines without addresses and without the vDSO. */
-    public static List<String> lines(LinkMap m) {
-        if (m.tracedAsStatic()) {
-            return List.of("statically linked");
-        }
-        List<String> out = new ArrayList<>();
-        for (LoadedObject o : m.loadOrder()) {
-            if (!o.found()) {
-                out.add(o.requestName() + " => not found");
-            } else if (o.requestName().equals(o.name())) {
-                out.add(o.name());
-            } else {
-                out.add(o.requestName() + " => " + o.name());
-            }
-        }
-        return out;
-    }
-
-    private static void writeJson(List<Result> results, PrintWriter out) throws IOException {
-        JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter();
-        boolean many = results.size() > 1;
-        // One executable: its object, as before; several: {"executables": [...]}. Both carry schema_version.
-        if (many) {
-            g.writeStartObject();
-            g.writeNumberField("schema_version", JSON_SCHEMA_VERSION);
-            g.writeArrayFieldStart("executables");
-        }
-        for (Result r : results) {
-            g.writeStartObject();
-            if (!many) {
-                g.writeNumberField("schema_version", JSON_SCHEMA_VERSION);
-            }
-            g.writeStringField("executable", r.exe());
-            if (r.error() != null) {
-                g.writeStringField("error", r.error());
-                g.writeEndObject();
-                continue;
-            }
-            LinkMap m = r.map();
-            g.writeArrayFieldStart("objects");
-            for (LoadedObject o : m.loadOrder()) {
-                if (!o.found()) {
-                    continue;
-                }
-                g.writeStartObject();
-                g.writeStringField("name", o.requestName());
-                g.writeStringField("path", o.name());
-                g.writeStringField("found_by", o.isPreload() ? "preload" : o.foundBy().label());
-                g.writeArrayFieldStart("needed_by");
-                for (LoadedObject by : o.neededBy()) {
-                    g.writeString(by == m.executable() ? r.exe() : by.name());
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("missing");
-            for (LinkMap.Missing x : m.missing()) {
-                g.writeStartObject();
-                g.writeStringField("name", x.name());
-                g.writeStringField("needed_by", x.requestedBy() == m.executable() ? r.exe() : x.requestedBy().name());
-                g.writeArrayFieldStart("tried");
-                for (String t : x.tried()) {
-                    g.writeString(t);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("ignored_preloads");
-            for (LinkMap.IgnoredPreload p : m.ignoredPreloads()) {
-                g.writeStartObject();
-                g.writeStringField("entry", p.entry());
-                g.writeStringField("source", p.source().label());
-                g.writeStringField("reason", p.reason());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (m.fatal().isPresent()) {
-                g.writeStringField("fatal", m.fatal().get());
-            }
-            g.writeBooleanField("secure", m.secure());
-            g.writeEndObject();
-        }
-        if (many) {
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.flush();
-        out.println();
-    }
-
-    /** libtree-style tree: each object expanded where it is first reached, later references marked. */
-    private static final class Tree {
-        private final boolean colour;
-        private final Marks marks;
-        private final PrintWriter out;
-        private final Set<LoadedObject> shown = Collections.newSetFromMap(new IdentityHashMap<>());
-        private final java.util.Map<String, List<String>> tried = new java.util.HashMap<>();
-
-        /** The CPU level assumed for a foreign architecture's program, named on its line. */
-        private final String assumed;
-
-        Tree(boolean colour, Marks marks, PrintWriter out, String assumed) {
-            this.colour = colour;
-            this.marks = marks;
-            this.out = out;
-            this.assumed = assumed;
-        }
-
-        void write(String exe, LinkMap m) {
-            out.println(paint(exe, Ansi.Color.DEFAULT, true) + (m.secure() ? paint(" [secure]", Ansi.Color.YELLOW, false) : "")
-                    + (m.rules().native_() ? "" : faint(" [" + m.rules().machineName() + "; its CPU is assumed, not this one's: " + assumed
-                    + ", --hwcaps sets it]")));
-            if (m.isStatic()) {
-                out.println(marks.last() + "statically linked");
-                return;
-            }
-            List<LoadedObject> top = new ArrayList<>();
-            m.loadOrder().stream().filter(LoadedObject::isPreload).forEach(top::add);
-            top.addAll(m.executable().needs());
-            shown.add(m.executable());
-            for (LinkMap.Missing x : m.missing()) {
-                tried.put(x.requestedBy().name() + "\0" + x.name(), x.tried());
-            }
-            for (int i = 0; i < top.size(); i++) {
-                node(top.get(i), "", i == top.size() - 1, m.executable());
-            }
-            for (LinkMap.IgnoredPreload p : m.ignoredPreloads()) {
-                out.println(paint("   ignored preload " + p.entry() + " (" + p.source().label() + "): " + p.reason(), Ansi.Color.YELLOW, false));
-            }
-            m.fatal().ifPresent(f -> out.println(paint("   ld.so stops: " + f, Ansi.Color.RED, true)));
-        }
-
-        private void node(LoadedObject o, String indent, boolean last, LoadedObject parent) {
-            String branch = indent + (last ? marks.last() : marks.branch());
-            if (!o.found()) {
-                out.println(branch + paint(o.requestName() + " not found", Ansi.Color.RED, true));
-                List<String> places = tried.getOrDefault(parent.name() + "\0" + o.requestName(), List.of());
-                if (!places.isEmpty()) {
-                    out.println(indent + (last ? "    " : marks.pipe()) + faint("tried: " + String.join(", ", places)));
-                }
-                return;
-            }
-            boolean again = !shown.add(o);
-            String reason = again ? "already loaded" : o.isPreload() ? "preload" : o.foundBy().label();
-            String where = o.requestName().equals(o.name()) ? o.name() : o.requestName() + " => " + o.name();
-            Ansi.Color c = again ? Ansi.Color.DEFAULT : switch (o.foundBy()) {
-                case RPATH, RUNPATH -> Ansi.Color.CYAN;
-                case LD_LIBRARY_PATH -> Ansi.Color.MAGENTA;
-                case PATH -> Ansi.Color.BLUE;
-                default -> Ansi.Color.GREEN;
-            };
-            out.println(branch + (again ? faint(where) : where) + " " + paint("[" + reason + "]", c, false));
-            if (again) {
-                return;
-            }
-            List<LoadedObject> kids = o.needs();
-            for (int i = 0; i < kids.size(); i++) {
-                node(kids.get(i), indent + (last ? "    " : marks.pipe()), i == kids.size() - 1, o);
-            }
-        }
-
-        private String paint(String s, Ansi.Color c, boolean bold) {
-            if (!colour) {
-                return s;
-            }
-            Ansi a = Ansi.ansi();
-            if (bold) {
-                a = a.bold();
-            }
-            return (c == Ansi.Color.DEFAULT ? a : a.fg(c)).a(s).reset().toString();
-        }
-
-        private String faint(String s) {
-            return colour ? Ansi.ansi().a(Ansi.Attribute.INTENSITY_FAINT).a(s).reset().toString() : s;
+            return new LddReports.Program(exe, null, e.getMessage());
         }
     }
 }

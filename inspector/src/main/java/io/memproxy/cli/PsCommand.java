@@ -2,7 +2,7 @@ package io.memproxy.cli;
 
 import io.memproxy.doctor.Inspection;
 import io.memproxy.ps.ProcessTable;
-import io.memproxy.report.PsReports;
+import io.memproxy.output.PsReports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

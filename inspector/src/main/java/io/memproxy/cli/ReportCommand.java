@@ -1,7 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.SystemFacts;
-import io.memproxy.report.SupportReport;
+import io.memproxy.output.SupportReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     private void write(DoctorRun.Result r, SystemFacts facts, PrintWriter out) throws IOException {
         if (format.format() == Format.json) {
-            io.memproxy.report.JsonReport.write(r.diagnosis(), java.util.Optional.of(facts), out);
+            io.memproxy.output.JsonReport.write(r.diagnosis(), java.util.Optional.of(facts), out);
         } else {
             SupportReport.write(r.diagnosis(), facts, out);
         }

@@ -3,7 +3,7 @@ package io.memproxy.cli;
 import io.memproxy.doctor.ExecutableClass;
 import io.memproxy.doctor.Platform;
 import io.memproxy.scan.ChainCoverage;
-import io.memproxy.report.ScanReports;
+import io.memproxy.output.ScanReports;
 import io.memproxy.scan.Classifier;
 import io.memproxy.scan.Scan;
 import io.memproxy.scan.ScanSummary;

@@ -4,6 +4,8 @@ import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
 import io.memproxy.loader.Root;
+import io.memproxy.output.PreloadChangeJson;
+import io.memproxy.output.PreloadChangeText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -50,7 +52,7 @@ public final class UninstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean json = output.format() == Format.json;
-        // In JSON, the text goes nowhere and one document is printed at the end (Fleet.changeJson).
+        // In JSON, the text goes nowhere and one document is printed at the end (PreloadChangeJson).
         PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
         PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
@@ -64,29 +66,21 @@ public final class UninstallCommand implements Callable<Integer> {
         Installer installer = new Installer(r, Step.Hook.NONE);
         PreloadPlan plan = installer.planUninstall();
         boolean changes = plan.changes() && !plan.dropped().isEmpty();
-        Fleet.heading(out, r, changes, "no memproxy entries");
-        if (changes) {
-            plan.diff().forEach(l -> out.println("  " + l));
-            plan.kept().forEach(k -> out.println("kept " + k + " (not memproxy's)"));
-        }
+        PreloadChangeText.uninstallPlan(out, r, plan, changes);
         if (target.dryRun) {
             if (json) {
-                Fleet.changeJson(doc, r, plan, changes, java.util.Optional.empty(), changes ? "would-uninstall" : "not-installed",
+                PreloadChangeJson.write(doc, r, plan, changes, java.util.Optional.empty(), changes ? "would-uninstall" : "not-installed",
                         java.util.Optional.empty(), java.util.Optional.empty());
             }
             return Fleet.dryRun(out);
         }
         Installer.Outcome o = Fleet.write(() -> installer.uninstall(plan), out);
         if (json) {
-            Fleet.changeJson(doc, r, plan, changes, java.util.Optional.empty(), o.preloadWritten() ? "uninstalled" : "not-installed",
+            PreloadChangeJson.write(doc, r, plan, changes, java.util.Optional.empty(), o.preloadWritten() ? "uninstalled" : "not-installed",
                     java.util.Optional.of(o), java.util.Optional.empty());
         }
-        out.println(o.preloadWritten()
-                ? (plan.newEntries().isEmpty() ? "uninstalled: " + Installer.PRELOAD + " removed (nothing else was in it)"
-                        : "uninstalled: programs started from now on do not load memproxy")
-                : "not installed: nothing changed");
-        out.println("kept " + Installer.CONFIG + " (your exclusion list)");
-        Fleet.recovery(out);
+        PreloadChangeText.uninstalled(out, o, plan);
+        PreloadChangeText.recovery(out);
         out.flush();
         return ExitCodes.OK;
     }

@@ -4,7 +4,8 @@ import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.Severity;
 import io.memproxy.install.UnitDropIn;
 import io.memproxy.loader.Root;
-import io.memproxy.report.ProblemLines;
+import io.memproxy.output.ProblemLines;
+import io.memproxy.output.UnitDropInText;
 import io.memproxy.unit.Service;
 import io.memproxy.unit.SystemdUnit;
 import io.memproxy.unit.UnitName;
@@ -58,10 +59,7 @@ final class UnitInstall {
         check.root = root.isHost() ? null : root.dir();
         Diagnosis d = UnitRun.diagnose(check, name.name(), Optional.of(new SystemdUnit.Pending(dropIn.path(), content)));
         boolean same = current.isPresent() && current.get().equals(content);
-        out.println(dropIn.path() + (root.isHost() ? "" : " under " + root.dir()) + (same ? ": unchanged" : ":"));
-        if (!same) {
-            content.lines().forEach(l -> out.println("  + " + l));
-        }
+        UnitDropInText.installPlan(out, root, dropIn, same, content);
         long errors = d.count(Severity.ERROR) + d.crashedChecks();
         if (errors > 0 || d.count(Severity.WARNING) > 0) {
             out.println("pre-install check (memproxy doctor --unit " + name + " with this drop-in):");
@@ -115,25 +113,19 @@ final class UnitInstall {
         checkNow(root, now);
         UnitDropIn dropIn = new UnitDropIn(root, name.name());
         Optional<String> current = read(dropIn);
-        String where = dropIn.path() + (root.isHost() ? "" : " under " + root.dir());
         if (current.isEmpty()) {
-            out.println(where + ": not there");
-            out.println("not installed: nothing changed");
-            out.flush();
+            UnitDropInText.notThere(out, root, dropIn);
             return ExitCodes.OK;
         }
         if (!UnitDropIn.isOurs(current.get())) {
             throw new MemproxyException(ExitCodes.PROBLEM, dropIn.path() + " was not written by memproxy: left alone");
         }
-        out.println(where + ":");
-        current.get().lines().forEach(l -> out.println("  - " + l));
+        UnitDropInText.uninstallPlan(out, root, dropIn, current.get());
         if (dryRun) {
             return Fleet.dryRun(out);
         }
         try {
-            boolean dirGone = dropIn.remove(current.get());
-            out.println("removed " + dropIn.path() + " (saved as " + dropIn.backup() + ")"
-                    + (dirGone ? " and " + dropIn.directory() + ", which memproxy had created" : ""));
+            UnitDropInText.removed(out, dropIn, dropIn.remove(current.get()));
         } catch (IOException e) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e));
         }
@@ -224,9 +216,7 @@ final class UnitInstall {
             return;
         }
         if (!now) {
-            out.println("to apply: systemctl daemon-reload && systemctl try-restart " + name
-                    + (root.isHost() ? "" : "   (on the system under " + root.dir() + ")"));
-            out.println("check it: memproxy doctor --unit " + name + "; memproxy ps shows what the running process loaded");
+            UnitDropInText.howToApply(out, root, name.toString());
             return;
         }
         for (List<String> cmd : List.of(List.of("systemctl", "daemon-reload"), List.of("systemctl", "try-restart", name.name()))) {

@@ -478,10 +478,7 @@ public final class Inspection {
     }
 
     private String pathOf(String exe, Optional<LoadedObject> l) {
-        if (l.isEmpty()) {
-            return "";
-        }
-        return l.get() == linkMap(exe).executable() ? exe : l.get().path();
+        return l.map(linkMap(exe)::shownName).orElse("");
     }
 
     /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */

@@ -34,6 +34,8 @@ public final class LinkMap {
 
     private final LoaderEnvironment env;
     private final LoadedObject executable;
+    /** The program as the user named it (the executable's own name is empty for a kernel start). */
+    private final String program;
     private final List<LoadedObject> loadOrder;
     private final List<LoadedObject> scope;
     private final List<Missing> missing;
@@ -46,6 +48,7 @@ public final class LinkMap {
     private LinkMap(Builder b) {
         this.env = b.env;
         this.executable = b.exe;
+        this.program = b.exePath;
         this.loadOrder = List.copyOf(b.loadOrder());
         this.scope = List.copyOf(b.searchList());
         this.missing = List.copyOf(b.missing);
@@ -78,6 +81,11 @@ public final class LinkMap {
 
     public LoadedObject executable() {
         return executable;
+    }
+
+    /** The name to show users for an object of this map: the program as the user named it, else its path. */
+    public String shownName(LoadedObject o) {
+        return o == executable ? program : o.path();
     }
 
     /** Every object after the executable in ld.so's list order (what ldd prints), missing ones included. */

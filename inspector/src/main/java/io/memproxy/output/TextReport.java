@@ -1,4 +1,4 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
@@ -14,7 +14,7 @@ import org.jline.jansi.Ansi;
  * the predicted route per executable, and a summary line. {@code quiet} keeps only what needs attention.
  */
 public final class TextReport {
-    private final boolean colour;
+    private final Colour colour;
     private final boolean quiet;
     private final Marks marks;
 
@@ -23,7 +23,7 @@ public final class TextReport {
     }
 
     public TextReport(boolean colour, boolean quiet, Marks marks) {
-        this.colour = colour;
+        this.colour = new Colour(colour);
         this.quiet = quiet;
         this.marks = marks;
     }
@@ -34,7 +34,7 @@ public final class TextReport {
             return;
         }
         if (!quiet) {
-            out.println(bold("Preload chain"));
+            out.println(colour.bold("Preload chain"));
             if (d.chain().isEmpty()) {
                 out.println("  (empty)");
             }
@@ -51,14 +51,14 @@ public final class TextReport {
             }
             String head = mark(c.status()) + " " + c.title();
             if (c.crash().isPresent()) {
-                head += paint(" (check crashed: " + c.crash().get() + ")", Ansi.Color.MAGENTA);
+                head += colour.paint(" (check crashed: " + c.crash().get() + ")", Ansi.Color.MAGENTA);
             }
             out.println(head);
             for (Finding f : c.findings()) {
                 if (quiet && f.severity() == Severity.INFO) {
                     continue;
                 }
-                out.println("    " + mark(f.severity()) + " " + f.message() + " " + faint("[" + f.id() + "]"));
+                out.println("    " + mark(f.severity()) + " " + f.message() + " " + colour.faint("[" + f.id() + "]"));
                 if (!f.fix().isEmpty()) {
                     out.println("      fix: " + f.fix());
                 }
@@ -66,7 +66,7 @@ public final class TextReport {
         }
         if (!quiet && !d.routes().isEmpty()) {
             out.println();
-            out.println(bold("Predicted routes"));
+            out.println(colour.bold("Predicted routes"));
             int width = d.routes().stream().mapToInt(r -> r.exe().length()).max().orElse(0);
             for (Route r : d.routes()) {
                 out.println("  " + pad(r.exe(), width) + "  " + marks.arrow() + " " + RouteWords.describe(r));
@@ -79,37 +79,25 @@ public final class TextReport {
     private String summary(Diagnosis d) {
         String line = Summary.line(d);
         if (d.count(Severity.ERROR) > 0 || d.crashedChecks() > 0) {
-            return paint(line, Ansi.Color.RED);
+            return colour.paint(line, Ansi.Color.RED);
         }
-        return d.count(Severity.WARNING) > 0 ? paint(line, Ansi.Color.YELLOW) : paint(line, Ansi.Color.GREEN);
+        return d.count(Severity.WARNING) > 0 ? colour.paint(line, Ansi.Color.YELLOW) : colour.paint(line, Ansi.Color.GREEN);
     }
 
     private String mark(CheckResult.Status s) {
         return switch (s) {
-            case OK -> paint(marks.ok(), Ansi.Color.GREEN);
-            case WARNING -> paint(marks.warning(), Ansi.Color.YELLOW);
-            case ERROR, CRASHED -> paint(marks.error(), Ansi.Color.RED);
+            case OK -> colour.paint(marks.ok(), Ansi.Color.GREEN);
+            case WARNING -> colour.paint(marks.warning(), Ansi.Color.YELLOW);
+            case ERROR, CRASHED -> colour.paint(marks.error(), Ansi.Color.RED);
         };
     }
 
     private String mark(Severity s) {
         return switch (s) {
-            case ERROR -> paint(marks.error(), Ansi.Color.RED);
-            case WARNING -> paint(marks.warning(), Ansi.Color.YELLOW);
-            case INFO -> faint(marks.info());
+            case ERROR -> colour.paint(marks.error(), Ansi.Color.RED);
+            case WARNING -> colour.paint(marks.warning(), Ansi.Color.YELLOW);
+            case INFO -> colour.faint(marks.info());
         };
-    }
-
-    private String paint(String text, Ansi.Color c) {
-        return colour ? Ansi.ansi().fg(c).a(text).reset().toString() : text;
-    }
-
-    private String bold(String text) {
-        return colour ? Ansi.ansi().bold().a(text).reset().toString() : text;
-    }
-
-    private String faint(String text) {
-        return colour ? Ansi.ansi().a(Ansi.Attribute.INTENSITY_FAINT).a(text).reset().toString() : text;
     }
 
     private static String pad(String s, int width) {

@@ -1,4 +1,4 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
 import io.memproxy.trial.Analysis;
 import io.memproxy.trial.Spread;

@@ -1,4 +1,4 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;

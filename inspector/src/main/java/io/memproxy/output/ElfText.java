@@ -1,4 +1,4 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
 import io.memproxy.elf.DynamicInfo;
 import io.memproxy.elf.DynamicSymbol;
@@ -15,23 +15,22 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.jline.jansi.Ansi;
 
 /** The readable form of {@code memproxy elf}: a summary per file and, when asked, its dynamic symbols. */
 public final class ElfText {
     private final PrintWriter out;
-    private final boolean color;
+    private final Colour colour;
 
     public ElfText(PrintWriter out, boolean color) {
         this.out = out;
-        this.color = color;
+        this.colour = new Colour(color);
     }
 
     /** Header facts, dynamic section and GNU versions of one file. */
     public void summary(ElfImage image) throws MalformedElfException {
         ElfHeader h = image.header();
         DynamicInfo d = image.dynamic();
-        out.println(bold(printable(image.path().toString())));
+        out.println(colour.bold(printable(image.path().toString())));
         out.printf("  %s%n", describe(h, d.soname()));
         row("interpreter", h.interpreter());
         row("soname", d.soname());
@@ -66,7 +65,7 @@ public final class ElfText {
         for (DynamicSymbol s : symbols) {
             String name = shownName(s);
             StringBuilder line = new StringBuilder("    ");
-            line.append(s.isDefined() ? name : dim(name));
+            line.append(s.isDefined() ? name : colour.faint(name));
             line.append(" ".repeat(Math.max(1, width + 2 - name.length())));
             line.append(String.format("%-7s %-7s", s.type().readelfName(), s.binding().readelfName()));
             if (s.isDefined()) {
@@ -84,7 +83,7 @@ public final class ElfText {
 
     /** A file that is not ELF: what it is, and for an ld script what it names. */
     public void notElf(NotElfException e) {
-        out.println(bold(printable(e.file().toString())));
+        out.println(colour.bold(printable(e.file().toString())));
         out.printf("  not ELF: %s%n", e.kind().description());
         if (e.kind() == NonElfKind.LINKER_SCRIPT) {
             out.println("  ld.so cannot load it; only the link editor (ld) reads it. It names:");
@@ -157,13 +156,5 @@ public final class ElfText {
             }
         }
         return out == null ? s : out.toString();
-    }
-
-    private String bold(String s) {
-        return color ? Ansi.ansi().bold().a(s).reset().toString() : s;
-    }
-
-    private String dim(String s) {
-        return color ? Ansi.ansi().a(Ansi.Attribute.INTENSITY_FAINT).a(s).reset().toString() : s;
     }
 }

@@ -1,12 +1,11 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.memproxy.ps.ProcessInfo;
 import io.memproxy.ps.ProcessTable;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The outputs of memproxy ps. */
 public final class PsReports {
@@ -55,63 +54,28 @@ public final class PsReports {
         return b.toString();
     }
 
+    /** The version of ps's JSON document. */
+    public static final int SCHEMA_VERSION = 1;
+
+    record Document(int schemaVersion, String memproxyVersion, Long installedAt, List<Process> processes, Totals summary)
+            implements Json.Document {}
+
+    record Process(long pid, String exe, long startedAt, String shim, List<String> allocatorLibraries, boolean secure,
+            String route, String allocator, String reason, List<String> flags) {}
+
+    /** Keys of {@code routes} and {@code flags} are the route and flag words. */
+    record Totals(int processes, Map<String, Long> routes, Map<String, Long> flags, long unreadable, long gone, long kernelThreads) {}
+
     /** The JSON document (docs/json.md, "ps"). */
-    public static void json(ProcessTable.Result r, String memproxyVersion, PrintWriter out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeNumberField("schema_version", JsonReport.SCHEMA_VERSION);
-            g.writeStringField("memproxy_version", memproxyVersion);
-            if (r.installedAt().isPresent()) {
-                g.writeNumberField("installed_at", r.installedAt().get());
-            } else {
-                g.writeNullField("installed_at");
-            }
-            g.writeArrayFieldStart("processes");
-            for (ProcessInfo p : r.processes()) {
-                g.writeStartObject();
-                g.writeNumberField("pid", p.pid());
-                g.writeStringField("exe", p.exe());
-                g.writeNumberField("started_at", p.startedAt());
-                g.writeStringField("shim", p.shim().orElse(""));
-                g.writeArrayFieldStart("allocator_libraries");
-                for (String a : p.allocators()) {
-                    g.writeString(a);
-                }
-                g.writeEndArray();
-                g.writeBooleanField("secure", p.secure());
-                g.writeStringField("route", p.route());
-                g.writeStringField("allocator", p.allocator());
-                g.writeStringField("reason", p.reason());
-                g.writeArrayFieldStart("flags");
-                for (String f : p.flags()) {
-                    g.writeString(f);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeObjectFieldStart("summary");
-            g.writeNumberField("processes", r.processes().size());
-            g.writeObjectFieldStart("routes");
-            for (String route : ROUTES) {
-                g.writeNumberField(route, r.count(route));
-            }
-            g.writeEndObject();
-            g.writeObjectFieldStart("flags");
-            for (String f : FLAGS) {
-                g.writeNumberField(f, r.flagged(f));
-            }
-            g.writeEndObject();
-            g.writeNumberField("unreadable", r.unreadable());
-            g.writeNumberField("gone", r.gone());
-            g.writeNumberField("kernel_threads", r.kernelThreads());
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        out.println();
-        out.flush();
+    public static void json(ProcessTable.Result r, String memproxyVersion, PrintWriter out) {
+        Map<String, Long> routes = new LinkedHashMap<>();
+        ROUTES.forEach(route -> routes.put(route, r.count(route)));
+        Map<String, Long> flags = new LinkedHashMap<>();
+        FLAGS.forEach(f -> flags.put(f, r.flagged(f)));
+        Json.write(new Document(SCHEMA_VERSION, memproxyVersion, r.installedAt().orElse(null),
+                r.processes().stream().map(p -> new Process(p.pid(), p.exe(), p.startedAt(), p.shim().orElse(""), p.allocators(),
+                        p.secure(), p.route(), p.allocator(), p.reason(), p.flags())).toList(),
+                new Totals(r.processes().size(), routes, flags, r.unreadable(), r.gone(), r.kernelThreads())), out);
     }
 
     public static void prometheus(ProcessTable.Result r, long unixSeconds, PrintWriter out) {

@@ -1,4 +1,4 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

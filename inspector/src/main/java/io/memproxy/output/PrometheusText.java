@@ -1,4 +1,4 @@
-package io.memproxy.report;
+package io.memproxy.output;
 
 import java.io.PrintWriter;
 import java.util.Locale;
