@@ -1,7 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Severity;
 import io.memproxy.image.ContainerImage;
 import io.memproxy.install.Installer;
 import io.memproxy.install.Step;

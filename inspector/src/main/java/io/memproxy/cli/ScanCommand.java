@@ -1,7 +1,7 @@
 package io.memproxy.cli;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.Platform;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.Platform;
 import io.memproxy.scan.ChainCoverage;
 import io.memproxy.report.ScanReports;
 import io.memproxy.scan.Classifier;

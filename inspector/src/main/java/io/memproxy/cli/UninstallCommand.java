@@ -1,5 +1,6 @@
 package io.memproxy.cli;
 
+import io.memproxy.config.ConfigFile;
 import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
@@ -9,8 +10,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "uninstall",
         header = "Remove memproxy's entries from /etc/ld.so.preload.", mixinStandardHelpOptions = true,
@@ -85,7 +86,7 @@ public final class UninstallCommand implements Callable<Integer> {
                 ? (plan.newEntries().isEmpty() ? "uninstalled: " + Installer.PRELOAD + " removed (nothing else was in it)"
                         : "uninstalled: programs started from now on do not load memproxy")
                 : "not installed: nothing changed");
-        out.println("kept " + Installer.CONFIG + " (your exclusion list)");
+        out.println("kept " + ConfigFile.DEFAULT_PATH + " (your exclusion list)");
         Fleet.recovery(out);
         out.flush();
         return ExitCodes.OK;

@@ -1,5 +1,7 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,8 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ProgramHeader;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
 import io.memproxy.trial.Runner;

@@ -1,5 +1,7 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoaderRules;
 import java.util.ArrayList;

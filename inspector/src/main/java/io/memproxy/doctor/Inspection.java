@@ -19,6 +19,12 @@ import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
 import io.memproxy.loader.SearchPath;
 import io.memproxy.loader.SymbolBinder;
+import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.executable.ElfIdent;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.executable.FileCapabilities;
+import io.memproxy.executable.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +43,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * every check; every ELF file is parsed once per run.
  */
 public final class Inspection {
-    /** The shim's compiled-in exclusion list (shim/Makefile: $(SYSCONFDIR)/memproxy.conf). */
-    public static final String DEFAULT_CONFIG = "/etc/memproxy.conf";
     /** The representative target examined when none is named. */
     public static final String DEFAULT_TARGET = "/bin/sh";
 
@@ -157,7 +161,7 @@ public final class Inspection {
             }
         }
         if (shim.isEmpty()) {
-            return new ConfigSource(DEFAULT_CONFIG, "the default: no shim in the preload chain to read the path from");
+            return new ConfigSource(ConfigFile.DEFAULT_PATH, "the default: no shim in the preload chain to read the path from");
         }
         try {
             Optional<String> compiled = shim.get().image().stringSymbol(CONFIG_PATH_SYMBOL);
@@ -165,9 +169,9 @@ public final class Inspection {
                 return new ConfigSource(compiled.get(), "the path compiled into " + shim.get().path());
             }
         } catch (io.memproxy.elf.MalformedElfException e) {
-            return new ConfigSource(DEFAULT_CONFIG, "the default: " + shim.get().path() + " is malformed (" + e.getMessage() + ")");
+            return new ConfigSource(ConfigFile.DEFAULT_PATH, "the default: " + shim.get().path() + " is malformed (" + e.getMessage() + ")");
         }
-        return new ConfigSource(DEFAULT_CONFIG, "the default: " + shim.get().path() + " does not export " + CONFIG_PATH_SYMBOL
+        return new ConfigSource(ConfigFile.DEFAULT_PATH, "the default: " + shim.get().path() + " does not export " + CONFIG_PATH_SYMBOL
                 + " (an older build)");
     }
 
@@ -277,13 +281,8 @@ public final class Inspection {
     public ObjectFile object(String systemPath) throws LoaderException {
         ObjectFile o = objects.get(systemPath);
         if (o == null) {
-            ObjectFiles.Opened opened = files.open(systemPath, rules(systemPath));
-            if (!(opened instanceof ObjectFiles.Usable u)) {
-                String why = opened instanceof ObjectFiles.Fatal f ? f.reason()
-                        : opened instanceof ObjectFiles.OtherClass c ? c.reason() : "cannot open file";
-                throw new LoaderException(systemPath + ": " + why);
-            }
-            o = objects.computeIfAbsent(systemPath, p -> new ObjectFile(p, u.elf()));
+            ElfImage elf = files.elf(systemPath);
+            o = objects.computeIfAbsent(systemPath, p -> new ObjectFile(p, elf));
         }
         return o;
     }

@@ -1,5 +1,7 @@
 package io.memproxy.doctor;
 
+import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.ShimModel;
 import java.util.List;
 import java.util.Optional;
 

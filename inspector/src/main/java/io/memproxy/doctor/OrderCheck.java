@@ -1,6 +1,8 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.MalformedElfException;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,8 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
 import io.memproxy.loader.LoadedObject;
+import io.memproxy.shimmodel.ObjectFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -87,6 +87,19 @@ public final class ObjectFiles {
         return byPath.computeIfAbsent(loaderPath, this::load) instanceof Image i ? LoaderRules.of(i.elf().header()) : Optional.empty();
     }
 
+    /**
+     * The parsed file behind a loader path, opened as the ld.so of its own class and machine would (x86-64's
+     * for a file no profile loads); ld.so's reason ("PATH: invalid ELF header") when it cannot be loaded.
+     */
+    public ElfImage elf(String loaderPath) throws LoaderException {
+        Opened opened = open(loaderPath, rulesFor(loaderPath).orElse(LoaderRules.DEBIAN_12_X86_64));
+        if (!(opened instanceof Usable u)) {
+            String why = opened instanceof Fatal f ? f.reason() : opened instanceof OtherClass c ? c.reason() : "cannot open file";
+            throw new LoaderException(loaderPath + ": " + why);
+        }
+        return u.elf();
+    }
+
     /** Opens a loader path as the ld.so of {@code rules} would (open_verify's checks, in its order). */
     public Opened open(String loaderPath, LoaderRules rules) {
         Read r = byPath.computeIfAbsent(loaderPath, this::load);

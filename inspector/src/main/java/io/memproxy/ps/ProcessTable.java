@@ -2,17 +2,20 @@ package io.memproxy.ps;
 
 import io.memproxy.config.AllocatorLibrary;
 import io.memproxy.config.ConfigFile;
-import io.memproxy.doctor.Inspection;
-import io.memproxy.doctor.ObjectFile;
-import io.memproxy.doctor.ShimModel;
 import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.PreloadChain;
+import io.memproxy.loader.Root;
+import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.ShimModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,16 +46,22 @@ public final class ProcessTable {
     }
 
     private final ProcFs proc;
-    private final Inspection inspection;
+    private final Root root;
+    private final ObjectFiles files;
+    private final Map<String, ObjectFile> objects = new HashMap<>();
     private final ConfigFile config;
     private final Optional<Long> configChangedAt;
 
-    /** @param inspection the machine (root "/") and the exclusion list the shim reads */
-    public ProcessTable(Path proc, Inspection inspection) {
+    /**
+     * @param root   the machine ({@link Root#host()})
+     * @param config the exclusion list the shim reads
+     */
+    public ProcessTable(Path proc, Root root, ConfigFile config) {
         this.proc = new ProcFs(proc);
-        this.inspection = inspection;
-        this.config = inspection.config();
-        this.configChangedAt = mtime(inspection.file(inspection.configSource().path()));
+        this.root = root;
+        this.files = new ObjectFiles(root);
+        this.config = config;
+        this.configChangedAt = mtime(root.file(config.path()));
     }
 
     /** Reads the named processes, or all of them when {@code pids} is empty. */
@@ -118,7 +127,7 @@ public final class ProcessTable {
                 continue;
             }
             try {
-                objects.add(inspection.object(f));
+                objects.add(object(f));
             } catch (LoaderException e) {
                 // Not a loadable object (a data file mapped by the program): not in the shim's walk.
             }
@@ -134,6 +143,16 @@ public final class ProcessTable {
                 d.route().equals("allocator") ? d.allocator() : "", d.reason(), flags);
     }
 
+    /** A mapped object parsed once per run. */
+    private ObjectFile object(String path) throws LoaderException {
+        ObjectFile o = this.objects.get(path);
+        if (o == null) {
+            o = new ObjectFile(path, files.elf(path));
+            this.objects.put(path, o);
+        }
+        return o;
+    }
+
     /** A mapped file that can be a shared object: the shim's walk (dl_iterate_phdr) sees only those. */
     private static boolean isLoader(String f) {
         return fileName(f).matches("ld-linux.*\\.so\\.\\d+|ld\\.so\\.\\d+|ld64\\.so\\.\\d+");
@@ -146,9 +165,9 @@ public final class ProcessTable {
 
     /** When the preload file got memproxy: its modification time, if it names a libmemproxy. */
     private Optional<Long> installedAt() {
-        Path f = inspection.file("/etc/ld.so.preload");
+        Path f = root.file("/etc/ld.so.preload");
         try {
-            byte[] content = inspection.root().read("/etc/ld.so.preload", PreloadChain.MAX_FILE);
+            byte[] content = root.read("/etc/ld.so.preload", PreloadChain.MAX_FILE);
             if (PreloadChain.splitFile(content, PreloadChain.MAX_ENTRIES).stream().noneMatch(e -> fileName(e).startsWith("libmemproxy"))) {
                 return Optional.empty();
             }

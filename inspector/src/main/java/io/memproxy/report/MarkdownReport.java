@@ -3,7 +3,7 @@ package io.memproxy.report;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
+import io.memproxy.finding.Finding;
 import io.memproxy.doctor.Route;
 import java.io.PrintWriter;
 

@@ -2,7 +2,7 @@ package io.memproxy.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.executable.ExecutableClass;
 import io.memproxy.loader.LoaderRules;
 import io.memproxy.scan.ChainCoverage;
 import io.memproxy.scan.ScanSummary;

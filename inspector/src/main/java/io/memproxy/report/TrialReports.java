@@ -2,7 +2,7 @@ package io.memproxy.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.memproxy.doctor.Finding;
+import io.memproxy.finding.Finding;
 import io.memproxy.trial.Analysis;
 import io.memproxy.trial.Measurement;
 import io.memproxy.trial.Spread;
@@ -109,7 +109,7 @@ public final class TrialReports {
             out.println();
             out.println("Findings:");
             for (Finding f : r.findings()) {
-                String mark = f.severity() == io.memproxy.doctor.Severity.ERROR ? paint(colour, marks.error(), Ansi.Color.RED)
+                String mark = f.severity() == io.memproxy.finding.Severity.ERROR ? paint(colour, marks.error(), Ansi.Color.RED)
                         : paint(colour, marks.warning(), Ansi.Color.YELLOW);
                 out.println("  " + mark + " " + f.id() + " [" + f.subjects().get(0) + "]: " + f.message());
                 if (!f.fix().isEmpty()) {

@@ -1,8 +1,8 @@
 package io.memproxy.scan;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.ExecutableProfile;
-import io.memproxy.doctor.Platform;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.executable.Platform;
 import io.memproxy.elf.ElfException;
 import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.ElfImage;

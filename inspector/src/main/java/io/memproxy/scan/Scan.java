@@ -1,7 +1,7 @@
 package io.memproxy.scan;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.FileCapabilities;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.FileCapabilities;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

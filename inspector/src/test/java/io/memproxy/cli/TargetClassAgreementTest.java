@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.Platform;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.Platform;
 import io.memproxy.scan.Classifier;
 import java.nio.file.Files;
 import java.nio.file.Path;

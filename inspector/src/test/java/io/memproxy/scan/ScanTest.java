@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.FileCapabilities;
-import io.memproxy.doctor.Platform;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.FileCapabilities;
+import io.memproxy.executable.Platform;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

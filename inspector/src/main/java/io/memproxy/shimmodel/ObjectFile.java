@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.shimmodel;
 
 import io.memproxy.elf.DynamicSymbol;
 import io.memproxy.elf.ElfImage;
@@ -16,7 +16,7 @@ public final class ObjectFile implements ShimModel.Exports {
     private final Map<String, Boolean> shimVisible = new HashMap<>();
     private final Map<String, Boolean> exported = new HashMap<>();
 
-    ObjectFile(String path, ElfImage image) {
+    public ObjectFile(String path, ElfImage image) {
         this.path = path;
         this.image = image;
     }

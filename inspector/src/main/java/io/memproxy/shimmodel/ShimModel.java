@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.shimmodel;
 
 import io.memproxy.config.AllocatorProfile;
 import io.memproxy.config.ConfigFile;

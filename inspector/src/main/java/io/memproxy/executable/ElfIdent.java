@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.executable;
 
 import io.memproxy.elf.ElfClass;
 import io.memproxy.loader.LoaderRules;
@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** The first 20 bytes of a file, enough to tell a program's class and machine without parsing it. */
-final class ElfIdent {
+public final class ElfIdent {
     private ElfIdent() {}
 
     /** Whether the file is a little-endian ELF executable or library of the profile's class and machine. */
-    static boolean matches(Path file, LoaderRules rules) {
+    public static boolean matches(Path file, LoaderRules rules) {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }

@@ -1,7 +1,4 @@
-package io.memproxy.doctor;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package io.memproxy.shimmodel;
 
 import io.memproxy.config.AllocatorProfile;
 import io.memproxy.config.ConfigFile;
@@ -19,6 +16,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shim's own test vectors (samples/config-vectors.tsv, also run by shim/tests/vectors.c): the
