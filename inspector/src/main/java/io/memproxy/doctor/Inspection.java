@@ -1,15 +1,19 @@
 package io.memproxy.doctor;
 
 import io.memproxy.config.ConfigFile;
-import io.memproxy.elf.DynamicInfo;
 import io.memproxy.elf.DynamicSymbol;
 import io.memproxy.elf.ElfImage;
-import io.memproxy.elf.ElfType;
 import io.memproxy.elf.MalformedElfException;
 import io.memproxy.elf.NotElfException;
 import io.memproxy.elf.SymbolVersion;
+import io.memproxy.executable.ElfIdent;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.executable.FileCapabilities;
+import io.memproxy.executable.Platform;
 import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LoadOutcome;
 import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
@@ -20,11 +24,6 @@ import io.memproxy.loader.Root;
 import io.memproxy.loader.SearchPath;
 import io.memproxy.loader.SymbolBinder;
 import io.memproxy.shimmodel.ObjectFile;
-import io.memproxy.executable.ElfIdent;
-import io.memproxy.executable.ExecutableClass;
-import io.memproxy.executable.ExecutableProfile;
-import io.memproxy.executable.FileCapabilities;
-import io.memproxy.executable.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -505,73 +504,66 @@ public final class Inspection {
         return files.preloadBytesNotRead();
     }
 
-    /** The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload). */
+    /**
+     * The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload) as the
+     * reference program's link map has it.
+     */
     public List<Link> chain() {
         if (chain == null) {
+            LinkMap reference = referenceMap();
             List<Link> out = new ArrayList<>();
-            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
-                out.add(link(e.name(), e.source().label()));
+            for (LinkMap.Preload p : reference.isStatic() ? unmapped(reference) : reference.preloads()) {
+                out.add(link(p));
             }
             chain = List.copyOf(out);
         }
         return chain;
     }
 
-    private Link link(String entry, String source) {
-        LinkMap reference = referenceMap();
-        String path = reference.preloadPath(entry).orElse(entry);
-        if (!entry.contains("/")) {
-            // A bare name is searched with the executable as loader (elf/rtld.c: do_preload); ask the loader.
-            LinkMap m = reference;
-            Optional<LoadedObject> hit = m.loadOrder().stream().filter(l -> l.found() && l.requestName().equals(entry)).findFirst();
-            if (hit.isEmpty()) {
-                hit = m.loadOrder().stream().filter(l -> l.found() && l.soname().map(entry::equals).orElse(false)).findFirst();
+    /**
+     * ld.so never runs for a static program, so its link map has no preloads: each entry as ld.so would open
+     * it for a dynamic program of the same class (a bare name is left unsearched).
+     */
+    private List<LinkMap.Preload> unmapped(LinkMap reference) {
+        List<LinkMap.Preload> out = new ArrayList<>();
+        for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
+            if (!e.name().contains("/")) {
+                out.add(new LinkMap.Preload(e.name(), e.source(), "", LoadOutcome.NOT_FOUND, "cannot open shared object file",
+                        Optional.empty()));
+                continue;
             }
-            if (hit.isEmpty()) {
-                String why = m.ignoredPreloads().stream().filter(i -> i.entry().equals(entry)).map(LinkMap.IgnoredPreload::reason)
-                        .findFirst().orElse("cannot open shared object file");
-                return new Link(entry, source, "", Link.Outcome.NOT_FOUND, why, Optional.empty(), List.of());
-            }
-            path = hit.get().path();
+            String path = reference.preloadPath(e.name()).orElse(e.name());
+            ObjectFiles.Opened o = files.open(path, reference.rules());
+            Optional<String> refused = o instanceof ObjectFiles.Usable u ? u.notLoadable() : Optional.empty();
+            out.add(new LinkMap.Preload(e.name(), e.source(), path, refused.isPresent() ? LoadOutcome.UNLOADABLE : o.outcome(),
+                    refused.orElse(o.reason()), Optional.empty()));
         }
-        ObjectFiles.Opened opened = files.open(path, reference.rules());
-        if (opened instanceof ObjectFiles.Usable u) {
-            return usable(entry, source, path, u.elf());
-        }
-        if (opened instanceof ObjectFiles.Fatal f) {
-            return notLoadable(entry, source, path, f.reason());
-        }
-        if (opened instanceof ObjectFiles.OtherClass c) {
-            return new Link(entry, source, path,
-                    c.reason().startsWith("wrong ELF class") ? Link.Outcome.WRONG_CLASS : Link.Outcome.WRONG_MACHINE, c.reason(),
-                    Optional.empty(), List.of());
-        }
-        return new Link(entry, source, path, Link.Outcome.MISSING, "cannot open shared object file", Optional.empty(), List.of());
+        return out;
     }
 
-    private Link notLoadable(String entry, String source, String path, String reason) {
-        if (reason.equals("invalid ELF header") || reason.equals("file too short")) {
-            List<String> inputs = List.of();
-            try {
-                ElfImage.read(file(path));
-            } catch (NotElfException e) {
-                inputs = e.scriptInputs();
-            } catch (io.memproxy.elf.ElfException e) {
-                // Not ELF, and not a script either: no inputs to suggest.
+    private Link link(LinkMap.Preload p) {
+        String source = p.source().label();
+        return switch (p.outcome()) {
+            case LOADED -> {
+                // Named by the entry's own path, also when the file is already loaded under another name.
+                ElfImage elf = p.object().isPresent() ? p.object().get().elf().orElseThrow() : files.elf(p.path());
+                yield new Link(p.entry(), source, p.path(), p.outcome(), "",
+                        Optional.of(objects.computeIfAbsent(p.path(), x -> new ObjectFile(x, elf))), List.of());
             }
-            return new Link(entry, source, path, Link.Outcome.NOT_ELF, reason, Optional.empty(), inputs);
-        }
-        return new Link(entry, source, path, Link.Outcome.UNLOADABLE, reason, Optional.empty(), List.of());
+            case NOT_ELF -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), scriptInputs(p.path()));
+            default -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), List.of());
+        };
     }
 
-    private Link usable(String entry, String source, String path, ElfImage elf) {
-        // elf/dl-load.c: _dl_map_object_from_fd rejects executables after mapping.
-        boolean pie = (elf.dynamic().flags1() & DynamicInfo.DF_1_PIE) != 0;
-        if (pie || elf.header().type() == ElfType.EXEC) {
-            String why = pie ? "cannot dynamically load position-independent executable" : "cannot dynamically load executable";
-            return new Link(entry, source, path, Link.Outcome.UNLOADABLE, why, Optional.empty(), List.of());
+    /** The files a GNU ld script names, for a preload entry that is one; empty for any other file. */
+    private List<String> scriptInputs(String path) {
+        try {
+            ElfImage.read(file(path));
+        } catch (NotElfException e) {
+            return e.scriptInputs();
+        } catch (io.memproxy.elf.ElfException e) {
+            // Not ELF, and not a script either: no inputs to suggest.
         }
-        ObjectFile o = objects.computeIfAbsent(path, p -> new ObjectFile(p, elf));
-        return new Link(entry, source, path, Link.Outcome.LOADED, "", Optional.of(o), List.of());
+        return List.of();
     }
 }

@@ -1,5 +1,6 @@
 package io.memproxy.doctor;
 
+import io.memproxy.loader.LoadOutcome;
 import io.memproxy.shimmodel.ObjectFile;
 import io.memproxy.shimmodel.ShimModel;
 import java.util.List;
@@ -16,12 +17,10 @@ import java.util.Optional;
  * @param object  the loaded object
  * @param scriptInputs for a GNU ld script, the files it names
  */
-public record Link(String entry, String source, String path, Outcome outcome, String reason, Optional<ObjectFile> object,
+public record Link(String entry, String source, String path, LoadOutcome outcome, String reason, Optional<ObjectFile> object,
         List<String> scriptInputs) {
-    public enum Outcome { LOADED, MISSING, NOT_FOUND, NOT_ELF, WRONG_CLASS, WRONG_MACHINE, UNLOADABLE }
-
     public boolean loaded() {
-        return outcome == Outcome.LOADED;
+        return outcome == LoadOutcome.LOADED;
     }
 
     /** shim, libc, allocator:NAME or other, as the outputs show it. */

@@ -2,10 +2,10 @@ package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
 import io.memproxy.elf.VersionDefinition;
-import io.memproxy.shimmodel.ObjectFile;
-import io.memproxy.shimmodel.ShimModel;
 import io.memproxy.executable.ExecutableClass;
 import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.ShimModel;
 import java.util.List;
 
 /** The shim's predicted decision for one executable, and who provides its malloc. */

@@ -1,11 +1,11 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
 import io.memproxy.finding.Finding;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoadedObject;
-import io.memproxy.executable.ExecutableClass;
-import io.memproxy.executable.ExecutableProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -2,7 +2,6 @@ package io.memproxy.loader;
 
 import io.memproxy.elf.DynamicInfo;
 import io.memproxy.elf.ElfImage;
-import io.memproxy.elf.ElfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -23,6 +22,23 @@ public final class LinkMap {
     public record IgnoredPreload(String entry, PreloadChain.Source source, String reason) {}
 
     /**
+     * What ld.so made of one preload entry (elf/rtld.c: do_preload).
+     *
+     * @param entry   the entry as written
+     * @param path    the file ld.so opened for it: a path with its DSTs expanded (the entry itself when they
+     *                expand to nothing), the file a bare name's search found, or "" when the search found none
+     * @param outcome loaded, or why not ({@link LoadOutcome#NOT_FOUND} for any bare name that is not loaded)
+     * @param reason  ld.so's words for an ignored entry, or ""
+     * @param object  the loaded object
+     */
+    public record Preload(String entry, PreloadChain.Source source, String path, LoadOutcome outcome, String reason,
+            Optional<LoadedObject> object) {
+        public boolean loaded() {
+            return outcome == LoadOutcome.LOADED;
+        }
+    }
+
+    /**
      * A needed name that was not found, the object that needed it, and where ld.so looked, in order
      * ("rpath /dir/", "LD_LIBRARY_PATH /dir/", "runpath /dir/", "ld.so.cache", "default dir /lib/…/", or the path).
      */
@@ -37,7 +53,7 @@ public final class LinkMap {
     private final List<LoadedObject> loadOrder;
     private final List<LoadedObject> scope;
     private final List<Missing> missing;
-    private final List<IgnoredPreload> ignoredPreloads;
+    private final List<Preload> preloads;
     private final String fatal;
     private final boolean secure;
     private final boolean isStatic;
@@ -49,7 +65,7 @@ public final class LinkMap {
         this.loadOrder = List.copyOf(b.loadOrder());
         this.scope = List.copyOf(b.searchList());
         this.missing = List.copyOf(b.missing);
-        this.ignoredPreloads = List.copyOf(b.ignored);
+        this.preloads = List.copyOf(b.preloads);
         this.fatal = b.fatal;
         this.secure = b.secure;
         this.isStatic = b.isStatic;
@@ -95,7 +111,15 @@ public final class LinkMap {
     }
 
     public List<IgnoredPreload> ignoredPreloads() {
-        return ignoredPreloads;
+        return preloads.stream().filter(p -> !p.loaded()).map(p -> new IgnoredPreload(p.entry(), p.source(), p.reason())).toList();
+    }
+
+    /**
+     * Every preload entry ld.so looked at, in its order, with what it made of it; none for a program ld.so
+     * does not run (static), and none for LD_PRELOAD entries secure mode drops without a word.
+     */
+    public List<Preload> preloads() {
+        return preloads;
     }
 
     /** The error that stops ld.so ("NAME: invalid ELF header"), if any; objects loaded before it are still listed. */
@@ -153,11 +177,17 @@ public final class LinkMap {
         private static final long serialVersionUID = 1L;
         final String object;
         final String reason;
+        final LoadOutcome outcome;
 
         FatalError(String object, String reason) {
+            this(object, reason, LoadOutcome.UNLOADABLE);
+        }
+
+        FatalError(String object, String reason, LoadOutcome outcome) {
             super(object + ": " + reason, null, false, false);
             this.object = object;
             this.reason = reason;
+            this.outcome = outcome;
         }
     }
 
@@ -173,7 +203,7 @@ public final class LinkMap {
         final List<LoadedObject> loaded = new ArrayList<>();
         final List<LoadedObject> queue = new ArrayList<>();
         final List<Missing> missing = new ArrayList<>();
-        final List<IgnoredPreload> ignored = new ArrayList<>();
+        final List<Preload> preloads = new ArrayList<>();
         LoadedObject exe;
         LoadedObject rtld;
         String fatal;
@@ -193,17 +223,16 @@ public final class LinkMap {
             rules = files.rulesFor(exePath).orElse(LoaderRules.DEBIAN_12_X86_64);
             host = rules.capabilitiesIn(env);
             ObjectFiles.Opened opened = files.open(exePath, rules);
-            if (opened instanceof ObjectFiles.Absent) {
+            if (opened.outcome() == LoadOutcome.MISSING) {
                 throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.MISSING);
             }
             if (Files.isDirectory(env.root().file(exePath))) {
                 throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.DIRECTORY);
             }
-            if (opened instanceof ObjectFiles.Fatal f) {
-                throw new LoaderException(exePath + ": " + f.reason());
-            }
-            if (opened instanceof ObjectFiles.OtherClass o) {
-                throw new LoaderException(exePath + ": " + (o.reason().startsWith("wrong") ? o.reason() : "not an object for any loader this tool knows (x86-64, i386, AArch64)"));
+            switch (opened.outcome()) {
+                case LOADED -> { }
+                case WRONG_MACHINE -> throw new LoaderException(exePath + ": not an object for any loader this tool knows (x86-64, i386, AArch64)");
+                default -> throw new LoaderException(exePath + ": " + opened.reason());
             }
             ObjectFiles.Usable u = (ObjectFiles.Usable) opened;
             ElfImage elf = u.elf();
@@ -256,15 +285,25 @@ public final class LinkMap {
                     continue;
                 }
                 int before = chain.size();
+                boolean path = entry.name().contains("/");
+                String opened = path ? expanded(entry.name()) : "";
                 try {
                     LoadedObject o = map(exe, entry.name(), true);
                     if (chain.size() > before && !queue.contains(o)) {
                         queue.add(o);
                     }
+                    preloads.add(new Preload(entry.name(), entry.source(), path ? opened : o.path(), LoadOutcome.LOADED, "",
+                            Optional.of(o)));
                 } catch (FatalError e) {
-                    ignored.add(new IgnoredPreload(entry.name(), entry.source(), e.reason));
+                    preloads.add(new Preload(entry.name(), entry.source(), opened, path ? e.outcome : LoadOutcome.NOT_FOUND, e.reason,
+                            Optional.empty()));
                 }
             }
+        }
+
+        /** A preload path with its DSTs expanded as the executable's request; itself when they expand to nothing. */
+        private String expanded(String name) {
+            return SearchPath.hasDst(name) ? SearchPath.expand(name, dst(exe)).filter(x -> !x.isEmpty()).orElse(name) : name;
         }
 
         private void dependencies() {
@@ -311,7 +350,11 @@ public final class LinkMap {
             final transient List<String> tried;
 
             NotFound(String object, String reason, List<String> tried) {
-                super(object, reason);
+                this(object, reason, tried, LoadOutcome.NOT_FOUND);
+            }
+
+            NotFound(String object, String reason, List<String> tried, LoadOutcome outcome) {
+                super(object, reason, outcome);
                 this.tried = tried;
             }
         }
@@ -333,19 +376,15 @@ public final class LinkMap {
             if (name.contains("/")) {
                 String real = SearchPath.hasDst(name) ? SearchPath.expand(name, dst(loader)).orElse(null) : name;
                 if (real == null || real.isEmpty()) {
-                    throw new NotFound(name, "cannot open shared object file", List.of());
+                    throw new NotFound(name, "cannot open shared object file", List.of(), LoadOutcome.MISSING);
                 }
                 ObjectFiles.Opened o = files.open(real, rules);
-                if (o instanceof ObjectFiles.Fatal f) {
-                    throw new FatalError(real, f.reason());
+                switch (o.outcome()) {
+                    case LOADED -> { }
+                    case NOT_ELF, UNLOADABLE -> throw new FatalError(real, o.reason(), o.outcome());
+                    default -> throw new NotFound(name, o.reason(), List.of(real), o.outcome());
                 }
-                if (o instanceof ObjectFiles.OtherClass c) {
-                    throw new NotFound(name, c.reason(), List.of(real));
-                }
-                if (!(o instanceof ObjectFiles.Usable u)) {
-                    throw new NotFound(name, "cannot open shared object file", List.of(real));
-                }
-                hit = new Hit(u, real, FoundBy.PATH, "");
+                hit = new Hit((ObjectFiles.Usable) o, real, FoundBy.PATH, "");
             } else {
                 Search s = new Search(name, preload && secure);
                 hit = search(loader, s);
@@ -363,11 +402,9 @@ public final class LinkMap {
                 }
             }
             ElfImage elf = hit.file().elf();
-            if (elf.header().type() == ElfType.EXEC) {
-                throw new FatalError(hit.path(), "cannot dynamically load executable");
-            }
-            if ((elf.dynamic().flags1() & DynamicInfo.DF_1_PIE) != 0) {
-                throw new FatalError(hit.path(), "cannot dynamically load position-independent executable");
+            Optional<String> refused = hit.file().notLoadable();
+            if (refused.isPresent()) {
+                throw new FatalError(hit.path(), refused.get(), LoadOutcome.UNLOADABLE);
             }
             String opened = absolute(hit.path());
             LoadedObject o = new LoadedObject(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
@@ -457,14 +494,13 @@ public final class LinkMap {
                 Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, host, rules));
                 if (cached.isPresent() && !(nodeflib && rules.systemDirs().stream().anyMatch(cached.get()::startsWith))) {
                     ObjectFiles.Opened o = files.open(cached.get(), rules);
-                    if (o instanceof ObjectFiles.Fatal f) {
-                        throw new FatalError(cached.get(), f.reason());
-                    }
-                    if (o instanceof ObjectFiles.OtherClass) {
-                        s.otherClass = true;
-                    }
-                    if (o instanceof ObjectFiles.Usable u) {
-                        return new Hit(u, cached.get(), FoundBy.CACHE, "");
+                    switch (o.outcome()) {
+                        case LOADED -> {
+                            return new Hit((ObjectFiles.Usable) o, cached.get(), FoundBy.CACHE, "");
+                        }
+                        case NOT_ELF, UNLOADABLE -> throw new FatalError(cached.get(), o.reason(), o.outcome());
+                        case WRONG_CLASS, WRONG_MACHINE -> s.otherClass = true;
+                        default -> { }
                     }
                 }
             }
@@ -507,15 +543,16 @@ public final class LinkMap {
                 for (String prefix : prefixes(dir)) {
                     String candidate = prefix + s.name;
                     ObjectFiles.Opened o = files.open(candidate, rules);
-                    if (o instanceof ObjectFiles.Absent) {
-                        continue;
-                    }
-                    if (o instanceof ObjectFiles.OtherClass) {
-                        s.otherClass = true;
-                        continue;
-                    }
-                    if (o instanceof ObjectFiles.Fatal f) {
-                        throw new FatalError(candidate, f.reason());
+                    switch (o.outcome()) {
+                        case LOADED -> { }
+                        case NOT_ELF, UNLOADABLE -> throw new FatalError(candidate, o.reason(), o.outcome());
+                        case WRONG_CLASS, WRONG_MACHINE -> {
+                            s.otherClass = true;
+                            continue;
+                        }
+                        default -> {
+                            continue;
+                        }
                     }
                     ObjectFiles.Usable u = (ObjectFiles.Usable) o;
                     // A secure-mode preload found by a search must be set-user-ID, or it counts as absent.

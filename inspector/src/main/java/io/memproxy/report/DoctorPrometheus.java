@@ -2,8 +2,8 @@ package io.memproxy.report;
 
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.finding.Finding;
 import io.memproxy.doctor.Route;
+import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
 import java.io.PrintWriter;
 import java.util.List;

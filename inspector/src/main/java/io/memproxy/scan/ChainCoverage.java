@@ -1,6 +1,7 @@
 package io.memproxy.scan;
 
 import io.memproxy.loader.HostCapabilities;
+import io.memproxy.loader.LoadOutcome;
 import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.PreloadChain;
@@ -54,16 +55,14 @@ public record ChainCoverage(boolean preloadFile, Map<LoaderRules, ChainCoverage.
                         : files.cache().flatMap(c -> c.lookup(entry, host, r));
                 ObjectFiles.Opened o = path.map(p -> files.open(p, r)).orElse(new ObjectFiles.Absent());
                 boolean isShim = entry.substring(entry.lastIndexOf('/') + 1).startsWith("libmemproxy");
-                if (o instanceof ObjectFiles.Usable) {
+                if (o.outcome() == LoadOutcome.LOADED) {
                     if (isShim && !covered) {
                         covered = true;
                         shim = path.get();
                     }
                     continue;
                 }
-                String why = o instanceof ObjectFiles.OtherClass c ? c.reason()
-                        : o instanceof ObjectFiles.Fatal f ? f.reason() : "cannot open shared object file";
-                ignored.add(entry + " (" + why + ")");
+                ignored.add(entry + " (" + o.reason() + ")");
             }
             out.put(r, new InClass(covered, shim, ignored));
         }

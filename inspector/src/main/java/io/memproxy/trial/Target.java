@@ -1,10 +1,10 @@
 package io.memproxy.trial;
 
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
 import io.memproxy.loader.LoaderException;
 import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.Root;
-import io.memproxy.executable.ExecutableClass;
-import io.memproxy.executable.ExecutableProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

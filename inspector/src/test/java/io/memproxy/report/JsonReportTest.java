@@ -1,20 +1,19 @@
 package io.memproxy.report;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.memproxy.doctor.Binding;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.finding.Finding;
 import io.memproxy.doctor.Route;
+import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class JsonReportTest {
     static Diagnosis sample() {
