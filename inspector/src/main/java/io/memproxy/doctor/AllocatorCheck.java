@@ -7,6 +7,7 @@ import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
 import io.memproxy.shimmodel.ObjectFile;
 import io.memproxy.shimmodel.ShimModel;
+import io.memproxy.shimmodel.ShimReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public final class AllocatorCheck implements Check {
     @Override
     public List<Finding> run(Inspection in) throws MalformedElfException {
         List<Finding> out = new ArrayList<>();
-        Optional<Link> shim = in.chain().stream().filter(l -> l.loaded() && l.role().equals("shim")).findFirst();
+        Optional<Link> shim = in.chain().stream().filter(l -> l.loaded() && l.kind() == Link.Role.SHIM).findFirst();
         if (shim.isEmpty()) {
             return out;
         }
@@ -50,12 +51,12 @@ public final class AllocatorCheck implements Check {
                     }
                 }
             }
-            if (d.reason().equals("allocator-missing")) {
+            if (d.reason() == ShimReason.ALLOCATOR_MISSING) {
                 out.add(Finding.error("allocator.missing", in.config().path(),
                         "the exclusion list asks for '@allocator " + in.config().list().get().mode()
                                 + "' but no object of the chain provides it: every process stays on glibc (reason allocator-missing)",
                         "preload that allocator after the shim, or use '@allocator auto'"));
-            } else if (d.reason().equals("no-allocator") && out.isEmpty()) {
+            } else if (d.reason() == ShimReason.NO_ALLOCATOR && out.isEmpty()) {
                 out.add(Finding.warning("allocator.none", in.chainText(),
                         "no supported allocator (jemalloc, tcmalloc, mimalloc) is in the chain: the shim keeps every process on glibc"
                                 + " (reason no-allocator)",
@@ -65,7 +66,7 @@ public final class AllocatorCheck implements Check {
             return out;
         }
         ObjectFile o = (ObjectFile) d.provider().get();
-        if (d.allocator().equals("custom")) {
+        if (d.allocator().equals(ShimModel.CUSTOM)) {
             out.add(Finding.info("allocator.detected", o.path(), "the exclusion list names the allocator's functions (@allocator custom)"));
             return out;
         }

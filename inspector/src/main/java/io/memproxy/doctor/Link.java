@@ -23,18 +23,34 @@ public record Link(String entry, String source, String path, LoadOutcome outcome
         return outcome == LoadOutcome.LOADED;
     }
 
-    /** shim, libc, allocator:NAME or other, as the outputs show it. */
-    public String role() {
+    /** What an entry is to the shim. */
+    public enum Role {
+        SHIM, LIBC, ALLOCATOR, OTHER, IGNORED;
+
+        /** The word the outputs show: {@code shim}, {@code libc}, {@code allocator}, {@code other}, {@code ignored}. */
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What the entry is to the shim: the shim itself, libc, an allocator it detects, something else, or ignored by ld.so. */
+    public Role kind() {
         if (object.isEmpty()) {
-            return "ignored";
+            return Role.IGNORED;
         }
         ObjectFile o = object.get();
         if (o.isShim()) {
-            return "shim";
+            return Role.SHIM;
         }
         if (o.isLibc()) {
-            return "libc";
+            return Role.LIBC;
         }
-        return ShimModel.profileOf(o).map(p -> "allocator:" + p.name()).orElse("other");
+        return ShimModel.profileOf(o).isPresent() ? Role.ALLOCATOR : Role.OTHER;
+    }
+
+    /** shim, libc, allocator:NAME, other or ignored, as the outputs show it. */
+    public String role() {
+        Role r = kind();
+        return r == Role.ALLOCATOR ? r.word() + ":" + ShimModel.profileOf(object.get()).orElseThrow().name() : r.word();
     }
 }

@@ -4,6 +4,7 @@ import io.memproxy.elf.ElfException;
 import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
 import io.memproxy.shimmodel.DebugLine;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -150,10 +151,10 @@ public final class ProbeCheck implements Check {
                     "fix or remove the chain entry the message names before activating the chain");
         }
         Optional<DebugLine> m = DebugLine.find(stderr);
-        String expected = DebugLine.words(predicted.route(), predicted.route().equals("allocator") ? predicted.allocator() : "none",
+        String expected = DebugLine.words(predicted.route().word(), predicted.route() == ShimRoute.ALLOCATOR ? predicted.allocator() : "none",
                 predicted.reason());
         if (m.isEmpty()) {
-            if (predicted.route().equals("none")) {
+            if (predicted.route() == ShimRoute.NONE) {
                 return Finding.info("probe.agrees", exe, "the probe (" + how + ") ran without the shim, as predicted ("
                         + predicted.reason() + ")");
             }

@@ -56,7 +56,7 @@ public final class SecureCheck implements Check {
                 } else {
                     dropped.add(l.entry());
                 }
-                shimDropped |= l.role().equals("shim");
+                shimDropped |= l.kind() == Link.Role.SHIM;
             }
             if (!dropped.isEmpty()) {
                 out.add(new Finding("secure.preload-dropped", shimDropped ? Severity.WARNING : Severity.INFO, List.of(exe),

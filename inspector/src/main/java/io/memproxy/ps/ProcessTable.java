@@ -8,6 +8,8 @@ import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
 import io.memproxy.shimmodel.ObjectFile;
 import io.memproxy.shimmodel.ShimModel;
+import io.memproxy.shimmodel.ShimReason;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,8 +38,8 @@ public final class ProcessTable {
             processes = List.copyOf(processes);
         }
 
-        public long count(String route) {
-            return processes.stream().filter(p -> p.route().equals(route)).count();
+        public long count(ShimRoute route) {
+            return processes.stream().filter(p -> p.route() == route).count();
         }
 
         public long flagged(String flag) {
@@ -119,7 +121,7 @@ public final class ProcessTable {
                 reason = "not-loaded";
                 flags.add("no-shim");
             }
-            return new ProcessInfo(pid, exe, started, shim, allocators, secure, "none", "", reason, flags);
+            return new ProcessInfo(pid, exe, started, shim, allocators, secure, ShimRoute.NONE, "", reason, flags);
         }
         List<ObjectFile> objects = new ArrayList<>();
         for (String f : mapped) {
@@ -133,14 +135,14 @@ public final class ProcessTable {
             }
         }
         ShimModel.Decision d = ShimModel.decide(config, exe, secure, objects);
-        if (d.route().equals("system") && (d.reason().equals("no-allocator") || d.reason().equals("allocator-missing"))) {
+        if (d.route() == ShimRoute.SYSTEM && (d.reason() == ShimReason.NO_ALLOCATOR || d.reason() == ShimReason.ALLOCATOR_MISSING)) {
             flags.add("allocator-missing");
         }
         if (configChangedAt.isPresent() && configChangedAt.get() > started) {
             flags.add("config-changed");
         }
         return new ProcessInfo(pid, exe, started, shim, allocators, secure, d.route(),
-                d.route().equals("allocator") ? d.allocator() : "", d.reason(), flags);
+                d.route() == ShimRoute.ALLOCATOR ? d.allocator() : "", d.reason().word(), flags);
     }
 
     /** A mapped object parsed once per run. */

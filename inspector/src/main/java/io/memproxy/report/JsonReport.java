@@ -12,6 +12,7 @@ import io.memproxy.doctor.Route;
 import io.memproxy.doctor.SystemFacts;
 import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class JsonReport {
             for (Route r : d.routes()) {
                 g.writeStartObject();
                 g.writeStringField("exe", r.exe());
-                g.writeStringField("route", r.route());
+                g.writeStringField("route", r.route().word());
                 g.writeStringField("allocator", r.allocator());
                 g.writeStringField("reason", r.reason());
                 g.writeStringField("malloc_from", r.mallocFrom());
@@ -151,7 +152,9 @@ public final class JsonReport {
         }
         List<Route> routes = new ArrayList<>();
         for (JsonNode r : root.path("routes")) {
-            routes.add(new Route(text(r, "exe"), text(r, "route"), text(r, "allocator"), text(r, "reason"), text(r, "malloc_from")));
+            String route = text(r, "route");
+            routes.add(new Route(text(r, "exe"), ShimRoute.ofWord(route).orElseThrow(() -> new IOException("unknown route '" + route + "'")),
+                    text(r, "allocator"), text(r, "reason"), text(r, "malloc_from")));
         }
         List<Binding> bindings = new ArrayList<>();
         for (JsonNode b : root.path("bindings")) {

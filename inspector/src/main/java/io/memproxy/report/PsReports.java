@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.memproxy.ps.ProcessInfo;
 import io.memproxy.ps.ProcessTable;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -13,7 +14,7 @@ public final class PsReports {
     private PsReports() {}
 
     /** The routes and flags every output counts, in this order (metric labels are taken from here). */
-    public static final List<String> ROUTES = List.of("allocator", "system", "none");
+    public static final List<ShimRoute> ROUTES = List.of(ShimRoute.ALLOCATOR, ShimRoute.SYSTEM, ShimRoute.NONE);
     public static final List<String> FLAGS = List.of("started-before-install", "no-shim", "allocator-missing",
             "second-allocator", "config-changed", "exe-deleted");
     /** The flags that are memproxy problems (ps exits 1); the others qualify the prediction. */
@@ -23,7 +24,7 @@ public final class PsReports {
         out.println(String.format("%7s  %-9s  %-9s  %-24s  %-4s  %s", "PID", "ROUTE", "ALLOCATOR", "REASON", "SHIM", "EXE"));
         for (ProcessInfo p : r.processes()) {
             String alloc = p.allocator().isEmpty() ? "-" : p.allocator();
-            String line = String.format("%7d  %-9s  %-9s  %-24s  %-4s  %s", p.pid(), p.route(), alloc, p.reason(),
+            String line = String.format("%7d  %-9s  %-9s  %-24s  %-4s  %s", p.pid(), p.route().word(), alloc, p.reason(),
                     p.shim().isPresent() ? "yes" : "no", p.exe());
             if (!p.flags().isEmpty()) {
                 line += "  [" + String.join(", ", p.flags()) + "]";
@@ -37,9 +38,9 @@ public final class PsReports {
     static String summary(ProcessTable.Result r) {
         StringBuilder b = new StringBuilder();
         b.append(r.processes().size()).append(" processes: ")
-                .append(r.count("allocator")).append(" on an allocator, ")
-                .append(r.count("system")).append(" on glibc through the shim, ")
-                .append(r.count("none")).append(" without the shim");
+                .append(r.count(ShimRoute.ALLOCATOR)).append(" on an allocator, ")
+                .append(r.count(ShimRoute.SYSTEM)).append(" on glibc through the shim, ")
+                .append(r.count(ShimRoute.NONE)).append(" without the shim");
         long before = r.flagged("started-before-install");
         if (before > 0) {
             b.append(" (").append(before).append(" started before memproxy was installed: restart them)");
@@ -81,7 +82,7 @@ public final class PsReports {
                 }
                 g.writeEndArray();
                 g.writeBooleanField("secure", p.secure());
-                g.writeStringField("route", p.route());
+                g.writeStringField("route", p.route().word());
                 g.writeStringField("allocator", p.allocator());
                 g.writeStringField("reason", p.reason());
                 g.writeArrayFieldStart("flags");
@@ -95,8 +96,8 @@ public final class PsReports {
             g.writeObjectFieldStart("summary");
             g.writeNumberField("processes", r.processes().size());
             g.writeObjectFieldStart("routes");
-            for (String route : ROUTES) {
-                g.writeNumberField(route, r.count(route));
+            for (ShimRoute route : ROUTES) {
+                g.writeNumberField(route.word(), r.count(route));
             }
             g.writeEndObject();
             g.writeObjectFieldStart("flags");
@@ -117,8 +118,8 @@ public final class PsReports {
     public static void prometheus(ProcessTable.Result r, long unixSeconds, PrintWriter out) {
         PrometheusText p = new PrometheusText(out);
         p.gauge("memproxy_ps_processes", "Running processes by the route their malloc takes (memproxy ps).");
-        for (String route : ROUTES) {
-            p.sample("memproxy_ps_processes", r.count(route), "route", route);
+        for (ShimRoute route : ROUTES) {
+            p.sample("memproxy_ps_processes", r.count(route), "route", route.word());
         }
         p.gauge("memproxy_ps_allocator_processes", "Running processes routed to each allocator.");
         r.processes().stream().map(ProcessInfo::allocator).filter(a -> !a.isEmpty()).distinct().sorted()

@@ -2,6 +2,7 @@ package io.memproxy.ps;
 
 import io.memproxy.config.ConfigFile;
 import io.memproxy.loader.Root;
+import io.memproxy.shimmodel.ShimRoute;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -38,7 +39,7 @@ class ProcessTableTest {
     @Test
     void aProcessOlderThanTheInstallationIsFlagged() throws Exception {
         ProcessInfo p = examine(Instant.now().plusSeconds(3600));
-        assertEquals("none", p.route());
+        assertEquals(ShimRoute.NONE, p.route());
         assertEquals("started-before-install", p.reason());
         assertEquals(List.of("started-before-install"), p.flags());
     }

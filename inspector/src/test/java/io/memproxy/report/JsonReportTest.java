@@ -7,6 +7,7 @@ import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.Route;
 import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
@@ -21,7 +22,7 @@ class JsonReportTest {
                 List.of(new ChainEntry("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "--preload",
                                 "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "allocator:jemalloc", ""),
                         new ChainEntry("libc.so", "--preload", "/usr/lib/x86_64-linux-gnu/libc.so", "other", "invalid ELF header")),
-                List.of(new Route("/bin/sh", "allocator", "jemalloc", "not-excluded", "/lib/libmemproxy.so")),
+                List.of(new Route("/bin/sh", ShimRoute.ALLOCATOR, "jemalloc", "not-excluded", "/lib/libmemproxy.so")),
                 List.of(new Binding("/bin/sh", "malloc", "/bin/sh", "/lib/libmemproxy.so")),
                 List.of(new CheckResult("chain", "Preload chain entries",
                                 List.of(new Finding("preload.not-elf", Severity.ERROR, List.of("libc.so", "/usr/lib/x86_64-linux-gnu/libc.so"),

@@ -47,7 +47,7 @@ class ConfigVectorsTest {
         boolean noLibc = f[4].startsWith(NO_LIBC);
         String objects = noLibc ? f[4].substring(NO_LIBC.length()).replaceFirst("^;", "") : f[4];
         ShimModel.Decision d = ShimModel.decide(config, exe, f[3].equals("1"), chain(objects.isEmpty() ? "-" : objects), noLibc);
-        assertEquals(f[5] + " " + f[6] + " " + f[7], d.route() + " " + d.allocator() + " " + d.reason(), f[0]);
+        assertEquals(f[5] + " " + f[6] + " " + f[7], d.route().word() + " " + d.allocator() + " " + d.reason().word(), f[0]);
     }
 
     /** Leads the chain field when libc.so.6's malloc family was not found. */
