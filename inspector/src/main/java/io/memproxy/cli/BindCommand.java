@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
 import io.memproxy.loader.SymbolBinder;
@@ -19,11 +19,11 @@ import java.util.concurrent.Callable;
 import org.jline.jansi.Ansi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bind",
         header = "Say which object each reference to a symbol binds to.", mixinStandardHelpOptions = true,
@@ -88,8 +88,8 @@ public final class BindCommand implements Callable<Integer> {
         for (SymbolBinder.Binding b : binder.relocationBindings(wanted::contains)) {
             rows.add(new Row(display(map, b.from()), b.to().map(t -> display(map, t)).orElse(null), b.symbol(), b.version().orElse(null)));
         }
-        Optional<LoadedObject> nextFrom = Optional.empty();
-        Optional<LoadedObject> nextTo = Optional.empty();
+        Optional<LinkMapEntry> nextFrom = Optional.empty();
+        Optional<LinkMapEntry> nextTo = Optional.empty();
         if (next != null) {
             nextFrom = find(map, next.get(0));
             if (nextFrom.isEmpty()) {
@@ -163,7 +163,7 @@ public final class BindCommand implements Callable<Integer> {
             return false;
         }
         Set<String> names = new java.util.HashSet<>();
-        for (LoadedObject o : map.scope()) {
+        for (LinkMapEntry o : map.scope()) {
             if (o.elf().isEmpty()) {
                 continue;
             }
@@ -185,21 +185,21 @@ public final class BindCommand implements Callable<Integer> {
     }
 
     /** The name ld.so gives an object; the executable as given on the command line. */
-    private String display(LinkMap map, LoadedObject o) {
+    private String display(LinkMap map, LinkMapEntry o) {
         return o == map.executable() ? exe : o.name();
     }
 
-    private Optional<LoadedObject> find(LinkMap map, String name) {
+    private Optional<LinkMapEntry> find(LinkMap map, String name) {
         if (name.equals(exe)) {
             return Optional.of(map.executable());
         }
-        List<LoadedObject> all = new ArrayList<>(map.scope());
-        for (LoadedObject o : all) {
+        List<LinkMapEntry> all = new ArrayList<>(map.scope());
+        for (LinkMapEntry o : all) {
             if (o.name().equals(name) || o.requestName().equals(name) || o.soname().map(name::equals).orElse(false)) {
                 return Optional.of(o);
             }
         }
-        for (LoadedObject o : all) {
+        for (LinkMapEntry o : all) {
             if (o.name().endsWith("/" + name)) {
                 return Optional.of(o);
             }

@@ -2,12 +2,12 @@ package io.memproxy.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.HostCapabilities;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LinkMapEntry;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
-import io.memproxy.loader.ObjectFiles;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.report.Marks;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,11 +21,11 @@ import java.util.stream.IntStream;
 import org.jline.jansi.Ansi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ldd",
         header = "List the objects ld.so loads for programs, found where and why.", mixinStandardHelpOptions = true,
@@ -68,7 +68,7 @@ public final class LddCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LoaderEnvironment env = loader.environment();
-        ObjectFiles files = new ObjectFiles(env.root());
+        LoaderFiles files = new LoaderFiles(env.root());
         List<Result> results = IntStream.range(0, executables.size()).parallel()
                 .mapToObj(i -> analyse(env, files, executables.get(i).toString())).toList();
         PrintWriter out = spec.commandLine().getOut();
@@ -116,7 +116,7 @@ public final class LddCommand implements Callable<Integer> {
         return problem ? ExitCodes.PROBLEM : ExitCodes.OK;
     }
 
-    static Result analyse(LoaderEnvironment env, ObjectFiles files, String exe) {
+    static Result analyse(LoaderEnvironment env, LoaderFiles files, String exe) {
         try {
             return new Result(exe, LinkMap.load(env, files, exe), null);
         } catch (LoaderException e) {
@@ -130,7 +130,7 @@ public final class LddCommand implements Callable<Integer> {
             return List.of("statically linked");
         }
         List<String> out = new ArrayList<>();
-        for (LoadedObject o : m.loadOrder()) {
+        for (LinkMapEntry o : m.loadOrder()) {
             if (!o.found()) {
                 out.add(o.requestName() + " => not found");
             } else if (o.requestName().equals(o.name())) {
@@ -164,7 +164,7 @@ public final class LddCommand implements Callable<Integer> {
             }
             LinkMap m = r.map();
             g.writeArrayFieldStart("objects");
-            for (LoadedObject o : m.loadOrder()) {
+            for (LinkMapEntry o : m.loadOrder()) {
                 if (!o.found()) {
                     continue;
                 }
@@ -173,7 +173,7 @@ public final class LddCommand implements Callable<Integer> {
                 g.writeStringField("path", o.name());
                 g.writeStringField("found_by", o.isPreload() ? "preload" : o.foundBy().label());
                 g.writeArrayFieldStart("needed_by");
-                for (LoadedObject by : o.neededBy()) {
+                for (LinkMapEntry by : o.neededBy()) {
                     g.writeString(by == m.executable() ? r.exe() : by.name());
                 }
                 g.writeEndArray();
@@ -221,7 +221,7 @@ public final class LddCommand implements Callable<Integer> {
         private final boolean colour;
         private final Marks marks;
         private final PrintWriter out;
-        private final Set<LoadedObject> shown = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<LinkMapEntry> shown = Collections.newSetFromMap(new IdentityHashMap<>());
         private final java.util.Map<String, List<String>> tried = new java.util.HashMap<>();
 
         /** The CPU level assumed for a foreign architecture's program, named on its line. */
@@ -242,8 +242,8 @@ public final class LddCommand implements Callable<Integer> {
                 out.println(marks.last() + "statically linked");
                 return;
             }
-            List<LoadedObject> top = new ArrayList<>();
-            m.loadOrder().stream().filter(LoadedObject::isPreload).forEach(top::add);
+            List<LinkMapEntry> top = new ArrayList<>();
+            m.loadOrder().stream().filter(LinkMapEntry::isPreload).forEach(top::add);
             top.addAll(m.executable().needs());
             shown.add(m.executable());
             for (LinkMap.Missing x : m.missing()) {
@@ -258,7 +258,7 @@ public final class LddCommand implements Callable<Integer> {
             m.fatal().ifPresent(f -> out.println(paint("   ld.so stops: " + f, Ansi.Color.RED, true)));
         }
 
-        private void node(LoadedObject o, String indent, boolean last, LoadedObject parent) {
+        private void node(LinkMapEntry o, String indent, boolean last, LinkMapEntry parent) {
             String branch = indent + (last ? marks.last() : marks.branch());
             if (!o.found()) {
                 out.println(branch + paint(o.requestName() + " not found", Ansi.Color.RED, true));
@@ -281,7 +281,7 @@ public final class LddCommand implements Callable<Integer> {
             if (again) {
                 return;
             }
-            List<LoadedObject> kids = o.needs();
+            List<LinkMapEntry> kids = o.needs();
             for (int i = 0; i < kids.size(); i++) {
                 node(kids.get(i), indent + (last ? "    " : marks.pipe()), i == kids.size() - 1, o);
             }

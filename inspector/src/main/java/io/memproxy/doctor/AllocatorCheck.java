@@ -5,7 +5,7 @@ import io.memproxy.config.Role;
 import io.memproxy.elf.MalformedElfException;
 import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
-import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.MappedObject;
 import io.memproxy.shimmodel.ShimModel;
 import io.memproxy.shimmodel.ShimReason;
 import java.util.ArrayList;
@@ -34,11 +34,11 @@ public final class AllocatorCheck implements Check {
         if (shim.isEmpty()) {
             return out;
         }
-        List<ObjectFile> objects = in.chain().stream().filter(Link::loaded).map(l -> l.object().get())
+        List<MappedObject> objects = in.chain().stream().filter(Link::loaded).map(l -> l.object().get())
                 .filter(o -> !o.isShim() && !o.isLibc()).toList();
         ShimModel.Decision d = ShimModel.decide(in.config(), "/nonexistent/not-listed", false, objects);
         if (d.provider().isEmpty()) {
-            for (ObjectFile o : objects) {
+            for (MappedObject o : objects) {
                 for (AllocatorProfile p : AllocatorProfile.ALL) {
                     List<String> missing = missing(o, p);
                     if (missing.size() < Role.values().length - 1 && !missing.isEmpty()
@@ -65,7 +65,7 @@ public final class AllocatorCheck implements Check {
             }
             return out;
         }
-        ObjectFile o = (ObjectFile) d.provider().get();
+        MappedObject o = (MappedObject) d.provider().get();
         if (d.allocator().equals(ShimModel.CUSTOM)) {
             out.add(Finding.info("allocator.detected", o.path(), "the exclusion list names the allocator's functions (@allocator custom)"));
             return out;
@@ -93,7 +93,7 @@ public final class AllocatorCheck implements Check {
         return out;
     }
 
-    private static List<String> missing(ObjectFile o, AllocatorProfile p) throws MalformedElfException {
+    private static List<String> missing(MappedObject o, AllocatorProfile p) throws MalformedElfException {
         List<String> m = new ArrayList<>();
         for (Role r : Role.values()) {
             if (r != Role.TRIM && !o.shimFinds(p.symbol(r))) {

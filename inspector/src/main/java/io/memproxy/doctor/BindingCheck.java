@@ -30,7 +30,7 @@ public final class BindingCheck implements Check {
                 continue;
             }
             Map<String, List<String>> elsewhere = new LinkedHashMap<>();
-            for (Binding b : in.bindings(exe)) {
+            for (AllocatorBinding b : in.bindings(exe)) {
                 // Definitions in the program itself are target.own-malloc's subject.
                 if (b.to().equals(in.shimPath(exe).orElse("")) || b.to().equals(exe) || !in.shimExports(exe, b.symbol())) {
                     continue;

@@ -12,7 +12,7 @@ import java.util.List;
  * @param config          the exclusion list that was examined
  */
 public record Diagnosis(String memproxyVersion, String glibcVersion, String config, List<ChainEntry> chain,
-        List<Route> routes, List<Binding> bindings, List<CheckResult> checks) {
+        List<Route> routes, List<AllocatorBinding> bindings, List<CheckResult> checks) {
     public Diagnosis {
         chain = List.copyOf(chain);
         routes = List.copyOf(routes);

@@ -54,7 +54,7 @@ public final class Doctor {
                 routes.add(new Route(exe, ShimRoute.NONE, "", "unreadable: " + e.getMessage(), ""));
             }
         }
-        List<Binding> bindings = new ArrayList<>();
+        List<AllocatorBinding> bindings = new ArrayList<>();
         for (String exe : inspection.targets()) {
             try {
                 if (inspection.routable(exe)) {

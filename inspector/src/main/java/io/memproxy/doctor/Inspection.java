@@ -13,17 +13,17 @@ import io.memproxy.executable.FileCapabilities;
 import io.memproxy.executable.Platform;
 import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LinkMapEntry;
 import io.memproxy.loader.LoadOutcome;
-import io.memproxy.loader.LoadedObject;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.LoaderRules;
-import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
 import io.memproxy.loader.SearchPath;
 import io.memproxy.loader.SymbolBinder;
-import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.MappedObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,16 +62,16 @@ public final class Inspection {
 
     private final Inputs inputs;
     private final Root root;
-    private final ObjectFiles files;
+    private final LoaderFiles files;
     private final LoaderEnvironment environment;
-    private final Map<String, ObjectFile> objects = new ConcurrentHashMap<>();
+    private final Map<String, MappedObject> objects = new ConcurrentHashMap<>();
     private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
     private final Map<String, ExecutableProfile> profiles = new ConcurrentHashMap<>();
     private volatile Map<String, String> capabilities;
     private volatile LinkMap normalModeReference;
     private Platform platform;
     private final Map<String, SymbolBinder> binders = new HashMap<>();
-    private final Map<String, List<Binding>> bindings = new HashMap<>();
+    private final Map<String, List<AllocatorBinding>> bindings = new HashMap<>();
     private ConfigFile config;
     private List<Link> chain;
     private List<String> targets;
@@ -85,7 +85,7 @@ public final class Inspection {
         this.inputs = inputs;
         // Path equality, not the text "/": an image's in-memory file system has a "/" of its own.
         this.root = inputs.root().equals(Path.of("/")) ? Root.host() : Root.at(inputs.root());
-        this.files = new ObjectFiles(root);
+        this.files = new LoaderFiles(root);
         this.environment = LoaderEnvironment.system().withRoot(root).withPreload(preloadVariable().orElse(null))
                 .withLibraryPath(libraryPath.orElse(null));
     }
@@ -143,13 +143,13 @@ public final class Inspection {
         // From the chain's entries as written, not from chain(): which programs are examined depends on the
         // list, so the list cannot wait for their link maps. $LIB and $PLATFORM as an x86-64 process expands
         // them (every class's shim is built with the same path); a bare name is not searched for here.
-        Optional<ObjectFile> shim = Optional.empty();
+        Optional<MappedObject> shim = Optional.empty();
         for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
             Optional<String> path = e.name().contains("/") ? SearchPath.expand(e.name(), new SearchPath.DstContext("/",
                     environment.host().platform(), false, true)) : Optional.empty();
             try {
                 if (path.isPresent() && !path.get().isEmpty()) {
-                    ObjectFile o = object(path.get());
+                    MappedObject o = object(path.get());
                     if (o.isShim()) {
                         shim = Optional.of(o);
                         break;
@@ -277,11 +277,11 @@ public final class Inspection {
     }
 
     /** An object parsed once per run (shared with the loader's file cache). */
-    public ObjectFile object(String systemPath) throws LoaderException {
-        ObjectFile o = objects.get(systemPath);
+    public MappedObject object(String systemPath) throws LoaderException {
+        MappedObject o = objects.get(systemPath);
         if (o == null) {
             ElfImage elf = files.elf(systemPath);
-            o = objects.computeIfAbsent(systemPath, p -> new ObjectFile(p, elf));
+            o = objects.computeIfAbsent(systemPath, p -> new MappedObject(p, elf));
         }
         return o;
     }
@@ -291,15 +291,15 @@ public final class Inspection {
         return files.rulesFor(systemPath).orElse(LoaderRules.DEBIAN_12_X86_64);
     }
 
-    ObjectFile object(LoadedObject l) {
-        return objects.computeIfAbsent(l.path(), p -> new ObjectFile(p, l.elf().orElseThrow()));
+    MappedObject object(LinkMapEntry l) {
+        return objects.computeIfAbsent(l.path(), p -> new MappedObject(p, l.elf().orElseThrow()));
     }
 
     /** The target's class as the scan would report it: static, other libc, own malloc family, secure execution… */
     public ExecutableProfile profile(String exe) throws LoaderException {
         ExecutableProfile p = profiles.get(exe);
         if (p == null) {
-            ObjectFile o = object(exe);
+            MappedObject o = object(exe);
             try {
                 p = ExecutableProfile.of(o.image(), platform(), capabilities().getOrDefault(exe, ""));
             } catch (MalformedElfException e) {
@@ -397,12 +397,12 @@ public final class Inspection {
 
     /** The shim as loaded into the program, if it is. */
     public Optional<String> shimPath(String exe) {
-        return loadOrder(exe).stream().filter(ObjectFile::isShim).map(ObjectFile::path).findFirst();
+        return loadOrder(exe).stream().filter(MappedObject::isShim).map(MappedObject::path).findFirst();
     }
 
     /** Whether the shim loaded into the program exports {@code symbol}. */
     public boolean shimExports(String exe, String symbol) throws MalformedElfException {
-        Optional<ObjectFile> shim = loadOrder(exe).stream().filter(ObjectFile::isShim).findFirst();
+        Optional<MappedObject> shim = loadOrder(exe).stream().filter(MappedObject::isShim).findFirst();
         return shim.isPresent() && shim.get().exports(symbol);
     }
 
@@ -415,8 +415,8 @@ public final class Inspection {
      * Where the program's own references to the malloc family and to operator new/delete bind, and where
      * {@code malloc} would bind if it referenced it.
      */
-    public List<Binding> bindings(String exe) throws MalformedElfException {
-        List<Binding> known = bindings.get(exe);
+    public List<AllocatorBinding> bindings(String exe) throws MalformedElfException {
+        List<AllocatorBinding> known = bindings.get(exe);
         if (known == null) {
             known = new ArrayList<>();
             LinkMap m = linkMap(exe);
@@ -426,11 +426,11 @@ public final class Inspection {
                     continue;
                 }
                 Optional<String> v = s.version().filter(x -> x.index() > 1 && x.isNamed()).map(SymbolVersion::name);
-                known.add(new Binding(exe, s.name(), exe, pathOf(exe, binder(exe).bind(m.executable(), s.name(), v).to())));
+                known.add(new AllocatorBinding(exe, s.name(), exe, pathOf(exe, binder(exe).bind(m.executable(), s.name(), v).to())));
                 malloc |= s.name().equals("malloc");
             }
             if (!malloc) {
-                known.add(new Binding(exe, "malloc", exe, pathOf(exe, binder(exe).bind(m.executable(), "malloc", Optional.empty()).to())));
+                known.add(new AllocatorBinding(exe, "malloc", exe, pathOf(exe, binder(exe).bind(m.executable(), "malloc", Optional.empty()).to())));
             }
             bindings.put(exe, known);
         }
@@ -439,7 +439,7 @@ public final class Inspection {
 
     /** The object that provides the program's malloc ("" when nothing does). */
     public String mallocProvider(String exe) throws MalformedElfException {
-        return bindings(exe).stream().filter(b -> b.symbol().equals("malloc")).map(Binding::to).findFirst().orElse("");
+        return bindings(exe).stream().filter(b -> b.symbol().equals("malloc")).map(AllocatorBinding::to).findFirst().orElse("");
     }
 
     /** What dlsym(RTLD_NEXT, symbol) called from the shim would return in the program (elf/dl-sym.c). */
@@ -449,7 +449,7 @@ public final class Inspection {
                 .flatMap(shim -> binder(exe).next(shim, symbol)).map(l -> pathOf(exe, Optional.of(l)));
     }
 
-    private String pathOf(String exe, Optional<LoadedObject> l) {
+    private String pathOf(String exe, Optional<LinkMapEntry> l) {
         if (l.isEmpty()) {
             return "";
         }
@@ -457,9 +457,9 @@ public final class Inspection {
     }
 
     /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */
-    public List<ObjectFile> loadOrder(String exe) {
-        List<ObjectFile> out = new ArrayList<>();
-        for (LoadedObject l : linkMap(exe).loadOrder()) {
+    public List<MappedObject> loadOrder(String exe) {
+        List<MappedObject> out = new ArrayList<>();
+        for (LinkMapEntry l : linkMap(exe).loadOrder()) {
             if (l.found()) {
                 out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
             }
@@ -468,9 +468,9 @@ public final class Inspection {
     }
 
     /** The global scope: the order in which ld.so looks for a symbol. */
-    public List<ObjectFile> scope(String exe) {
-        List<ObjectFile> out = new ArrayList<>();
-        for (LoadedObject l : linkMap(exe).scope()) {
+    public List<MappedObject> scope(String exe) {
+        List<MappedObject> out = new ArrayList<>();
+        for (LinkMapEntry l : linkMap(exe).scope()) {
             if (l.found()) {
                 out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
             }
@@ -533,8 +533,8 @@ public final class Inspection {
                 continue;
             }
             String path = reference.preloadPath(e.name()).orElse(e.name());
-            ObjectFiles.Opened o = files.open(path, reference.rules());
-            Optional<String> refused = o instanceof ObjectFiles.Usable u ? u.notLoadable() : Optional.empty();
+            LoaderFiles.Opened o = files.open(path, reference.rules());
+            Optional<String> refused = o instanceof LoaderFiles.Usable u ? u.notLoadable() : Optional.empty();
             out.add(new LinkMap.Preload(e.name(), e.source(), path, refused.isPresent() ? LoadOutcome.UNLOADABLE : o.outcome(),
                     refused.orElse(o.reason()), Optional.empty()));
         }
@@ -548,7 +548,7 @@ public final class Inspection {
                 // Named by the entry's own path, also when the file is already loaded under another name.
                 ElfImage elf = p.object().isPresent() ? p.object().get().elf().orElseThrow() : files.elf(p.path());
                 yield new Link(p.entry(), source, p.path(), p.outcome(), "",
-                        Optional.of(objects.computeIfAbsent(p.path(), x -> new ObjectFile(x, elf))), List.of());
+                        Optional.of(objects.computeIfAbsent(p.path(), x -> new MappedObject(x, elf))), List.of());
             }
             case NOT_ELF -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), scriptInputs(p.path()));
             default -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), List.of());

@@ -1,7 +1,7 @@
 package io.memproxy.doctor;
 
 import io.memproxy.loader.LoadOutcome;
-import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.MappedObject;
 import io.memproxy.shimmodel.ShimModel;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param object  the loaded object
  * @param scriptInputs for a GNU ld script, the files it names
  */
-public record Link(String entry, String source, String path, LoadOutcome outcome, String reason, Optional<ObjectFile> object,
+public record Link(String entry, String source, String path, LoadOutcome outcome, String reason, Optional<MappedObject> object,
         List<String> scriptInputs) {
     public boolean loaded() {
         return outcome == LoadOutcome.LOADED;
@@ -38,7 +38,7 @@ public record Link(String entry, String source, String path, LoadOutcome outcome
         if (object.isEmpty()) {
             return Role.IGNORED;
         }
-        ObjectFile o = object.get();
+        MappedObject o = object.get();
         if (o.isShim()) {
             return Role.SHIM;
         }

@@ -4,7 +4,7 @@ import io.memproxy.elf.ElfException;
 import io.memproxy.elf.VersionDefinition;
 import io.memproxy.executable.ExecutableClass;
 import io.memproxy.executable.ExecutableProfile;
-import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.MappedObject;
 import io.memproxy.shimmodel.ShimModel;
 import io.memproxy.shimmodel.ShimRoute;
 import java.util.List;
@@ -23,8 +23,8 @@ final class Routes {
             return new Route(exe, ShimRoute.NONE, "", "other libc", "");
         }
         String mallocFrom = in.mallocProvider(exe);
-        List<ObjectFile> process = in.loadOrder(exe);
-        if (process.stream().noneMatch(ObjectFile::isShim)) {
+        List<MappedObject> process = in.loadOrder(exe);
+        if (process.stream().noneMatch(MappedObject::isShim)) {
             return new Route(exe, ShimRoute.NONE, "", "no shim in the process", mallocFrom);
         }
         if (process.stream().noneMatch(o -> o.isShim() && o.path().equals(mallocFrom))) {
@@ -32,9 +32,9 @@ final class Routes {
             return new Route(exe, ShimRoute.NONE, "", "shim bypassed", mallocFrom);
         }
         // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
-        List<ObjectFile> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
+        List<MappedObject> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
         ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects,
-                process.stream().noneMatch(ObjectFile::isLibc));
+                process.stream().noneMatch(MappedObject::isLibc));
         return new Route(exe, d.route(), d.route() == ShimRoute.ALLOCATOR ? d.allocator() : "", d.reason().word(), mallocFrom);
     }
 

@@ -10,7 +10,7 @@ import io.memproxy.elf.SymbolBinding;
 import io.memproxy.elf.SymbolType;
 import io.memproxy.elf.SymbolVisibility;
 import io.memproxy.loader.LoaderException;
-import io.memproxy.loader.ObjectFiles;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ public record ExecutableProfile(List<ExecutableClass> classes, Optional<String> 
      * Classifies one program of the files' root on its own, with its own getcap run (the doctor classifies
      * many and asks getcap once for all of them); ld.so's reason when it is not an object it could load.
      */
-    public static ExecutableProfile read(ObjectFiles files, String exe) throws LoaderException {
+    public static ExecutableProfile read(LoaderFiles files, String exe) throws LoaderException {
         ElfImage image = files.elf(exe);
         Root root = files.root();
         String real;

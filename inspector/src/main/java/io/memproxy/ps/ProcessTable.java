@@ -3,10 +3,10 @@ package io.memproxy.ps;
 import io.memproxy.config.AllocatorLibrary;
 import io.memproxy.config.ConfigFile;
 import io.memproxy.loader.LoaderException;
-import io.memproxy.loader.ObjectFiles;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
-import io.memproxy.shimmodel.ObjectFile;
+import io.memproxy.shimmodel.MappedObject;
 import io.memproxy.shimmodel.ShimModel;
 import io.memproxy.shimmodel.ShimReason;
 import io.memproxy.shimmodel.ShimRoute;
@@ -49,8 +49,8 @@ public final class ProcessTable {
 
     private final ProcFs proc;
     private final Root root;
-    private final ObjectFiles files;
-    private final Map<String, ObjectFile> objects = new HashMap<>();
+    private final LoaderFiles files;
+    private final Map<String, MappedObject> objects = new HashMap<>();
     private final ConfigFile config;
     private final Optional<Long> configChangedAt;
 
@@ -61,7 +61,7 @@ public final class ProcessTable {
     public ProcessTable(Path proc, Root root, ConfigFile config) {
         this.proc = new ProcFs(proc);
         this.root = root;
-        this.files = new ObjectFiles(root);
+        this.files = new LoaderFiles(root);
         this.config = config;
         this.configChangedAt = mtime(root.file(config.path()));
     }
@@ -123,7 +123,7 @@ public final class ProcessTable {
             }
             return new ProcessInfo(pid, exe, started, shim, allocators, secure, ShimRoute.NONE, "", reason, flags);
         }
-        List<ObjectFile> objects = new ArrayList<>();
+        List<MappedObject> objects = new ArrayList<>();
         for (String f : mapped) {
             if (f.equals(exe) || f.equals(shim.get()) || !isLibrary(f) || fileName(f).startsWith("libc.so")) {
                 continue;
@@ -146,10 +146,10 @@ public final class ProcessTable {
     }
 
     /** A mapped object parsed once per run. */
-    private ObjectFile object(String path) throws LoaderException {
-        ObjectFile o = this.objects.get(path);
+    private MappedObject object(String path) throws LoaderException {
+        MappedObject o = this.objects.get(path);
         if (o == null) {
-            o = new ObjectFile(path, files.elf(path));
+            o = new MappedObject(path, files.elf(path));
             this.objects.put(path, o);
         }
         return o;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.memproxy.doctor.Binding;
+import io.memproxy.doctor.AllocatorBinding;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
@@ -73,7 +73,7 @@ public final class JsonReport {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("bindings");
-            for (Binding b : d.bindings()) {
+            for (AllocatorBinding b : d.bindings()) {
                 g.writeStartObject();
                 g.writeStringField("exe", b.exe());
                 g.writeStringField("symbol", b.symbol());
@@ -156,9 +156,9 @@ public final class JsonReport {
             routes.add(new Route(text(r, "exe"), ShimRoute.ofWord(route).orElseThrow(() -> new IOException("unknown route '" + route + "'")),
                     text(r, "allocator"), text(r, "reason"), text(r, "malloc_from")));
         }
-        List<Binding> bindings = new ArrayList<>();
+        List<AllocatorBinding> bindings = new ArrayList<>();
         for (JsonNode b : root.path("bindings")) {
-            bindings.add(new Binding(text(b, "exe"), text(b, "symbol"), text(b, "from"), text(b, "to")));
+            bindings.add(new AllocatorBinding(text(b, "exe"), text(b, "symbol"), text(b, "from"), text(b, "to")));
         }
         Map<String, List<Finding>> byCheck = new LinkedHashMap<>();
         for (JsonNode f : root.path("findings")) {

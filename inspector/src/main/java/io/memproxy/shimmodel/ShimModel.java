@@ -30,7 +30,7 @@ public final class ShimModel {
     }
 
     /** The first profile (in the shim's order) the object provides: its marker and every role but trim. */
-    public static Optional<AllocatorProfile> profileOf(ObjectFile o) {
+    public static Optional<AllocatorProfile> profileOf(MappedObject o) {
         for (AllocatorProfile p : AllocatorProfile.ALL) {
             if (provides(o, p)) {
                 return Optional.of(p);

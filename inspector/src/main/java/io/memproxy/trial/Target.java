@@ -3,7 +3,7 @@ package io.memproxy.trial;
 import io.memproxy.executable.ExecutableClass;
 import io.memproxy.executable.ExecutableProfile;
 import io.memproxy.loader.LoaderException;
-import io.memproxy.loader.ObjectFiles;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +85,7 @@ public record Target(String path, List<String> argv, String executable, List<Str
         }
         ExecutableProfile profile;
         try {
-            profile = ExecutableProfile.read(new ObjectFiles(Root.host()), exe);
+            profile = ExecutableProfile.read(new LoaderFiles(Root.host()), exe);
         } catch (LoaderException e) {
             throw new TrialException((script ? path + ": interpreter " : "") + e.getMessage()
                     + " (not an ELF program or #! script this machine runs)");

@@ -1,6 +1,6 @@
 package io.memproxy.report;
 
-import io.memproxy.doctor.Binding;
+import io.memproxy.doctor.AllocatorBinding;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
@@ -23,7 +23,7 @@ class JsonReportTest {
                                 "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "allocator:jemalloc", ""),
                         new ChainEntry("libc.so", "--preload", "/usr/lib/x86_64-linux-gnu/libc.so", "other", "invalid ELF header")),
                 List.of(new Route("/bin/sh", ShimRoute.ALLOCATOR, "jemalloc", "not-excluded", "/lib/libmemproxy.so")),
-                List.of(new Binding("/bin/sh", "malloc", "/bin/sh", "/lib/libmemproxy.so")),
+                List.of(new AllocatorBinding("/bin/sh", "malloc", "/bin/sh", "/lib/libmemproxy.so")),
                 List.of(new CheckResult("chain", "Preload chain entries",
                                 List.of(new Finding("preload.not-elf", Severity.ERROR, List.of("libc.so", "/usr/lib/x86_64-linux-gnu/libc.so"),
                                         "libc.so is a \"GNU ld script\", not ELF", "remove it")),

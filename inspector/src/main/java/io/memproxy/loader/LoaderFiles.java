@@ -20,11 +20,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Opens candidate files the way ld.so's open_verify does (elf/dl-load.c), parsing each file once: results are
+ * The files ld.so reads, each read once per run: candidate objects, opened the way ld.so's open_verify does
+ * (elf/dl-load.c), /etc/ld.so.cache and /etc/ld.so.preload. Objects are parsed once: results are
  * shared by loader path and by file identity (st_dev, st_ino), so many executables cost one read per library.
  * Safe for concurrent use.
  */
-public final class ObjectFiles {
+public final class LoaderFiles {
     /** What opening one candidate gave: its kind, and ld.so's words for a file it does not load. */
     public sealed interface Opened permits Absent, OtherClass, Fatal, Usable {
         LoadOutcome outcome();
@@ -119,7 +120,7 @@ public final class ObjectFiles {
     private volatile Optional<String> preloadProblem = Optional.empty();
     private volatile long preloadNotRead;
 
-    public ObjectFiles(Root root) {
+    public LoaderFiles(Root root) {
         this.root = root;
     }
 
