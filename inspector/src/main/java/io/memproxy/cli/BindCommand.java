@@ -2,7 +2,7 @@ package io.memproxy.cli;
 
 import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
 import io.memproxy.loader.SymbolBinder;
@@ -18,11 +18,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bind",
         header = "Say which object each reference to a symbol binds to.", mixinStandardHelpOptions = true,
@@ -81,8 +81,8 @@ public final class BindCommand implements Callable<Integer> {
         for (SymbolBinder.Binding b : binder.relocationBindings(wanted::contains)) {
             rows.add(new BindReports.Row(b.symbol(), map.shownName(b.from()), b.to().map(map::shownName).orElse(null), b.version().orElse(null)));
         }
-        Optional<LoadedObject> nextFrom = Optional.empty();
-        Optional<LoadedObject> nextTo = Optional.empty();
+        Optional<LinkMapEntry> nextFrom = Optional.empty();
+        Optional<LinkMapEntry> nextTo = Optional.empty();
         if (next != null) {
             nextFrom = find(map, next.get(0));
             if (nextFrom.isEmpty()) {
@@ -126,7 +126,7 @@ public final class BindCommand implements Callable<Integer> {
             return false;
         }
         Set<String> names = new java.util.HashSet<>();
-        for (LoadedObject o : map.scope()) {
+        for (LinkMapEntry o : map.scope()) {
             if (o.elf().isEmpty()) {
                 continue;
             }
@@ -147,17 +147,17 @@ public final class BindCommand implements Callable<Integer> {
         return any;
     }
 
-    private Optional<LoadedObject> find(LinkMap map, String name) {
+    private Optional<LinkMapEntry> find(LinkMap map, String name) {
         if (name.equals(exe)) {
             return Optional.of(map.executable());
         }
-        List<LoadedObject> all = new ArrayList<>(map.scope());
-        for (LoadedObject o : all) {
+        List<LinkMapEntry> all = new ArrayList<>(map.scope());
+        for (LinkMapEntry o : all) {
             if (o.name().equals(name) || o.requestName().equals(name) || o.soname().map(name::equals).orElse(false)) {
                 return Optional.of(o);
             }
         }
-        for (LoadedObject o : all) {
+        for (LinkMapEntry o : all) {
             if (o.name().endsWith("/" + name)) {
                 return Optional.of(o);
             }

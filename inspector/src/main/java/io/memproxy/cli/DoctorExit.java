@@ -1,7 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Severity;
 
 /**
  * The exit codes of doctor, check and report. "Unhealthy" (1) and "could not inspect" (3) are kept

@@ -1,7 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Severity;
 import io.memproxy.image.ContainerImage;
 import io.memproxy.install.Installer;
 import io.memproxy.install.Step;
@@ -20,9 +20,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "image-advice", mixinStandardHelpOptions = true,
         header = "Print the Dockerfile lines that activate the chain in an image.",

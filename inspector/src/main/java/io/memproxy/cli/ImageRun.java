@@ -1,5 +1,6 @@
 package io.memproxy.cli;
 
+import io.memproxy.config.ConfigFile;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.Doctor;
@@ -33,7 +34,7 @@ final class ImageRun {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, e.getMessage());
         }
         List<String> exes = !in.exes.isEmpty() ? in.exes : program.map(p -> List.of(p.path())).orElse(List.of());
-        String config = in.config == null ? Inspection.DEFAULT_CONFIG : in.config;
+        String config = in.config == null ? ConfigFile.DEFAULT_PATH : in.config;
         Inspection.Inputs inputs = new Inspection.Inputs(image.root(), Optional.ofNullable(in.preload),
                 image.config().variable("LD_PRELOAD"), config, exes, in.searchPath != null ? in.searchPath : image.config().path());
         Inspection inspection = new Inspection(inputs, image.config().variable("LD_LIBRARY_PATH"));

@@ -1,9 +1,10 @@
 package io.memproxy.cli;
 
+import io.memproxy.config.ConfigFile;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Inspection;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
@@ -19,9 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "install",
         header = "Put libmemproxy.so and an allocator in /etc/ld.so.preload.", mixinStandardHelpOptions = true,
@@ -135,8 +136,9 @@ public final class InstallCommand implements Callable<Integer> {
         DoctorRun.Result result = DoctorRun.run(check);
         Diagnosis d = result.diagnosis();
         Inspection today = new Inspection(new Inspection.Inputs(r.dir(), Optional.of(""), Optional.empty(),
-                Inspection.DEFAULT_CONFIG, List.of(), result.inspection().inputs().searchPath()));
-        Optional<String> breaks = Installer.breaksEveryProgram(result.inspection(), today);
+                ConfigFile.DEFAULT_PATH, List.of(), result.inspection().inputs().searchPath()));
+        Optional<String> breaks = Installer.breaksEveryProgram(Inspection.DEFAULT_TARGET,
+                result.inspection().linkMap(Inspection.DEFAULT_TARGET), today.linkMap(Inspection.DEFAULT_TARGET));
 
         PreloadChangeText.installPlan(out, r, plan);
         // Findings only about entries the new file drops (an earlier shim) do not count against it.

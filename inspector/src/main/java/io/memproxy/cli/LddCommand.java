@@ -2,9 +2,11 @@ package io.memproxy.cli;
 
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.HostCapabilities;
+import io.memproxy.loader.LinkMap;
+import io.memproxy.loader.LinkMapEntry;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
-import io.memproxy.loader.ObjectFiles;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.output.Colour;
 import io.memproxy.output.LddReports;
 import io.memproxy.output.Marks;
@@ -15,11 +17,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ldd",
         header = "List the objects ld.so loads for programs, found where and why.", mixinStandardHelpOptions = true,
@@ -56,7 +58,7 @@ public final class LddCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LoaderEnvironment env = loader.environment();
-        ObjectFiles files = new ObjectFiles(env.root());
+        LoaderFiles files = new LoaderFiles(env.root());
         List<LddReports.Program> results = IntStream.range(0, executables.size()).parallel()
                 .mapToObj(i -> analyse(env, files, executables.get(i).toString())).toList();
         PrintWriter out = spec.commandLine().getOut();
@@ -104,7 +106,7 @@ public final class LddCommand implements Callable<Integer> {
         return problem ? ExitCodes.PROBLEM : ExitCodes.OK;
     }
 
-    static LddReports.Program analyse(LoaderEnvironment env, ObjectFiles files, String exe) {
+    static LddReports.Program analyse(LoaderEnvironment env, LoaderFiles files, String exe) {
         try {
             return new LddReports.Program(exe, LinkMap.load(env, files, exe), null);
         } catch (LoaderException e) {

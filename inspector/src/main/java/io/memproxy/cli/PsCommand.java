@@ -1,5 +1,6 @@
 package io.memproxy.cli;
 
+import io.memproxy.config.ConfigFile;
 import io.memproxy.doctor.Inspection;
 import io.memproxy.ps.ProcessTable;
 import io.memproxy.output.PsReports;
@@ -12,10 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ps",
         header = "Show what the shim did in running processes, and flag problems.", mixinStandardHelpOptions = true,
@@ -64,10 +65,10 @@ public final class PsCommand implements Callable<Integer> {
         }
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
         Inspection inspection = new Inspection(new Inspection.Inputs(Path.of("/"), Optional.of(""), Optional.empty(),
-                config == null ? Inspection.DEFAULT_CONFIG : config, List.of(), path));
+                config == null ? ConfigFile.DEFAULT_PATH : config, List.of(), path));
         ProcessTable.Result r;
         try {
-            r = new ProcessTable(Path.of("/proc"), inspection).read(pids);
+            r = new ProcessTable(Path.of("/proc"), inspection.root(), inspection.config()).read(pids);
         } catch (IOException e) {
             throw new MemproxyException(ExitCodes.COULD_NOT_RUN, Fleet.describe(e));
         }

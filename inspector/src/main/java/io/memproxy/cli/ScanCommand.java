@@ -1,7 +1,7 @@
 package io.memproxy.cli;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.Platform;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.Platform;
 import io.memproxy.scan.ChainCoverage;
 import io.memproxy.output.ScanReports;
 import io.memproxy.scan.Classifier;
@@ -17,10 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "scan",
         header = "Classify executables by what preloading the shim means for them.", mixinStandardHelpOptions = true,

@@ -1,5 +1,6 @@
 package io.memproxy.cli;
 
+import io.memproxy.config.ConfigFile;
 import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.install.Step;
@@ -11,8 +12,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "uninstall",
         header = "Remove memproxy's entries from /etc/ld.so.preload.", mixinStandardHelpOptions = true,

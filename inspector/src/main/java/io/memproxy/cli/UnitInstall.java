@@ -1,7 +1,7 @@
 package io.memproxy.cli;
 
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Severity;
 import io.memproxy.install.UnitDropIn;
 import io.memproxy.loader.Root;
 import io.memproxy.output.ProblemLines;

@@ -1,11 +1,12 @@
 package io.memproxy.cli;
 
+import io.memproxy.config.ConfigFile;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
 import io.memproxy.doctor.Doctor;
-import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Inspection;
 import io.memproxy.doctor.Link;
+import io.memproxy.finding.Finding;
 import io.memproxy.loader.Root;
 import io.memproxy.unit.Service;
 import io.memproxy.unit.SystemdUnit;
@@ -46,7 +47,7 @@ final class UnitRun {
                 unit.name() + ": " + service.programProblem() + (root.isHost() ? "" : " (under --root " + root + ")")));
         String path = service.variable("PATH").orElse(Service.EXEC_PATH);
         Inspection.Inputs inputs = new Inspection.Inputs(programRoot.dir(), Optional.ofNullable(in.preload),
-                service.variable("LD_PRELOAD"), in.config == null ? Inspection.DEFAULT_CONFIG : in.config, List.of(program),
+                service.variable("LD_PRELOAD"), in.config == null ? ConfigFile.DEFAULT_PATH : in.config, List.of(program),
                 in.searchPath != null ? in.searchPath : path);
         Inspection inspection = new Inspection(inputs, service.variable("LD_LIBRARY_PATH"));
         List<String> unreadable = inspection.unreadableTargets();

@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param list    the parsed lines, when read
  */
 public record ConfigFile(String path, State state, String problem, int uid, int mode, Optional<ExclusionList> list) {
+    /** The shim's compiled-in exclusion list (shim/Makefile: $(SYSCONFDIR)/memproxy.conf). */
+    public static final String DEFAULT_PATH = "/etc/memproxy.conf";
+
     /** The shim's own outcomes of reading the file (shim/src/memproxy.c: read_config). */
     public enum State { MISSING, NOT_REGULAR, UNREADABLE, TOO_LARGE, READ }
 

@@ -3,6 +3,11 @@ package io.memproxy.doctor;
 import io.memproxy.config.AllocatorProfile;
 import io.memproxy.config.Role;
 import io.memproxy.elf.MalformedElfException;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
+import io.memproxy.shimmodel.MappedObject;
+import io.memproxy.shimmodel.ShimModel;
+import io.memproxy.shimmodel.ShimReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,15 +30,15 @@ public final class AllocatorCheck implements Check {
     @Override
     public List<Finding> run(Inspection in) throws MalformedElfException {
         List<Finding> out = new ArrayList<>();
-        Optional<Link> shim = in.chain().stream().filter(l -> l.loaded() && l.role().equals("shim")).findFirst();
+        Optional<Link> shim = in.chain().stream().filter(l -> l.loaded() && l.kind() == Link.Role.SHIM).findFirst();
         if (shim.isEmpty()) {
             return out;
         }
-        List<ObjectFile> objects = in.chain().stream().filter(Link::loaded).map(l -> l.object().get())
+        List<MappedObject> objects = in.chain().stream().filter(Link::loaded).map(l -> l.object().get())
                 .filter(o -> !o.isShim() && !o.isLibc()).toList();
         ShimModel.Decision d = ShimModel.decide(in.config(), "/nonexistent/not-listed", false, objects);
         if (d.provider().isEmpty()) {
-            for (ObjectFile o : objects) {
+            for (MappedObject o : objects) {
                 for (AllocatorProfile p : AllocatorProfile.ALL) {
                     List<String> missing = missing(o, p);
                     if (missing.size() < Role.values().length - 1 && !missing.isEmpty()
@@ -46,12 +51,12 @@ public final class AllocatorCheck implements Check {
                     }
                 }
             }
-            if (d.reason().equals("allocator-missing")) {
+            if (d.reason() == ShimReason.ALLOCATOR_MISSING) {
                 out.add(Finding.error("allocator.missing", in.config().path(),
                         "the exclusion list asks for '@allocator " + in.config().list().get().mode()
                                 + "' but no object of the chain provides it: every process stays on glibc (reason allocator-missing)",
                         "preload that allocator after the shim, or use '@allocator auto'"));
-            } else if (d.reason().equals("no-allocator") && out.isEmpty()) {
+            } else if (d.reason() == ShimReason.NO_ALLOCATOR && out.isEmpty()) {
                 out.add(Finding.warning("allocator.none", in.chainText(),
                         "no supported allocator (jemalloc, tcmalloc, mimalloc) is in the chain: the shim keeps every process on glibc"
                                 + " (reason no-allocator)",
@@ -60,8 +65,8 @@ public final class AllocatorCheck implements Check {
             }
             return out;
         }
-        ObjectFile o = (ObjectFile) d.provider().get();
-        if (d.allocator().equals("custom")) {
+        MappedObject o = (MappedObject) d.provider().get();
+        if (d.allocator().equals(ShimModel.CUSTOM)) {
             out.add(Finding.info("allocator.detected", o.path(), "the exclusion list names the allocator's functions (@allocator custom)"));
             return out;
         }
@@ -88,7 +93,7 @@ public final class AllocatorCheck implements Check {
         return out;
     }
 
-    private static List<String> missing(ObjectFile o, AllocatorProfile p) throws MalformedElfException {
+    private static List<String> missing(MappedObject o, AllocatorProfile p) throws MalformedElfException {
         List<String> m = new ArrayList<>();
         for (Role r : Role.values()) {
             if (r != Role.TRIM && !o.shimFinds(p.symbol(r))) {

@@ -1,5 +1,7 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,7 @@ public final class BindingCheck implements Check {
                 continue;
             }
             Map<String, List<String>> elsewhere = new LinkedHashMap<>();
-            for (Binding b : in.bindings(exe)) {
+            for (AllocatorBinding b : in.bindings(exe)) {
                 // Definitions in the program itself are target.own-malloc's subject.
                 if (b.to().equals(in.shimPath(exe).orElse("")) || b.to().equals(exe) || !in.shimExports(exe, b.symbol())) {
                     continue;

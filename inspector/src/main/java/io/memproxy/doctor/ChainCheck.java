@@ -1,7 +1,9 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
 import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.SearchPath;
 import java.util.ArrayList;
@@ -118,7 +120,7 @@ public final class ChainCheck implements Check {
         LinkMap m = in.referenceMap();
         String real = in.realPath(l.path()).orElse(l.path());
         for (LinkMap.Missing missing : m.missing()) {
-            LoadedObject root = missing.requestedBy();
+            LinkMapEntry root = missing.requestedBy();
             while (root != null && !root.isPreload()) {
                 root = root.loader().orElse(null);
             }

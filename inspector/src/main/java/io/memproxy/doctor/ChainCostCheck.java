@@ -1,8 +1,10 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ProgramHeader;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
 import io.memproxy.trial.Runner;
 import io.memproxy.trial.StartCost;
 import java.io.IOException;
@@ -102,16 +104,16 @@ public final class ChainCostCheck implements Check {
      * which every dynamic program has): what the chain alone brings in.
      */
     static List<Added> added(Inspection in, LinkMap m) throws Exception {
-        Set<LoadedObject> own = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<LoadedObject> todo = new ArrayDeque<>(List.of(m.executable()));
+        Set<LinkMapEntry> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<LinkMapEntry> todo = new ArrayDeque<>(List.of(m.executable()));
         while (!todo.isEmpty()) {
-            LoadedObject o = todo.pop();
+            LinkMapEntry o = todo.pop();
             if (own.add(o)) {
                 todo.addAll(o.needs());
             }
         }
         Map<String, Added> out = new LinkedHashMap<>();
-        for (LoadedObject o : m.loadOrder()) {
+        for (LinkMapEntry o : m.loadOrder()) {
             if (!o.found() || own.contains(o) || o.elf().isEmpty() || isInterpreter(o) || out.containsKey(o.path())) {
                 continue;
             }
@@ -127,7 +129,7 @@ public final class ChainCostCheck implements Check {
         return List.copyOf(out.values());
     }
 
-    private static boolean isInterpreter(LoadedObject o) {
+    private static boolean isInterpreter(LinkMapEntry o) {
         String n = o.soname().orElse(o.path());
         return n.startsWith("ld-linux") || n.endsWith("/ld-linux-x86-64.so.2");
     }

@@ -1,5 +1,6 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
 import java.util.List;
 
 /** One group of related questions about a proposed set-up, answered from files alone. */

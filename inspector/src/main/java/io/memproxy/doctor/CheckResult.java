@@ -1,5 +1,7 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.List;
 import java.util.Optional;
 

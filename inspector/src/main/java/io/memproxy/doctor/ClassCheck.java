@@ -1,7 +1,10 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoaderRules;
+import io.memproxy.shimmodel.ShimRoute;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,8 +78,8 @@ public final class ClassCheck implements Check {
                                         + " the " + rules.name() + " shim; apt install libjemalloc2:" + rules.name() + ")"));
             }
             Route r = Routes.predict(in, exe);
-            String decides = r.route().equals("none") ? "the shim does not decide (" + r.reason() + ")"
-                    : "the shim decides " + r.route() + (r.allocator().isEmpty() ? "" : " " + r.allocator()) + " (" + r.reason() + ")";
+            String decides = r.route() == ShimRoute.NONE ? "the shim does not decide (" + r.reason() + ")"
+                    : "the shim decides " + r.route().word() + (r.allocator().isEmpty() ? "" : " " + r.allocator()) + " (" + r.reason() + ")";
             out.add(Finding.info("class.summary", exe, kind + ", examined with " + exe + ": " + (m.complete()
                     ? "the chain loads" + (m.ignoredPreloads().isEmpty() ? "" : " without the ignored entries")
                     : "ld.so stops (" + m.fatal().orElse("missing libraries") + ")") + "; malloc from "

@@ -3,6 +3,8 @@ package io.memproxy.doctor;
 import io.memproxy.config.ConfigFile;
 import io.memproxy.config.ConfigLine;
 import io.memproxy.config.ExclusionList;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

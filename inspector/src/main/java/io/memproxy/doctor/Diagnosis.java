@@ -1,5 +1,7 @@
 package io.memproxy.doctor;
 
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.List;
 
 /**
@@ -10,7 +12,7 @@ import java.util.List;
  * @param config          the exclusion list that was examined
  */
 public record Diagnosis(String memproxyVersion, String glibcVersion, String config, List<ChainEntry> chain,
-        List<Route> routes, List<Binding> bindings, List<CheckResult> checks) {
+        List<Route> routes, List<AllocatorBinding> bindings, List<CheckResult> checks) {
     public Diagnosis {
         chain = List.copyOf(chain);
         routes = List.copyOf(routes);

@@ -1,5 +1,6 @@
 package io.memproxy.doctor;
 
+import io.memproxy.shimmodel.ShimRoute;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,10 +51,10 @@ public final class Doctor {
             try {
                 routes.add(Routes.predict(inspection, exe));
             } catch (Exception e) {
-                routes.add(new Route(exe, "none", "", "unreadable: " + e.getMessage(), ""));
+                routes.add(new Route(exe, ShimRoute.NONE, "", "unreadable: " + e.getMessage(), ""));
             }
         }
-        List<Binding> bindings = new ArrayList<>();
+        List<AllocatorBinding> bindings = new ArrayList<>();
         for (String exe : inspection.targets()) {
             try {
                 if (inspection.routable(exe)) {

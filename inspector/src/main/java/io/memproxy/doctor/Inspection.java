@@ -1,24 +1,29 @@
 package io.memproxy.doctor;
 
 import io.memproxy.config.ConfigFile;
-import io.memproxy.elf.DynamicInfo;
 import io.memproxy.elf.DynamicSymbol;
 import io.memproxy.elf.ElfImage;
-import io.memproxy.elf.ElfType;
 import io.memproxy.elf.MalformedElfException;
 import io.memproxy.elf.NotElfException;
 import io.memproxy.elf.SymbolVersion;
+import io.memproxy.executable.ElfIdent;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.executable.FileCapabilities;
+import io.memproxy.executable.Platform;
 import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
+import io.memproxy.loader.LoadOutcome;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.LoaderRules;
-import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
 import io.memproxy.loader.SearchPath;
 import io.memproxy.loader.SymbolBinder;
+import io.memproxy.shimmodel.MappedObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * every check; every ELF file is parsed once per run.
  */
 public final class Inspection {
-    /** The shim's compiled-in exclusion list (shim/Makefile: $(SYSCONFDIR)/memproxy.conf). */
-    public static final String DEFAULT_CONFIG = "/etc/memproxy.conf";
     /** The representative target examined when none is named. */
     public static final String DEFAULT_TARGET = "/bin/sh";
 
@@ -59,16 +62,16 @@ public final class Inspection {
 
     private final Inputs inputs;
     private final Root root;
-    private final ObjectFiles files;
+    private final LoaderFiles files;
     private final LoaderEnvironment environment;
-    private final Map<String, ObjectFile> objects = new ConcurrentHashMap<>();
+    private final Map<String, MappedObject> objects = new ConcurrentHashMap<>();
     private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
     private final Map<String, ExecutableProfile> profiles = new ConcurrentHashMap<>();
     private volatile Map<String, String> capabilities;
     private volatile LinkMap normalModeReference;
     private Platform platform;
     private final Map<String, SymbolBinder> binders = new HashMap<>();
-    private final Map<String, List<Binding>> bindings = new HashMap<>();
+    private final Map<String, List<AllocatorBinding>> bindings = new HashMap<>();
     private ConfigFile config;
     private List<Link> chain;
     private List<String> targets;
@@ -82,7 +85,7 @@ public final class Inspection {
         this.inputs = inputs;
         // Path equality, not the text "/": an image's in-memory file system has a "/" of its own.
         this.root = inputs.root().equals(Path.of("/")) ? Root.host() : Root.at(inputs.root());
-        this.files = new ObjectFiles(root);
+        this.files = new LoaderFiles(root);
         this.environment = LoaderEnvironment.system().withRoot(root).withPreload(preloadVariable().orElse(null))
                 .withLibraryPath(libraryPath.orElse(null));
     }
@@ -140,13 +143,13 @@ public final class Inspection {
         // From the chain's entries as written, not from chain(): which programs are examined depends on the
         // list, so the list cannot wait for their link maps. $LIB and $PLATFORM as an x86-64 process expands
         // them (every class's shim is built with the same path); a bare name is not searched for here.
-        Optional<ObjectFile> shim = Optional.empty();
+        Optional<MappedObject> shim = Optional.empty();
         for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
             Optional<String> path = e.name().contains("/") ? SearchPath.expand(e.name(), new SearchPath.DstContext("/",
                     environment.host().platform(), false, true)) : Optional.empty();
             try {
                 if (path.isPresent() && !path.get().isEmpty()) {
-                    ObjectFile o = object(path.get());
+                    MappedObject o = object(path.get());
                     if (o.isShim()) {
                         shim = Optional.of(o);
                         break;
@@ -157,7 +160,7 @@ public final class Inspection {
             }
         }
         if (shim.isEmpty()) {
-            return new ConfigSource(DEFAULT_CONFIG, "the default: no shim in the preload chain to read the path from");
+            return new ConfigSource(ConfigFile.DEFAULT_PATH, "the default: no shim in the preload chain to read the path from");
         }
         try {
             Optional<String> compiled = shim.get().image().stringSymbol(CONFIG_PATH_SYMBOL);
@@ -165,9 +168,9 @@ public final class Inspection {
                 return new ConfigSource(compiled.get(), "the path compiled into " + shim.get().path());
             }
         } catch (io.memproxy.elf.MalformedElfException e) {
-            return new ConfigSource(DEFAULT_CONFIG, "the default: " + shim.get().path() + " is malformed (" + e.getMessage() + ")");
+            return new ConfigSource(ConfigFile.DEFAULT_PATH, "the default: " + shim.get().path() + " is malformed (" + e.getMessage() + ")");
         }
-        return new ConfigSource(DEFAULT_CONFIG, "the default: " + shim.get().path() + " does not export " + CONFIG_PATH_SYMBOL
+        return new ConfigSource(ConfigFile.DEFAULT_PATH, "the default: " + shim.get().path() + " does not export " + CONFIG_PATH_SYMBOL
                 + " (an older build)");
     }
 
@@ -300,16 +303,11 @@ public final class Inspection {
     }
 
     /** An object parsed once per run (shared with the loader's file cache). */
-    public ObjectFile object(String systemPath) throws LoaderException {
-        ObjectFile o = objects.get(systemPath);
+    public MappedObject object(String systemPath) throws LoaderException {
+        MappedObject o = objects.get(systemPath);
         if (o == null) {
-            ObjectFiles.Opened opened = files.open(systemPath, rules(systemPath));
-            if (!(opened instanceof ObjectFiles.Usable u)) {
-                String why = opened instanceof ObjectFiles.Fatal f ? f.reason()
-                        : opened instanceof ObjectFiles.OtherClass c ? c.reason() : "cannot open file";
-                throw new LoaderException(systemPath + ": " + why);
-            }
-            o = objects.computeIfAbsent(systemPath, p -> new ObjectFile(p, u.elf()));
+            ElfImage elf = files.elf(systemPath);
+            o = objects.computeIfAbsent(systemPath, p -> new MappedObject(p, elf));
         }
         return o;
     }
@@ -319,15 +317,15 @@ public final class Inspection {
         return files.rulesFor(systemPath).orElse(LoaderRules.DEBIAN_12_X86_64);
     }
 
-    ObjectFile object(LoadedObject l) {
-        return objects.computeIfAbsent(l.path(), p -> new ObjectFile(p, l.elf().orElseThrow()));
+    MappedObject object(LinkMapEntry l) {
+        return objects.computeIfAbsent(l.path(), p -> new MappedObject(p, l.elf().orElseThrow()));
     }
 
     /** The target's class as the scan would report it: static, other libc, own malloc family, secure execution… */
     public ExecutableProfile profile(String exe) throws LoaderException {
         ExecutableProfile p = profiles.get(exe);
         if (p == null) {
-            ObjectFile o = object(exe);
+            MappedObject o = object(exe);
             try {
                 p = ExecutableProfile.of(o.image(), platform(), capabilities().getOrDefault(exe, ""));
             } catch (MalformedElfException e) {
@@ -425,12 +423,12 @@ public final class Inspection {
 
     /** The shim as loaded into the program, if it is. */
     public Optional<String> shimPath(String exe) {
-        return loadOrder(exe).stream().filter(ObjectFile::isShim).map(ObjectFile::path).findFirst();
+        return loadOrder(exe).stream().filter(MappedObject::isShim).map(MappedObject::path).findFirst();
     }
 
     /** Whether the shim loaded into the program exports {@code symbol}. */
     public boolean shimExports(String exe, String symbol) throws MalformedElfException {
-        Optional<ObjectFile> shim = loadOrder(exe).stream().filter(ObjectFile::isShim).findFirst();
+        Optional<MappedObject> shim = loadOrder(exe).stream().filter(MappedObject::isShim).findFirst();
         return shim.isPresent() && shim.get().exports(symbol);
     }
 
@@ -443,8 +441,8 @@ public final class Inspection {
      * Where the program's own references to the malloc family and to operator new/delete bind, and where
      * {@code malloc} would bind if it referenced it.
      */
-    public List<Binding> bindings(String exe) throws MalformedElfException {
-        List<Binding> known = bindings.get(exe);
+    public List<AllocatorBinding> bindings(String exe) throws MalformedElfException {
+        List<AllocatorBinding> known = bindings.get(exe);
         if (known == null) {
             known = new ArrayList<>();
             LinkMap m = linkMap(exe);
@@ -454,11 +452,11 @@ public final class Inspection {
                     continue;
                 }
                 Optional<String> v = s.version().filter(x -> x.index() > 1 && x.isNamed()).map(SymbolVersion::name);
-                known.add(new Binding(exe, s.name(), exe, pathOf(exe, binder(exe).bind(m.executable(), s.name(), v).to())));
+                known.add(new AllocatorBinding(exe, s.name(), exe, pathOf(exe, binder(exe).bind(m.executable(), s.name(), v).to())));
                 malloc |= s.name().equals("malloc");
             }
             if (!malloc) {
-                known.add(new Binding(exe, "malloc", exe, pathOf(exe, binder(exe).bind(m.executable(), "malloc", Optional.empty()).to())));
+                known.add(new AllocatorBinding(exe, "malloc", exe, pathOf(exe, binder(exe).bind(m.executable(), "malloc", Optional.empty()).to())));
             }
             bindings.put(exe, known);
         }
@@ -467,7 +465,7 @@ public final class Inspection {
 
     /** The object that provides the program's malloc ("" when nothing does). */
     public String mallocProvider(String exe) throws MalformedElfException {
-        return bindings(exe).stream().filter(b -> b.symbol().equals("malloc")).map(Binding::to).findFirst().orElse("");
+        return bindings(exe).stream().filter(b -> b.symbol().equals("malloc")).map(AllocatorBinding::to).findFirst().orElse("");
     }
 
     /** What dlsym(RTLD_NEXT, symbol) called from the shim would return in the program (elf/dl-sym.c). */
@@ -477,14 +475,14 @@ public final class Inspection {
                 .flatMap(shim -> binder(exe).next(shim, symbol)).map(l -> pathOf(exe, Optional.of(l)));
     }
 
-    private String pathOf(String exe, Optional<LoadedObject> l) {
+    private String pathOf(String exe, Optional<LinkMapEntry> l) {
         return l.map(linkMap(exe)::shownName).orElse("");
     }
 
     /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */
-    public List<ObjectFile> loadOrder(String exe) {
-        List<ObjectFile> out = new ArrayList<>();
-        for (LoadedObject l : linkMap(exe).loadOrder()) {
+    public List<MappedObject> loadOrder(String exe) {
+        List<MappedObject> out = new ArrayList<>();
+        for (LinkMapEntry l : linkMap(exe).loadOrder()) {
             if (l.found()) {
                 out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
             }
@@ -493,9 +491,9 @@ public final class Inspection {
     }
 
     /** The global scope: the order in which ld.so looks for a symbol. */
-    public List<ObjectFile> scope(String exe) {
-        List<ObjectFile> out = new ArrayList<>();
-        for (LoadedObject l : linkMap(exe).scope()) {
+    public List<MappedObject> scope(String exe) {
+        List<MappedObject> out = new ArrayList<>();
+        for (LinkMapEntry l : linkMap(exe).scope()) {
             if (l.found()) {
                 out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
             }
@@ -529,73 +527,66 @@ public final class Inspection {
         return files.preloadBytesNotRead();
     }
 
-    /** The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload). */
+    /**
+     * The preload chain in ld.so's order, each entry with ld.so's verdict (elf/rtld.c: do_preload) as the
+     * reference program's link map has it.
+     */
     public List<Link> chain() {
         if (chain == null) {
+            LinkMap reference = referenceMap();
             List<Link> out = new ArrayList<>();
-            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
-                out.add(link(e.name(), e.source().label()));
+            for (LinkMap.Preload p : reference.isStatic() ? unmapped(reference) : reference.preloads()) {
+                out.add(link(p));
             }
             chain = List.copyOf(out);
         }
         return chain;
     }
 
-    private Link link(String entry, String source) {
-        LinkMap reference = referenceMap();
-        String path = reference.preloadPath(entry).orElse(entry);
-        if (!entry.contains("/")) {
-            // A bare name is searched with the executable as loader (elf/rtld.c: do_preload); ask the loader.
-            LinkMap m = reference;
-            Optional<LoadedObject> hit = m.loadOrder().stream().filter(l -> l.found() && l.requestName().equals(entry)).findFirst();
-            if (hit.isEmpty()) {
-                hit = m.loadOrder().stream().filter(l -> l.found() && l.soname().map(entry::equals).orElse(false)).findFirst();
+    /**
+     * ld.so never runs for a static program, so its link map has no preloads: each entry as ld.so would open
+     * it for a dynamic program of the same class (a bare name is left unsearched).
+     */
+    private List<LinkMap.Preload> unmapped(LinkMap reference) {
+        List<LinkMap.Preload> out = new ArrayList<>();
+        for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), preloadFile().orElse(null))) {
+            if (!e.name().contains("/")) {
+                out.add(new LinkMap.Preload(e.name(), e.source(), "", LoadOutcome.NOT_FOUND, "cannot open shared object file",
+                        Optional.empty()));
+                continue;
             }
-            if (hit.isEmpty()) {
-                String why = m.ignoredPreloads().stream().filter(i -> i.entry().equals(entry)).map(LinkMap.IgnoredPreload::reason)
-                        .findFirst().orElse("cannot open shared object file");
-                return new Link(entry, source, "", Link.Outcome.NOT_FOUND, why, Optional.empty(), List.of());
-            }
-            path = hit.get().path();
+            String path = reference.preloadPath(e.name()).orElse(e.name());
+            LoaderFiles.Opened o = files.open(path, reference.rules());
+            Optional<String> refused = o instanceof LoaderFiles.Usable u ? u.notLoadable() : Optional.empty();
+            out.add(new LinkMap.Preload(e.name(), e.source(), path, refused.isPresent() ? LoadOutcome.UNLOADABLE : o.outcome(),
+                    refused.orElse(o.reason()), Optional.empty()));
         }
-        ObjectFiles.Opened opened = files.open(path, reference.rules());
-        if (opened instanceof ObjectFiles.Usable u) {
-            return usable(entry, source, path, u.elf());
-        }
-        if (opened instanceof ObjectFiles.Fatal f) {
-            return notLoadable(entry, source, path, f.reason());
-        }
-        if (opened instanceof ObjectFiles.OtherClass c) {
-            return new Link(entry, source, path,
-                    c.reason().startsWith("wrong ELF class") ? Link.Outcome.WRONG_CLASS : Link.Outcome.WRONG_MACHINE, c.reason(),
-                    Optional.empty(), List.of());
-        }
-        return new Link(entry, source, path, Link.Outcome.MISSING, "cannot open shared object file", Optional.empty(), List.of());
+        return out;
     }
 
-    private Link notLoadable(String entry, String source, String path, String reason) {
-        if (reason.equals("invalid ELF header") || reason.equals("file too short")) {
-            List<String> inputs = List.of();
-            try {
-                ElfImage.read(file(path));
-            } catch (NotElfException e) {
-                inputs = e.scriptInputs();
-            } catch (io.memproxy.elf.ElfException e) {
-                // Not ELF, and not a script either: no inputs to suggest.
+    private Link link(LinkMap.Preload p) {
+        String source = p.source().label();
+        return switch (p.outcome()) {
+            case LOADED -> {
+                // Named by the entry's own path, also when the file is already loaded under another name.
+                ElfImage elf = p.object().isPresent() ? p.object().get().elf().orElseThrow() : files.elf(p.path());
+                yield new Link(p.entry(), source, p.path(), p.outcome(), "",
+                        Optional.of(objects.computeIfAbsent(p.path(), x -> new MappedObject(x, elf))), List.of());
             }
-            return new Link(entry, source, path, Link.Outcome.NOT_ELF, reason, Optional.empty(), inputs);
-        }
-        return new Link(entry, source, path, Link.Outcome.UNLOADABLE, reason, Optional.empty(), List.of());
+            case NOT_ELF -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), scriptInputs(p.path()));
+            default -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), List.of());
+        };
     }
 
-    private Link usable(String entry, String source, String path, ElfImage elf) {
-        // elf/dl-load.c: _dl_map_object_from_fd rejects executables after mapping.
-        boolean pie = (elf.dynamic().flags1() & DynamicInfo.DF_1_PIE) != 0;
-        if (pie || elf.header().type() == ElfType.EXEC) {
-            String why = pie ? "cannot dynamically load position-independent executable" : "cannot dynamically load executable";
-            return new Link(entry, source, path, Link.Outcome.UNLOADABLE, why, Optional.empty(), List.of());
+    /** The files a GNU ld script names, for a preload entry that is one; empty for any other file. */
+    private List<String> scriptInputs(String path) {
+        try {
+            ElfImage.read(file(path));
+        } catch (NotElfException e) {
+            return e.scriptInputs();
+        } catch (io.memproxy.elf.ElfException e) {
+            // Not ELF, and not a script either: no inputs to suggest.
         }
-        ObjectFile o = objects.computeIfAbsent(path, p -> new ObjectFile(p, elf));
-        return new Link(entry, source, path, Link.Outcome.LOADED, "", Optional.of(o), List.of());
+        return List.of();
     }
 }

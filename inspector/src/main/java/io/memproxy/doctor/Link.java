@@ -1,5 +1,8 @@
 package io.memproxy.doctor;
 
+import io.memproxy.loader.LoadOutcome;
+import io.memproxy.shimmodel.MappedObject;
+import io.memproxy.shimmodel.ShimModel;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,26 +17,40 @@ import java.util.Optional;
  * @param object  the loaded object
  * @param scriptInputs for a GNU ld script, the files it names
  */
-public record Link(String entry, String source, String path, Outcome outcome, String reason, Optional<ObjectFile> object,
+public record Link(String entry, String source, String path, LoadOutcome outcome, String reason, Optional<MappedObject> object,
         List<String> scriptInputs) {
-    public enum Outcome { LOADED, MISSING, NOT_FOUND, NOT_ELF, WRONG_CLASS, WRONG_MACHINE, UNLOADABLE }
-
     public boolean loaded() {
-        return outcome == Outcome.LOADED;
+        return outcome == LoadOutcome.LOADED;
     }
 
-    /** shim, libc, allocator:NAME or other, as the outputs show it. */
-    public String role() {
-        if (object.isEmpty()) {
-            return "ignored";
+    /** What an entry is to the shim. */
+    public enum Role {
+        SHIM, LIBC, ALLOCATOR, OTHER, IGNORED;
+
+        /** The word the outputs show: {@code shim}, {@code libc}, {@code allocator}, {@code other}, {@code ignored}. */
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
-        ObjectFile o = object.get();
+    }
+
+    /** What the entry is to the shim: the shim itself, libc, an allocator it detects, something else, or ignored by ld.so. */
+    public Role kind() {
+        if (object.isEmpty()) {
+            return Role.IGNORED;
+        }
+        MappedObject o = object.get();
         if (o.isShim()) {
-            return "shim";
+            return Role.SHIM;
         }
         if (o.isLibc()) {
-            return "libc";
+            return Role.LIBC;
         }
-        return ShimModel.profileOf(o).map(p -> "allocator:" + p.name()).orElse("other");
+        return ShimModel.profileOf(o).isPresent() ? Role.ALLOCATOR : Role.OTHER;
+    }
+
+    /** shim, libc, allocator:NAME, other or ignored, as the outputs show it. */
+    public String role() {
+        Role r = kind();
+        return r == Role.ALLOCATOR ? r.word() + ":" + ShimModel.profileOf(object.get()).orElseThrow().name() : r.word();
     }
 }

@@ -1,6 +1,8 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.MalformedElfException;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,7 @@ public final class OrderCheck implements Check {
     public List<Finding> run(Inspection in) throws MalformedElfException {
         List<Link> loaded = in.chain().stream().filter(Link::loaded).toList();
         List<Finding> out = new ArrayList<>();
-        int shim = indexOf(loaded, "shim");
+        int shim = indexOf(loaded, Link.Role.SHIM);
         Optional<Link> firstMalloc = Optional.empty();
         for (Link l : loaded) {
             if (l.object().get().exports("malloc")) {
@@ -57,14 +59,8 @@ public final class OrderCheck implements Check {
                 return out;
             }
         }
-        int libc = indexOf(loaded, "libc");
-        int allocator = -1;
-        for (int i = 0; i < loaded.size(); i++) {
-            if (loaded.get(i).role().startsWith("allocator:")) {
-                allocator = i;
-                break;
-            }
-        }
+        int libc = indexOf(loaded, Link.Role.LIBC);
+        int allocator = indexOf(loaded, Link.Role.ALLOCATOR);
         if (libc >= 0 && allocator >= 0 && allocator < libc) {
             out.add(new Finding("chain.libc-order", Severity.INFO, List.of(loaded.get(allocator).entry(), loaded.get(libc).entry()),
                     loaded.get(allocator).entry() + " comes before libc.so.6: dlsym(RTLD_NEXT, \"malloc\") from the shim reaches the"
@@ -74,9 +70,9 @@ public final class OrderCheck implements Check {
         return out;
     }
 
-    private static int indexOf(List<Link> loaded, String role) {
+    private static int indexOf(List<Link> loaded, Link.Role role) {
         for (int i = 0; i < loaded.size(); i++) {
-            if (loaded.get(i).role().equals(role)) {
+            if (loaded.get(i).kind() == role) {
                 return i;
             }
         }

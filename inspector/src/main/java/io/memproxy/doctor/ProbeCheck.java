@@ -1,6 +1,10 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
+import io.memproxy.shimmodel.DebugLine;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,9 +25,6 @@ import java.util.stream.Stream;
  * probe is ever executed, never a target.
  */
 public final class ProbeCheck implements Check {
-    /** The shim's MEMPROXY_DEBUG line (shim/src/memproxy.c: debug_line). */
-    public static final Pattern LINE = Pattern.compile("^memproxy: pid=\\d+ exe=(\\S*) route=(\\S+) allocator=(\\S+) reason=(\\S+)$",
-            Pattern.MULTILINE);
     static final String UNLISTED = "memproxy-probe";
     /** How long one probe run may take by default before it counts as hung. */
     public static final int DEFAULT_TIMEOUT_SECONDS = 10;
@@ -145,17 +144,17 @@ public final class ProbeCheck implements Check {
         // The probe only allocates and exits 0: any other end is the chain's doing, and it would end every process.
         int status = p.exitValue();
         if (status != 0) {
-            String first = stderr.lines().filter(l -> !LINE.matcher(l).matches()).findFirst().orElse("");
+            String first = stderr.lines().filter(l -> DebugLine.parse(l).isEmpty()).findFirst().orElse("");
             return Finding.error("probe.failed", exe, "the probe (" + how + ") "
                             + (status > 128 ? "was killed by signal " + (status - 128) : "exited with status " + status)
                             + " under the chain, as every process would" + (first.isEmpty() ? "" : "; it said: " + first),
                     "fix or remove the chain entry the message names before activating the chain");
         }
-        Matcher m = LINE.matcher(stderr);
-        String expected = words(predicted.route(), predicted.route().equals("allocator") ? predicted.allocator() : "none",
+        Optional<DebugLine> m = DebugLine.find(stderr);
+        String expected = DebugLine.words(predicted.route().word(), predicted.route() == ShimRoute.ALLOCATOR ? predicted.allocator() : "none",
                 predicted.reason());
-        if (!m.find()) {
-            if (predicted.route().equals("none")) {
+        if (m.isEmpty()) {
+            if (predicted.route() == ShimRoute.NONE) {
                 return Finding.info("probe.agrees", exe, "the probe (" + how + ") ran without the shim, as predicted ("
                         + predicted.reason() + ")");
             }
@@ -165,17 +164,13 @@ public final class ProbeCheck implements Check {
                             + (first.isEmpty() ? "" : "; it said: " + first),
                     "check that the shim in the chain is a memproxy build with MEMPROXY_DEBUG support");
         }
-        String actual = words(m.group(2), m.group(3), m.group(4));
+        String actual = m.get().words();
         if (actual.equals(expected)) {
             return Finding.info("probe.agrees", exe, "the probe (" + how + ") got " + actual + ", as predicted");
         }
         return new Finding("probe.mismatch", Severity.ERROR, List.of(exe),
                 "the probe (" + how + ") got " + actual + " but the doctor predicted " + expected,
                 "report this with 'memproxy report': the doctor and the shim disagree");
-    }
-
-    private static String words(String route, String allocator, String reason) {
-        return "route=" + route + " allocator=" + allocator + " reason=" + reason;
     }
 
     static Optional<Path> nextToCode(Class<?> c) {

@@ -2,6 +2,11 @@ package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
 import io.memproxy.elf.VersionDefinition;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.shimmodel.MappedObject;
+import io.memproxy.shimmodel.ShimModel;
+import io.memproxy.shimmodel.ShimRoute;
 import java.util.List;
 
 /** The shim's predicted decision for one executable, and who provides its malloc. */
@@ -12,25 +17,25 @@ final class Routes {
     static Route predict(Inspection in, String exe) throws ElfException {
         ExecutableProfile target = in.profile(exe);
         if (target.is(ExecutableClass.STATIC)) {
-            return new Route(exe, "none", "", "static executable", exe);
+            return new Route(exe, ShimRoute.NONE, "", "static executable", exe);
         }
         if (target.is(ExecutableClass.OTHER_LIBC)) {
-            return new Route(exe, "none", "", "other libc", "");
+            return new Route(exe, ShimRoute.NONE, "", "other libc", "");
         }
         String mallocFrom = in.mallocProvider(exe);
-        List<ObjectFile> process = in.loadOrder(exe);
-        if (process.stream().noneMatch(ObjectFile::isShim)) {
-            return new Route(exe, "none", "", "no shim in the process", mallocFrom);
+        List<MappedObject> process = in.loadOrder(exe);
+        if (process.stream().noneMatch(MappedObject::isShim)) {
+            return new Route(exe, ShimRoute.NONE, "", "no shim in the process", mallocFrom);
         }
         if (process.stream().noneMatch(o -> o.isShim() && o.path().equals(mallocFrom))) {
             // Nothing calls the shim's malloc, so it never decides.
-            return new Route(exe, "none", "", "shim bypassed", mallocFrom);
+            return new Route(exe, ShimRoute.NONE, "", "shim bypassed", mallocFrom);
         }
         // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
-        List<ObjectFile> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
+        List<MappedObject> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
         ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects,
-                process.stream().noneMatch(ObjectFile::isLibc));
-        return new Route(exe, d.route(), d.route().equals("allocator") ? d.allocator() : "", d.reason(), mallocFrom);
+                process.stream().noneMatch(MappedObject::isLibc));
+        return new Route(exe, d.route(), d.route() == ShimRoute.ALLOCATOR ? d.allocator() : "", d.reason().word(), mallocFrom);
     }
 
     /** The newest GLIBC_x.y version libc defines (its version definitions), or "" when libc cannot be read. */

@@ -1,8 +1,12 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +39,7 @@ public final class SecureCheck implements Check {
             String kind = profile.secureKind();
             String is = exe + " " + profile.secureState();
             LinkMap secure = in.linkMap(exe);
-            List<String> loaded = secure.loadOrder().stream().filter(LoadedObject::isPreload).map(LoadedObject::requestName).toList();
+            List<String> loaded = secure.loadOrder().stream().filter(LinkMapEntry::isPreload).map(LinkMapEntry::requestName).toList();
             List<String> dropped = new ArrayList<>();
             boolean shimDropped = false;
             for (Link l : in.chain()) {
@@ -52,7 +56,7 @@ public final class SecureCheck implements Check {
                 } else {
                     dropped.add(l.entry());
                 }
-                shimDropped |= l.role().equals("shim");
+                shimDropped |= l.kind() == Link.Role.SHIM;
             }
             if (!dropped.isEmpty()) {
                 out.add(new Finding("secure.preload-dropped", shimDropped ? Severity.WARNING : Severity.INFO, List.of(exe),

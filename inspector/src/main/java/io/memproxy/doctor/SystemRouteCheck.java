@@ -1,6 +1,8 @@
 package io.memproxy.doctor;
 
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.finding.Finding;
+import io.memproxy.loader.LinkMapEntry;
+import io.memproxy.shimmodel.MappedObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,14 +34,14 @@ public final class SystemRouteCheck implements Check {
         if (exe.isEmpty()) {
             return out;
         }
-        Optional<LoadedObject> libc = in.linkMap(exe.get()).loadOrder().stream()
+        Optional<LinkMapEntry> libc = in.linkMap(exe.get()).loadOrder().stream()
                 .filter(l -> l.found() && l.soname().map("libc.so.6"::equals).orElse(false)).findFirst();
         if (libc.isEmpty()) {
             out.add(Finding.error("system-route.unreachable", exe.get(), exe.get() + " loads no libc.so.6: the shim has no system route",
                     "the shim is for glibc programs; exclude this one"));
             return out;
         }
-        ObjectFile glibc = in.object(libc.get());
+        MappedObject glibc = in.object(libc.get());
         List<String> missing = new ArrayList<>();
         for (String f : SYSTEM_FUNCTIONS) {
             if (!glibc.shimFinds(f)) {

@@ -1,8 +1,11 @@
 package io.memproxy.doctor;
 
 import io.memproxy.elf.ElfException;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.finding.Finding;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +53,7 @@ public final class TargetCheck implements Check {
             LinkMap map = in.linkMap(exe);
             for (String needed : p.allocators()) {
                 String path = map.loadOrder().stream().filter(l -> l.found() && (l.requestName().equals(needed) || l.soname().map(needed::equals).orElse(false)))
-                        .map(LoadedObject::path).findFirst().orElse(needed);
+                        .map(LinkMapEntry::path).findFirst().orElse(needed);
                 Optional<String> chainEntry = in.chain().stream().filter(l -> l.path().equals(path)).map(Link::entry).findFirst();
                 out.add(Finding.warning("target.needs-allocator", exe,
                         exe + " loads " + path + " itself (DT_NEEDED of " + exe + "): that allocator is in the process"

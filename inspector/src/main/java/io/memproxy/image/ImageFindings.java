@@ -1,7 +1,7 @@
 package io.memproxy.image;
 
-import io.memproxy.doctor.Finding;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import io.memproxy.loader.Root;
 import io.memproxy.loader.Shebang;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.memproxy.image;
 
-import io.memproxy.doctor.FileCapabilities;
+import io.memproxy.executable.FileCapabilities;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

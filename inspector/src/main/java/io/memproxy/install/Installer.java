@@ -1,6 +1,6 @@
 package io.memproxy.install;
 
-import io.memproxy.doctor.Inspection;
+import io.memproxy.config.ConfigFile;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.PreloadChain;
@@ -22,7 +22,6 @@ public final class Installer {
     public static final String PRELOAD = "/etc/ld.so.preload";
     public static final String BACKUP = "/etc/ld.so.preload.memproxy-backup";
     public static final String STATE = "/var/lib/memproxy/preload-entries";
-    public static final String CONFIG = Inspection.DEFAULT_CONFIG;
 
     /**
      * Where `make install`, the Debian package (debian/libmemproxy.install) and distributions put the shim, in
@@ -204,11 +203,12 @@ public final class Installer {
      * Why the chain would stop programs from starting, if the loader emulation proves it would: the
      * reference program starts without the chain but not with it (a preload's dependency is missing,
      * or ld.so meets a fatal error). docs/loader-rules.md rule 3: a bad entry is skipped, a broken one is not.
+     *
+     * @param exe    the reference program
+     * @param after  its link map with the chain
+     * @param before its link map without it
      */
-    public static Optional<String> breaksEveryProgram(Inspection withChain, Inspection withoutChain) {
-        String exe = Inspection.DEFAULT_TARGET;
-        LinkMap before = withoutChain.linkMap(exe);
-        LinkMap after = withChain.linkMap(exe);
+    public static Optional<String> breaksEveryProgram(String exe, LinkMap after, LinkMap before) {
         if (!before.complete() || after.complete()) {
             return Optional.empty();
         }
@@ -250,7 +250,7 @@ public final class Installer {
      * old preload file, and the preload file, each replaced atomically.
      */
     public Outcome install(PreloadPlan plan, byte[] defaultConfig) throws IOException {
-        return install(plan, CONFIG, defaultConfig);
+        return install(plan, ConfigFile.DEFAULT_PATH, defaultConfig);
     }
 
     /** {@link #install(PreloadPlan, byte[])} with the exclusion list at {@code configPath}: where the shim reads it. */
@@ -312,7 +312,7 @@ public final class Installer {
 
     private List<Path> removeLeftovers() throws IOException {
         List<Path> out = new ArrayList<>();
-        for (String f : List.of(PRELOAD, BACKUP, STATE, CONFIG)) {
+        for (String f : List.of(PRELOAD, BACKUP, STATE, ConfigFile.DEFAULT_PATH)) {
             out.addAll(AtomicFile.removeLeftovers(root, f));
         }
         return out;

@@ -2,7 +2,6 @@ package io.memproxy.loader;
 
 import io.memproxy.elf.DynamicInfo;
 import io.memproxy.elf.ElfImage;
-import io.memproxy.elf.ElfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -23,23 +22,40 @@ public final class LinkMap {
     public record IgnoredPreload(String entry, PreloadChain.Source source, String reason) {}
 
     /**
+     * What ld.so made of one preload entry (elf/rtld.c: do_preload).
+     *
+     * @param entry   the entry as written
+     * @param path    the file ld.so opened for it: a path with its DSTs expanded (the entry itself when they
+     *                expand to nothing), the file a bare name's search found, or "" when the search found none
+     * @param outcome loaded, or why not ({@link LoadOutcome#NOT_FOUND} for any bare name that is not loaded)
+     * @param reason  ld.so's words for an ignored entry, or ""
+     * @param object  the loaded object
+     */
+    public record Preload(String entry, PreloadChain.Source source, String path, LoadOutcome outcome, String reason,
+            Optional<LinkMapEntry> object) {
+        public boolean loaded() {
+            return outcome == LoadOutcome.LOADED;
+        }
+    }
+
+    /**
      * A needed name that was not found, the object that needed it, and where ld.so looked, in order
      * ("rpath /dir/", "LD_LIBRARY_PATH /dir/", "runpath /dir/", "ld.so.cache", "default dir /lib/…/", or the path).
      */
-    public record Missing(String name, LoadedObject requestedBy, List<String> tried) {
+    public record Missing(String name, LinkMapEntry requestedBy, List<String> tried) {
         public Missing {
             tried = java.util.Collections.unmodifiableList(tried); // a search's own list, kept lazy (long search paths)
         }
     }
 
     private final LoaderEnvironment env;
-    private final LoadedObject executable;
+    private final LinkMapEntry executable;
     /** The program as the user named it (the executable's own name is empty for a kernel start). */
     private final String program;
-    private final List<LoadedObject> loadOrder;
-    private final List<LoadedObject> scope;
+    private final List<LinkMapEntry> loadOrder;
+    private final List<LinkMapEntry> scope;
     private final List<Missing> missing;
-    private final List<IgnoredPreload> ignoredPreloads;
+    private final List<Preload> preloads;
     private final String fatal;
     private final boolean secure;
     private final boolean isStatic;
@@ -52,7 +68,7 @@ public final class LinkMap {
         this.loadOrder = List.copyOf(b.loadOrder());
         this.scope = List.copyOf(b.searchList());
         this.missing = List.copyOf(b.missing);
-        this.ignoredPreloads = List.copyOf(b.ignored);
+        this.preloads = List.copyOf(b.preloads);
         this.fatal = b.fatal;
         this.secure = b.secure;
         this.isStatic = b.isStatic;
@@ -61,7 +77,7 @@ public final class LinkMap {
 
     /** Loads {@code exe} (a loader path: absolute, or relative to the working directory) with a fresh file cache. */
     public static LinkMap load(LoaderEnvironment env, String exe) {
-        return load(env, new ObjectFiles(env.root()), exe);
+        return load(env, new LoaderFiles(env.root()), exe);
     }
 
     /**
@@ -69,7 +85,7 @@ public final class LinkMap {
      *
      * @throws LoaderException when the executable itself cannot be read or is not a loadable ELF file
      */
-    public static LinkMap load(LoaderEnvironment env, ObjectFiles files, String exe) {
+    public static LinkMap load(LoaderEnvironment env, LoaderFiles files, String exe) {
         Builder b = new Builder(env, files, exe);
         b.run();
         return new LinkMap(b);
@@ -79,22 +95,22 @@ public final class LinkMap {
         return env;
     }
 
-    public LoadedObject executable() {
+    public LinkMapEntry executable() {
         return executable;
     }
 
     /** The name to show users for an object of this map: the program as the user named it, else its path. */
-    public String shownName(LoadedObject o) {
+    public String shownName(LinkMapEntry o) {
         return o == executable ? program : o.path();
     }
 
     /** Every object after the executable in ld.so's list order (what ldd prints), missing ones included. */
-    public List<LoadedObject> loadOrder() {
+    public List<LinkMapEntry> loadOrder() {
         return loadOrder;
     }
 
     /** The global scope in lookup order: executable, preloads, then DT_NEEDED breadth-first. */
-    public List<LoadedObject> scope() {
+    public List<LinkMapEntry> scope() {
         return scope;
     }
 
@@ -103,7 +119,15 @@ public final class LinkMap {
     }
 
     public List<IgnoredPreload> ignoredPreloads() {
-        return ignoredPreloads;
+        return preloads.stream().filter(p -> !p.loaded()).map(p -> new IgnoredPreload(p.entry(), p.source(), p.reason())).toList();
+    }
+
+    /**
+     * Every preload entry ld.so looked at, in its order, with what it made of it; none for a program ld.so
+     * does not run (static), and none for LD_PRELOAD entries secure mode drops without a word.
+     */
+    public List<Preload> preloads() {
+        return preloads;
     }
 
     /** The error that stops ld.so ("NAME: invalid ELF header"), if any; objects loaded before it are still listed. */
@@ -161,29 +185,35 @@ public final class LinkMap {
         private static final long serialVersionUID = 1L;
         final String object;
         final String reason;
+        final LoadOutcome outcome;
 
         FatalError(String object, String reason) {
+            this(object, reason, LoadOutcome.UNLOADABLE);
+        }
+
+        FatalError(String object, String reason, LoadOutcome outcome) {
             super(object + ": " + reason, null, false, false);
             this.object = object;
             this.reason = reason;
+            this.outcome = outcome;
         }
     }
 
     /** A found candidate: the object file, the path it was opened by and the directory that held it. */
-    private record Hit(ObjectFiles.Usable file, String path, FoundBy by, String dir) {}
+    private record Hit(LoaderFiles.Usable file, String path, FoundBy by, String dir) {}
 
     private static final class Builder {
         final LoaderEnvironment env;
-        final ObjectFiles files;
+        final LoaderFiles files;
         final String exePath;
-        final List<LoadedObject> chain = new ArrayList<>();
+        final List<LinkMapEntry> chain = new ArrayList<>();
         /** The objects of the chain that were found, in its order: the only ones a name can match. */
-        final List<LoadedObject> loaded = new ArrayList<>();
-        final List<LoadedObject> queue = new ArrayList<>();
+        final List<LinkMapEntry> loaded = new ArrayList<>();
+        final List<LinkMapEntry> queue = new ArrayList<>();
         final List<Missing> missing = new ArrayList<>();
-        final List<IgnoredPreload> ignored = new ArrayList<>();
-        LoadedObject exe;
-        LoadedObject rtld;
+        final List<Preload> preloads = new ArrayList<>();
+        LinkMapEntry exe;
+        LinkMapEntry rtld;
         String fatal;
         boolean secure;
         boolean isStatic;
@@ -191,7 +221,7 @@ public final class LinkMap {
         LoaderRules rules = LoaderRules.DEBIAN_12_X86_64;
         HostCapabilities host;
 
-        Builder(LoaderEnvironment env, ObjectFiles files, String exePath) {
+        Builder(LoaderEnvironment env, LoaderFiles files, String exePath) {
             this.env = env;
             this.files = files;
             this.exePath = exePath;
@@ -200,20 +230,19 @@ public final class LinkMap {
         void run() {
             rules = files.rulesFor(exePath).orElse(LoaderRules.DEBIAN_12_X86_64);
             host = rules.capabilitiesIn(env);
-            ObjectFiles.Opened opened = files.open(exePath, rules);
-            if (opened instanceof ObjectFiles.Absent) {
+            LoaderFiles.Opened opened = files.open(exePath, rules);
+            if (opened.outcome() == LoadOutcome.MISSING) {
                 throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.MISSING);
             }
             if (Files.isDirectory(env.root().file(exePath))) {
                 throw new LoaderException(exePath + ": " + io.memproxy.elf.FileWords.DIRECTORY);
             }
-            if (opened instanceof ObjectFiles.Fatal f) {
-                throw new LoaderException(exePath + ": " + f.reason());
+            switch (opened.outcome()) {
+                case LOADED -> { }
+                case WRONG_MACHINE -> throw new LoaderException(exePath + ": not an object for any loader this tool knows (x86-64, i386, AArch64)");
+                default -> throw new LoaderException(exePath + ": " + opened.reason());
             }
-            if (opened instanceof ObjectFiles.OtherClass o) {
-                throw new LoaderException(exePath + ": " + (o.reason().startsWith("wrong") ? o.reason() : "not an object for any loader this tool knows (x86-64, i386, AArch64)"));
-            }
-            ObjectFiles.Usable u = (ObjectFiles.Usable) opened;
+            LoaderFiles.Usable u = (LoaderFiles.Usable) opened;
             ElfImage elf = u.elf();
             isStatic = elf.header().interpreter().isEmpty() && !elf.header().hasDynamicSection();
             secure = env.secureFor(elf.header(), env.root().file(exePath));
@@ -225,21 +254,21 @@ public final class LinkMap {
                     return null;
                 }
             };
-            exe = new LoadedObject(kernel ? "" : exePath, kernel ? "" : exePath, elf, null, FoundBy.EXECUTABLE, "", null, false, origin);
+            exe = new LinkMapEntry(kernel ? "" : exePath, kernel ? "" : exePath, elf, null, FoundBy.EXECUTABLE, "", null, false, origin);
             chain.add(exe);
             loaded.add(exe);
             if (isStatic) {
                 return;
             }
             String interp = elf.header().interpreter().orElse(rules.interpreter());
-            ObjectFiles.Opened ri = files.open(interp, rules);
-            if (!kernel && ri instanceof ObjectFiles.Usable ru && ru.fileKey().equals(u.fileKey())) {
+            LoaderFiles.Opened ri = files.open(interp, rules);
+            if (!kernel && ri instanceof LoaderFiles.Usable ru && ru.fileKey().equals(u.fileKey())) {
                 // "ld.so ld.so": the loader finds itself already mapped and has nothing to load.
                 isStatic = true;
                 return;
             }
-            ElfImage rtldElf = ri instanceof ObjectFiles.Usable ru ? ru.elf() : null;
-            rtld = new LoadedObject(interp, interp, rtldElf, null, FoundBy.INTERPRETER, "", null, false, () -> dirname(interp));
+            ElfImage rtldElf = ri instanceof LoaderFiles.Usable ru ? ru.elf() : null;
+            rtld = new LinkMapEntry(interp, interp, rtldElf, null, FoundBy.INTERPRETER, "", null, false, () -> dirname(interp));
             if (rtldElf == null) {
                 rtld.names.add(interp.substring(interp.lastIndexOf('/') + 1));
             }
@@ -264,22 +293,32 @@ public final class LinkMap {
                     continue;
                 }
                 int before = chain.size();
+                boolean path = entry.name().contains("/");
+                String opened = path ? expanded(entry.name()) : "";
                 try {
-                    LoadedObject o = map(exe, entry.name(), true);
+                    LinkMapEntry o = map(exe, entry.name(), true);
                     if (chain.size() > before && !queue.contains(o)) {
                         queue.add(o);
                     }
+                    preloads.add(new Preload(entry.name(), entry.source(), path ? opened : o.path(), LoadOutcome.LOADED, "",
+                            Optional.of(o)));
                 } catch (FatalError e) {
-                    ignored.add(new IgnoredPreload(entry.name(), entry.source(), e.reason));
+                    preloads.add(new Preload(entry.name(), entry.source(), opened, path ? e.outcome : LoadOutcome.NOT_FOUND, e.reason,
+                            Optional.empty()));
                 }
             }
         }
 
+        /** A preload path with its DSTs expanded as the executable's request; itself when they expand to nothing. */
+        private String expanded(String name) {
+            return SearchPath.hasDst(name) ? SearchPath.expand(name, dst(exe)).filter(x -> !x.isEmpty()).orElse(name) : name;
+        }
+
         private void dependencies() {
-            Set<LoadedObject> reserved = Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<LinkMapEntry> reserved = Collections.newSetFromMap(new IdentityHashMap<>());
             reserved.addAll(queue);
             for (int i = 0; i < queue.size(); i++) {
-                LoadedObject l = queue.get(i);
+                LinkMapEntry l = queue.get(i);
                 if (!l.found()) {
                     continue;
                 }
@@ -294,11 +333,11 @@ public final class LinkMap {
                             throw new FatalError(needed, "empty dynamic string token substitution");
                         }
                     }
-                    LoadedObject dep;
+                    LinkMapEntry dep;
                     try {
                         dep = map(l, name, false);
                     } catch (NotFound e) {
-                        dep = new LoadedObject(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, () -> null);
+                        dep = new LinkMapEntry(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, () -> null);
                         chain.add(dep);
                         missing.add(new Missing(name, l, e.tried));
                     }
@@ -319,15 +358,19 @@ public final class LinkMap {
             final transient List<String> tried;
 
             NotFound(String object, String reason, List<String> tried) {
-                super(object, reason);
+                this(object, reason, tried, LoadOutcome.NOT_FOUND);
+            }
+
+            NotFound(String object, String reason, List<String> tried, LoadOutcome outcome) {
+                super(object, reason, outcome);
                 this.tried = tried;
             }
         }
 
         /** elf/dl-load.c: _dl_map_object for a start-up object (preloads use __RTLD_SECURE). */
-        private LoadedObject map(LoadedObject loader, String name, boolean preload) {
+        private LinkMapEntry map(LinkMapEntry loader, String name, boolean preload) {
             // Only found objects match a name: a long list of missing ones costs nothing here.
-            for (LoadedObject o : loaded) {
+            for (LinkMapEntry o : loaded) {
                 if (o.matches(name)) {
                     return o;
                 }
@@ -341,19 +384,15 @@ public final class LinkMap {
             if (name.contains("/")) {
                 String real = SearchPath.hasDst(name) ? SearchPath.expand(name, dst(loader)).orElse(null) : name;
                 if (real == null || real.isEmpty()) {
-                    throw new NotFound(name, "cannot open shared object file", List.of());
+                    throw new NotFound(name, "cannot open shared object file", List.of(), LoadOutcome.MISSING);
                 }
-                ObjectFiles.Opened o = files.open(real, rules);
-                if (o instanceof ObjectFiles.Fatal f) {
-                    throw new FatalError(real, f.reason());
+                LoaderFiles.Opened o = files.open(real, rules);
+                switch (o.outcome()) {
+                    case LOADED -> { }
+                    case NOT_ELF, UNLOADABLE -> throw new FatalError(real, o.reason(), o.outcome());
+                    default -> throw new NotFound(name, o.reason(), List.of(real), o.outcome());
                 }
-                if (o instanceof ObjectFiles.OtherClass c) {
-                    throw new NotFound(name, c.reason(), List.of(real));
-                }
-                if (!(o instanceof ObjectFiles.Usable u)) {
-                    throw new NotFound(name, "cannot open shared object file", List.of(real));
-                }
-                hit = new Hit(u, real, FoundBy.PATH, "");
+                hit = new Hit((LoaderFiles.Usable) o, real, FoundBy.PATH, "");
             } else {
                 Search s = new Search(name, preload && secure);
                 hit = search(loader, s);
@@ -364,21 +403,19 @@ public final class LinkMap {
                 throw new NotFound(name, otherClass ? rules.wrongClassMessage() : "cannot open shared object file", tried);
             }
             // _dl_map_object_from_fd: the same file under another name is the same object.
-            for (LoadedObject o : loaded) {
+            for (LinkMapEntry o : loaded) {
                 if (o.found() && o.fileKey() != null && o.fileKey().equals(hit.file().fileKey())) {
                     o.names.add(name);
                     return o;
                 }
             }
             ElfImage elf = hit.file().elf();
-            if (elf.header().type() == ElfType.EXEC) {
-                throw new FatalError(hit.path(), "cannot dynamically load executable");
-            }
-            if ((elf.dynamic().flags1() & DynamicInfo.DF_1_PIE) != 0) {
-                throw new FatalError(hit.path(), "cannot dynamically load position-independent executable");
+            Optional<String> refused = hit.file().notLoadable();
+            if (refused.isPresent()) {
+                throw new FatalError(hit.path(), refused.get(), LoadOutcome.UNLOADABLE);
             }
             String opened = absolute(hit.path());
-            LoadedObject o = new LoadedObject(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
+            LinkMapEntry o = new LinkMapEntry(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
                     () -> dirname(opened));
             chain.add(o);
             loaded.add(o);
@@ -441,10 +478,10 @@ public final class LinkMap {
         }
 
         /** The bare-name search of _dl_map_object, in its order. */
-        private Hit search(LoadedObject loader, Search s) {
+        private Hit search(LinkMapEntry loader, Search s) {
             Hit hit;
             if (loader.image().dynamic().runpath().isEmpty()) {
-                for (LoadedObject l = loader; l != null; l = l.loader().orElse(null)) {
+                for (LinkMapEntry l = loader; l != null; l = l.loader().orElse(null)) {
                     if ((hit = openPath(s, rpath(l), FoundBy.RPATH)) != null) {
                         return hit;
                     }
@@ -464,15 +501,14 @@ public final class LinkMap {
                 s.tried(FoundBy.CACHE, null);
                 Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, host, rules));
                 if (cached.isPresent() && !(nodeflib && rules.systemDirs().stream().anyMatch(cached.get()::startsWith))) {
-                    ObjectFiles.Opened o = files.open(cached.get(), rules);
-                    if (o instanceof ObjectFiles.Fatal f) {
-                        throw new FatalError(cached.get(), f.reason());
-                    }
-                    if (o instanceof ObjectFiles.OtherClass) {
-                        s.otherClass = true;
-                    }
-                    if (o instanceof ObjectFiles.Usable u) {
-                        return new Hit(u, cached.get(), FoundBy.CACHE, "");
+                    LoaderFiles.Opened o = files.open(cached.get(), rules);
+                    switch (o.outcome()) {
+                        case LOADED -> {
+                            return new Hit((LoaderFiles.Usable) o, cached.get(), FoundBy.CACHE, "");
+                        }
+                        case NOT_ELF, UNLOADABLE -> throw new FatalError(cached.get(), o.reason(), o.outcome());
+                        case WRONG_CLASS, WRONG_MACHINE -> s.otherClass = true;
+                        default -> { }
                     }
                 }
             }
@@ -514,18 +550,19 @@ public final class LinkMap {
                 String dir = dirs.get(at);
                 for (String prefix : prefixes(dir)) {
                     String candidate = prefix + s.name;
-                    ObjectFiles.Opened o = files.open(candidate, rules);
-                    if (o instanceof ObjectFiles.Absent) {
-                        continue;
+                    LoaderFiles.Opened o = files.open(candidate, rules);
+                    switch (o.outcome()) {
+                        case LOADED -> { }
+                        case NOT_ELF, UNLOADABLE -> throw new FatalError(candidate, o.reason(), o.outcome());
+                        case WRONG_CLASS, WRONG_MACHINE -> {
+                            s.otherClass = true;
+                            continue;
+                        }
+                        default -> {
+                            continue;
+                        }
                     }
-                    if (o instanceof ObjectFiles.OtherClass) {
-                        s.otherClass = true;
-                        continue;
-                    }
-                    if (o instanceof ObjectFiles.Fatal f) {
-                        throw new FatalError(candidate, f.reason());
-                    }
-                    ObjectFiles.Usable u = (ObjectFiles.Usable) o;
+                    LoaderFiles.Usable u = (LoaderFiles.Usable) o;
                     // A secure-mode preload found by a search must be set-user-ID, or it counts as absent.
                     if (s.securePreload && !u.elf().header().setuid()) {
                         continue;
@@ -537,7 +574,7 @@ public final class LinkMap {
             return null;
         }
 
-        private List<String> rpath(LoadedObject l) {
+        private List<String> rpath(LinkMapEntry l) {
             if (l.rpathDirs == null) {
                 DynamicInfo d = l.image().dynamic();
                 l.rpathDirs = d.runpath().isPresent() || d.rpath().isEmpty() ? List.of()
@@ -546,14 +583,14 @@ public final class LinkMap {
             return l.rpathDirs;
         }
 
-        private List<String> runpath(LoadedObject l) {
+        private List<String> runpath(LinkMapEntry l) {
             if (l.runpathDirs == null) {
                 l.runpathDirs = l.image().dynamic().runpath().map(r -> SearchPath.parseList(r, ":", dst(l))).orElse(List.of());
             }
             return l.runpathDirs;
         }
 
-        private SearchPath.DstContext dst(LoadedObject l) {
+        private SearchPath.DstContext dst(LinkMapEntry l) {
             return new SearchPath.DstContext(l.origin(), host.platform(), secure, l == exe, rules);
         }
 
@@ -566,20 +603,20 @@ public final class LinkMap {
         }
 
         /** The search list: the queue without the placeholders of missing objects. */
-        List<LoadedObject> searchList() {
-            return queue.stream().filter(LoadedObject::found).toList();
+        List<LinkMapEntry> searchList() {
+            return queue.stream().filter(LinkMapEntry::found).toList();
         }
 
         /**
          * ld.so's list order: creation order, with ld.so itself put back right after the object that precedes
          * it in the search list (elf/rtld.c: dl_main), and only if something needed it.
          */
-        List<LoadedObject> loadOrder() {
-            List<LoadedObject> out = new ArrayList<>(chain.subList(Math.min(1, chain.size()), chain.size()));
-            List<LoadedObject> search = searchList();
+        List<LinkMapEntry> loadOrder() {
+            List<LinkMapEntry> out = new ArrayList<>(chain.subList(Math.min(1, chain.size()), chain.size()));
+            List<LinkMapEntry> search = searchList();
             int i = rtld == null ? -1 : search.indexOf(rtld);
             if (i > 0) {
-                LoadedObject prev = search.get(i - 1);
+                LinkMapEntry prev = search.get(i - 1);
                 out.add(prev == exe ? 0 : out.indexOf(prev) + 1, rtld);
             }
             return out;

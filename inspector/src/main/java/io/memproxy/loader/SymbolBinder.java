@@ -27,7 +27,7 @@ public final class SymbolBinder {
      * brackets); {@code to} is empty when nothing defines the symbol. {@code protectedKind} is LD_DEBUG's
      * "protected" (a protected reference bound back to its own object).
      */
-    public record Binding(LoadedObject from, String symbol, Optional<String> version, Optional<LoadedObject> to,
+    public record Binding(LinkMapEntry from, String symbol, Optional<String> version, Optional<LinkMapEntry> to,
             boolean protectedKind, boolean weakReference) {}
 
     /** A lookup's request: name, version asked for (null for none), reference symbol (for protected), class. */
@@ -41,7 +41,7 @@ public final class SymbolBinder {
 
     private final LinkMap map;
     private final boolean dynamicWeak;
-    private final Map<String, LoadedObject> unique = new HashMap<>();
+    private final Map<String, LinkMapEntry> unique = new HashMap<>();
 
     public SymbolBinder(LinkMap map) {
         this.map = map;
@@ -69,9 +69,9 @@ public final class SymbolBinder {
 
     public List<Binding> relocationBindings(Predicate<String> wanted) {
         List<Binding> out = new ArrayList<>();
-        List<LoadedObject> objects = new ArrayList<>(map.loadOrder());
+        List<LinkMapEntry> objects = new ArrayList<>(map.loadOrder());
         objects.add(0, map.executable());
-        for (LoadedObject o : objects) {
+        for (LinkMapEntry o : objects) {
             if (!o.found() || o.foundBy() == FoundBy.INTERPRETER) {
                 continue;
             }
@@ -116,7 +116,7 @@ public final class SymbolBinder {
     }
 
     /** Which object a reference from {@code from} to {@code symbol} (optionally {@code version}) binds to. */
-    public Binding bind(LoadedObject from, String symbol, Optional<String> version) {
+    public Binding bind(LinkMapEntry from, String symbol, Optional<String> version) {
         return lookup(from, new Request(symbol, version.orElse(null), null, 0, false));
     }
 
@@ -124,8 +124,8 @@ public final class SymbolBinder {
      * dlsym(RTLD_NEXT, symbol) called from {@code caller}: the global scope after the caller, unversioned,
      * preferring the default (@@) version (elf/dl-sym.c: do_sym, DL_LOOKUP_RETURN_NEWEST).
      */
-    public Optional<LoadedObject> next(LoadedObject caller, String symbol) {
-        List<LoadedObject> scope = map.scope();
+    public Optional<LinkMapEntry> next(LinkMapEntry caller, String symbol) {
+        List<LinkMapEntry> scope = map.scope();
         int i = scope.indexOf(caller);
         if (i < 0) {
             return Optional.empty();
@@ -133,17 +133,17 @@ public final class SymbolBinder {
         return search(scope.subList(i + 1, scope.size()), new Request(symbol, null, null, 0, true), caller).map(Found::object);
     }
 
-    private record Found(LoadedObject object, DynamicSymbol symbol) {}
+    private record Found(LinkMapEntry object, DynamicSymbol symbol) {}
 
-    private Binding lookup(LoadedObject from, Request q) {
-        List<LoadedObject> scope = new ArrayList<>();
+    private Binding lookup(LinkMapEntry from, Request q) {
+        List<LinkMapEntry> scope = new ArrayList<>();
         if (from.image().dynamic().symbolic()) {
             scope.add(from);
         }
         scope.addAll(map.scope());
         Optional<Found> f = search(scope, q, from);
         boolean prot = q.ref() != null && q.ref().visibility() == SymbolVisibility.PROTECTED;
-        Optional<LoadedObject> to = f.map(Found::object);
+        Optional<LinkMapEntry> to = f.map(Found::object);
         if (prot && f.isPresent() && f.get().object() != from) {
             // _dl_lookup_symbol_x: a protected reference binds back to the object that makes it.
             to = Optional.of(from);
@@ -153,9 +153,9 @@ public final class SymbolBinder {
     }
 
     /** do_lookup_x over a scope; the first object whose first acceptable candidate binds decides. */
-    private Optional<Found> search(List<LoadedObject> scope, Request q, LoadedObject from) {
+    private Optional<Found> search(List<LinkMapEntry> scope, Request q, LinkMapEntry from) {
         Found weakFallback = null;
-        for (LoadedObject o : scope) {
+        for (LinkMapEntry o : scope) {
             if (!o.found()) {
                 continue;
             }
@@ -179,7 +179,7 @@ public final class SymbolBinder {
                     return Optional.of(new Found(o, s));
                 case GNU_UNIQUE:
                     // do_lookup_unique: the first definition found is the one for the whole namespace.
-                    LoadedObject first = unique.computeIfAbsent(q.name(), k -> o);
+                    LinkMapEntry first = unique.computeIfAbsent(q.name(), k -> o);
                     return Optional.of(new Found(first, s));
                 default:
                     break;
@@ -189,7 +189,7 @@ public final class SymbolBinder {
     }
 
     /** check_match over the object's symbols of that name, in table order, with the version rules. */
-    private static DynamicSymbol candidate(LoadedObject o, Request q) {
+    private static DynamicSymbol candidate(LinkMapEntry o, Request q) {
         ElfImage elf = o.image();
         List<DynamicSymbol> named = symbolsNamed(elf, q.name());
         boolean versym = elf.dynamic().hasVersym();

@@ -2,9 +2,10 @@ package io.memproxy.output;
 
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Route;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,8 @@ public final class DoctorPrometheus {
             p.sample("memproxy_doctor_checks", d.checks().stream().filter(c -> c.status() == s).count(), "status", s.label());
         }
         p.gauge("memproxy_doctor_routes", "Examined executables by the route the shim is predicted to take.");
-        for (String route : List.of("allocator", "system", "none")) {
-            p.sample("memproxy_doctor_routes", d.routes().stream().map(Route::route).filter(route::equals).count(), "route", route);
+        for (ShimRoute route : ShimRoute.values()) {
+            p.sample("memproxy_doctor_routes", d.routes().stream().filter(r -> r.route() == route).count(), "route", route.word());
         }
         p.gauge("memproxy_doctor_last_run_timestamp_seconds", "Unix time of this run.");
         p.sample("memproxy_doctor_last_run_timestamp_seconds", unixSeconds);

@@ -2,14 +2,15 @@ package io.memproxy.output;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.memproxy.doctor.Binding;
+import io.memproxy.doctor.AllocatorBinding;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
+import io.memproxy.finding.Finding;
 import io.memproxy.doctor.Route;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Severity;
 import io.memproxy.doctor.SystemFacts;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class JsonReport {
         return new Document(SCHEMA_VERSION, d.memproxyVersion(), d.glibcVersion(), d.config(),
                 new Totals(d.count(Severity.ERROR), d.count(Severity.WARNING), d.crashedChecks(), d.passedChecks()),
                 d.chain().stream().map(e -> new LinkEntry(e.entry(), e.source(), e.path(), e.role(), e.problem())).toList(),
-                d.routes().stream().map(r -> new RouteEntry(r.exe(), r.route(), r.allocator(), r.reason(), r.mallocFrom())).toList(),
+                d.routes().stream().map(r -> new RouteEntry(r.exe(), r.route().word(), r.allocator(), r.reason(), r.mallocFrom())).toList(),
                 d.bindings().stream().map(b -> new BindingEntry(b.exe(), b.symbol(), b.from(), b.to())).toList(),
                 d.checks().stream().map(c -> new CheckEntry(c.name(), c.title(), c.status().label(), c.crash().orElse(null))).toList(),
                 findings, system.map(JsonReport::system).orElse(null));
@@ -103,10 +104,15 @@ public final class JsonReport {
             byCheck.computeIfAbsent(f.check(), k -> new ArrayList<>())
                     .add(new Finding(f.id(), Severity.fromLabel(f.severity()), f.subjects(), f.message(), f.fix()));
         }
+        List<Route> routes = new ArrayList<>();
+        for (RouteEntry r : doc.routes()) {
+            ShimRoute route = ShimRoute.ofWord(r.route()).orElseThrow(() -> new IOException("unknown route '" + r.route() + "'"));
+            routes.add(new Route(r.exe(), route, r.allocator(), r.reason(), r.mallocFrom()));
+        }
         return new Diagnosis(doc.memproxyVersion(), doc.glibcVersion(), doc.config(),
                 doc.chain().stream().map(e -> new ChainEntry(e.entry(), e.source(), e.path(), e.role(), e.problem())).toList(),
-                doc.routes().stream().map(r -> new Route(r.exe(), r.route(), r.allocator(), r.reason(), r.mallocFrom())).toList(),
-                doc.bindings().stream().map(b -> new Binding(b.exe(), b.symbol(), b.from(), b.to())).toList(),
+                routes,
+                doc.bindings().stream().map(b -> new AllocatorBinding(b.exe(), b.symbol(), b.from(), b.to())).toList(),
                 doc.checks().stream().map(c -> new CheckResult(c.name(), c.title(), byCheck.getOrDefault(c.name(), List.of()),
                         Optional.ofNullable(c.crash()))).toList());
     }

@@ -3,7 +3,7 @@ package io.memproxy.output;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.memproxy.loader.LinkMap;
-import io.memproxy.loader.LoadedObject;
+import io.memproxy.loader.LinkMapEntry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +29,7 @@ public final class LddReports {
             return List.of("statically linked");
         }
         List<String> out = new ArrayList<>();
-        for (LoadedObject o : m.loadOrder()) {
+        for (LinkMapEntry o : m.loadOrder()) {
             if (!o.found()) {
                 out.add(o.requestName() + " => not found");
             } else if (o.requestName().equals(o.name())) {
@@ -78,7 +78,7 @@ public final class LddReports {
             return new Entry(p.exe(), p.error(), null, null, null, null, null);
         }
         LinkMap m = p.map();
-        List<Found> objects = m.loadOrder().stream().filter(LoadedObject::found)
+        List<Found> objects = m.loadOrder().stream().filter(LinkMapEntry::found)
                 .map(o -> new Found(o.requestName(), o.name(), o.isPreload() ? "preload" : o.foundBy().label(),
                         o.neededBy().stream().map(m::shownName).toList()))
                 .toList();
@@ -93,7 +93,7 @@ public final class LddReports {
         private final Colour colour;
         private final Marks marks;
         private final PrintWriter out;
-        private final Set<LoadedObject> shown = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<LinkMapEntry> shown = Collections.newSetFromMap(new IdentityHashMap<>());
         private final Map<String, List<String>> tried = new java.util.HashMap<>();
         private final String assumed;
 
@@ -112,8 +112,8 @@ public final class LddReports {
                 out.println(marks.last() + "statically linked");
                 return;
             }
-            List<LoadedObject> top = new ArrayList<>();
-            m.loadOrder().stream().filter(LoadedObject::isPreload).forEach(top::add);
+            List<LinkMapEntry> top = new ArrayList<>();
+            m.loadOrder().stream().filter(LinkMapEntry::isPreload).forEach(top::add);
             top.addAll(m.executable().needs());
             shown.add(m.executable());
             for (LinkMap.Missing x : m.missing()) {
@@ -128,7 +128,7 @@ public final class LddReports {
             m.fatal().ifPresent(f -> out.println(colour.paint("   ld.so stops: " + f, Ansi.Color.RED, true)));
         }
 
-        private void node(LoadedObject o, String indent, boolean last, LoadedObject parent) {
+        private void node(LinkMapEntry o, String indent, boolean last, LinkMapEntry parent) {
             String branch = indent + (last ? marks.last() : marks.branch());
             if (!o.found()) {
                 out.println(branch + colour.paint(o.requestName() + " not found", Ansi.Color.RED, true));
@@ -151,7 +151,7 @@ public final class LddReports {
             if (again) {
                 return;
             }
-            List<LoadedObject> kids = o.needs();
+            List<LinkMapEntry> kids = o.needs();
             for (int i = 0; i < kids.size(); i++) {
                 node(kids.get(i), indent + (last ? "    " : marks.pipe()), i == kids.size() - 1, o);
             }

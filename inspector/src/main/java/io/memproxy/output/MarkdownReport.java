@@ -3,8 +3,8 @@ package io.memproxy.output;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Route;
+import io.memproxy.finding.Finding;
 import java.io.PrintWriter;
 
 /** The doctor's findings as Markdown, for pasting into a bug report. */

@@ -1,7 +1,7 @@
 package io.memproxy.output;
 
 import io.memproxy.doctor.CheckResult;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Severity;
 
 /**
  * The status marks and tree lines of text output, in Unicode or, for a terminal whose locale is not

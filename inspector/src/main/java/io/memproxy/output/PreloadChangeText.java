@@ -1,5 +1,6 @@
 package io.memproxy.output;
 
+import io.memproxy.config.ConfigFile;
 import io.memproxy.install.Installer;
 import io.memproxy.install.PreloadPlan;
 import io.memproxy.loader.Root;
@@ -59,7 +60,7 @@ public final class PreloadChangeText {
                 ? (plan.newEntries().isEmpty() ? "uninstalled: " + Installer.PRELOAD + " removed (nothing else was in it)"
                         : "uninstalled: programs started from now on do not load memproxy")
                 : "not installed: nothing changed");
-        out.println("kept " + Installer.CONFIG + " (your exclusion list)");
+        out.println("kept " + ConfigFile.DEFAULT_PATH + " (your exclusion list)");
     }
 
     /** How to undo a preload file that stops programs from starting, when no program starts. */

@@ -2,8 +2,8 @@ package io.memproxy.output;
 
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.io.PrintWriter;
 
 /**

@@ -2,6 +2,7 @@ package io.memproxy.output;
 
 import io.memproxy.ps.ProcessInfo;
 import io.memproxy.ps.ProcessTable;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ public final class PsReports {
     private PsReports() {}
 
     /** The routes and flags every output counts, in this order (metric labels are taken from here). */
-    public static final List<String> ROUTES = List.of("allocator", "system", "none");
+    public static final List<ShimRoute> ROUTES = List.of(ShimRoute.ALLOCATOR, ShimRoute.SYSTEM, ShimRoute.NONE);
     public static final List<String> FLAGS = List.of("started-before-install", "no-shim", "allocator-missing",
             "second-allocator", "config-changed", "exe-deleted");
     /** The flags that are memproxy problems (ps exits 1); the others qualify the prediction. */
@@ -22,7 +23,7 @@ public final class PsReports {
         out.println(String.format("%7s  %-9s  %-9s  %-24s  %-4s  %s", "PID", "ROUTE", "ALLOCATOR", "REASON", "SHIM", "EXE"));
         for (ProcessInfo p : r.processes()) {
             String alloc = p.allocator().isEmpty() ? "-" : p.allocator();
-            String line = String.format("%7d  %-9s  %-9s  %-24s  %-4s  %s", p.pid(), p.route(), alloc, p.reason(),
+            String line = String.format("%7d  %-9s  %-9s  %-24s  %-4s  %s", p.pid(), p.route().word(), alloc, p.reason(),
                     p.shim().isPresent() ? "yes" : "no", p.exe());
             if (!p.flags().isEmpty()) {
                 line += "  [" + String.join(", ", p.flags()) + "]";
@@ -36,9 +37,9 @@ public final class PsReports {
     static String summary(ProcessTable.Result r) {
         StringBuilder b = new StringBuilder();
         b.append(r.processes().size()).append(" processes: ")
-                .append(r.count("allocator")).append(" on an allocator, ")
-                .append(r.count("system")).append(" on glibc through the shim, ")
-                .append(r.count("none")).append(" without the shim");
+                .append(r.count(ShimRoute.ALLOCATOR)).append(" on an allocator, ")
+                .append(r.count(ShimRoute.SYSTEM)).append(" on glibc through the shim, ")
+                .append(r.count(ShimRoute.NONE)).append(" without the shim");
         long before = r.flagged("started-before-install");
         if (before > 0) {
             b.append(" (").append(before).append(" started before memproxy was installed: restart them)");
@@ -69,20 +70,20 @@ public final class PsReports {
     /** The JSON document (docs/json.md, "ps"). */
     public static void json(ProcessTable.Result r, String memproxyVersion, PrintWriter out) {
         Map<String, Long> routes = new LinkedHashMap<>();
-        ROUTES.forEach(route -> routes.put(route, r.count(route)));
+        ROUTES.forEach(route -> routes.put(route.word(), r.count(route)));
         Map<String, Long> flags = new LinkedHashMap<>();
         FLAGS.forEach(f -> flags.put(f, r.flagged(f)));
         Json.write(new Document(SCHEMA_VERSION, memproxyVersion, r.installedAt().orElse(null),
                 r.processes().stream().map(p -> new Process(p.pid(), p.exe(), p.startedAt(), p.shim().orElse(""), p.allocators(),
-                        p.secure(), p.route(), p.allocator(), p.reason(), p.flags())).toList(),
+                        p.secure(), p.route().word(), p.allocator(), p.reason(), p.flags())).toList(),
                 new Totals(r.processes().size(), routes, flags, r.unreadable(), r.gone(), r.kernelThreads())), out);
     }
 
     public static void prometheus(ProcessTable.Result r, long unixSeconds, PrintWriter out) {
         PrometheusText p = new PrometheusText(out);
         p.gauge("memproxy_ps_processes", "Running processes by the route their malloc takes (memproxy ps).");
-        for (String route : ROUTES) {
-            p.sample("memproxy_ps_processes", r.count(route), "route", route);
+        for (ShimRoute route : ROUTES) {
+            p.sample("memproxy_ps_processes", r.count(route), "route", route.word());
         }
         p.gauge("memproxy_ps_allocator_processes", "Running processes routed to each allocator.");
         r.processes().stream().map(ProcessInfo::allocator).filter(a -> !a.isEmpty()).distinct().sorted()

@@ -8,9 +8,9 @@ final class RouteWords {
 
     static String describe(Route r) {
         String route = switch (r.route()) {
-            case "allocator" -> "allocator " + r.allocator();
-            case "system" -> "glibc (system route)";
-            default -> "not proxied";
+            case ALLOCATOR -> "allocator " + r.allocator();
+            case SYSTEM -> "glibc (system route)";
+            case NONE -> "not proxied";
         };
         String malloc = r.mallocFrom().isEmpty() ? "" : "; malloc from " + r.mallocFrom();
         return route + ", reason " + r.reason() + malloc;

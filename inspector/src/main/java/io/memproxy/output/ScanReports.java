@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.executable.ExecutableClass;
 import io.memproxy.loader.LoaderRules;
 import io.memproxy.scan.ChainCoverage;
 import io.memproxy.scan.ScanSummary;

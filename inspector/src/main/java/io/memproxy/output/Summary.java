@@ -1,7 +1,7 @@
 package io.memproxy.output;
 
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Severity;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,9 +3,9 @@ package io.memproxy.output;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Route;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.io.PrintWriter;
 import org.jline.jansi.Ansi;
 

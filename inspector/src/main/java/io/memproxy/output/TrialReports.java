@@ -1,7 +1,7 @@
 package io.memproxy.output;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.memproxy.doctor.Finding;
+import io.memproxy.finding.Finding;
 import io.memproxy.trial.Analysis;
 import io.memproxy.trial.Spread;
 import io.memproxy.trial.StartCost;
@@ -107,7 +107,7 @@ public final class TrialReports {
             out.println();
             out.println("Findings:");
             for (Finding f : r.findings()) {
-                String mark = f.severity() == io.memproxy.doctor.Severity.ERROR ? colour.paint(marks.error(), Ansi.Color.RED)
+                String mark = f.severity() == io.memproxy.finding.Severity.ERROR ? colour.paint(marks.error(), Ansi.Color.RED)
                         : colour.paint(marks.warning(), Ansi.Color.YELLOW);
                 out.println("  " + mark + " " + f.id() + " [" + f.subjects().get(0) + "]: " + f.message());
                 if (!f.fix().isEmpty()) {

@@ -2,17 +2,22 @@ package io.memproxy.ps;
 
 import io.memproxy.config.AllocatorLibrary;
 import io.memproxy.config.ConfigFile;
-import io.memproxy.doctor.Inspection;
-import io.memproxy.doctor.ObjectFile;
-import io.memproxy.doctor.ShimModel;
 import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.PreloadChain;
+import io.memproxy.loader.Root;
+import io.memproxy.shimmodel.MappedObject;
+import io.memproxy.shimmodel.ShimModel;
+import io.memproxy.shimmodel.ShimReason;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,8 +38,8 @@ public final class ProcessTable {
             processes = List.copyOf(processes);
         }
 
-        public long count(String route) {
-            return processes.stream().filter(p -> p.route().equals(route)).count();
+        public long count(ShimRoute route) {
+            return processes.stream().filter(p -> p.route() == route).count();
         }
 
         public long flagged(String flag) {
@@ -43,16 +48,22 @@ public final class ProcessTable {
     }
 
     private final ProcFs proc;
-    private final Inspection inspection;
+    private final Root root;
+    private final LoaderFiles files;
+    private final Map<String, MappedObject> objects = new HashMap<>();
     private final ConfigFile config;
     private final Optional<Long> configChangedAt;
 
-    /** @param inspection the machine (root "/") and the exclusion list the shim reads */
-    public ProcessTable(Path proc, Inspection inspection) {
+    /**
+     * @param root   the machine ({@link Root#host()})
+     * @param config the exclusion list the shim reads
+     */
+    public ProcessTable(Path proc, Root root, ConfigFile config) {
         this.proc = new ProcFs(proc);
-        this.inspection = inspection;
-        this.config = inspection.config();
-        this.configChangedAt = mtime(inspection.file(inspection.configSource().path()));
+        this.root = root;
+        this.files = new LoaderFiles(root);
+        this.config = config;
+        this.configChangedAt = mtime(root.file(config.path()));
     }
 
     /** Reads the named processes, or all of them when {@code pids} is empty. */
@@ -110,28 +121,38 @@ public final class ProcessTable {
                 reason = "not-loaded";
                 flags.add("no-shim");
             }
-            return new ProcessInfo(pid, exe, started, shim, allocators, secure, "none", "", reason, flags);
+            return new ProcessInfo(pid, exe, started, shim, allocators, secure, ShimRoute.NONE, "", reason, flags);
         }
-        List<ObjectFile> objects = new ArrayList<>();
+        List<MappedObject> objects = new ArrayList<>();
         for (String f : mapped) {
             if (f.equals(exe) || f.equals(shim.get()) || !isLibrary(f) || fileName(f).startsWith("libc.so")) {
                 continue;
             }
             try {
-                objects.add(inspection.object(f));
+                objects.add(object(f));
             } catch (LoaderException e) {
                 // Not a loadable object (a data file mapped by the program): not in the shim's walk.
             }
         }
         ShimModel.Decision d = ShimModel.decide(config, exe, secure, objects);
-        if (d.route().equals("system") && (d.reason().equals("no-allocator") || d.reason().equals("allocator-missing"))) {
+        if (d.route() == ShimRoute.SYSTEM && (d.reason() == ShimReason.NO_ALLOCATOR || d.reason() == ShimReason.ALLOCATOR_MISSING)) {
             flags.add("allocator-missing");
         }
         if (configChangedAt.isPresent() && configChangedAt.get() > started) {
             flags.add("config-changed");
         }
         return new ProcessInfo(pid, exe, started, shim, allocators, secure, d.route(),
-                d.route().equals("allocator") ? d.allocator() : "", d.reason(), flags);
+                d.route() == ShimRoute.ALLOCATOR ? d.allocator() : "", d.reason().word(), flags);
+    }
+
+    /** A mapped object parsed once per run. */
+    private MappedObject object(String path) throws LoaderException {
+        MappedObject o = this.objects.get(path);
+        if (o == null) {
+            o = new MappedObject(path, files.elf(path));
+            this.objects.put(path, o);
+        }
+        return o;
     }
 
     /** A mapped file that can be a shared object: the shim's walk (dl_iterate_phdr) sees only those. */
@@ -146,9 +167,9 @@ public final class ProcessTable {
 
     /** When the preload file got memproxy: its modification time, if it names a libmemproxy. */
     private Optional<Long> installedAt() {
-        Path f = inspection.file("/etc/ld.so.preload");
+        Path f = root.file("/etc/ld.so.preload");
         try {
-            byte[] content = inspection.root().read("/etc/ld.so.preload", PreloadChain.MAX_FILE);
+            byte[] content = root.read("/etc/ld.so.preload", PreloadChain.MAX_FILE);
             if (PreloadChain.splitFile(content, PreloadChain.MAX_ENTRIES).stream().noneMatch(e -> fileName(e).startsWith("libmemproxy"))) {
                 return Optional.empty();
             }

@@ -1,8 +1,9 @@
 package io.memproxy.scan;
 
 import io.memproxy.loader.HostCapabilities;
+import io.memproxy.loader.LoadOutcome;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.LoaderRules;
-import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.PreloadChain;
 import io.memproxy.loader.Root;
 import io.memproxy.loader.SearchPath;
@@ -37,7 +38,7 @@ public record ChainCoverage(boolean preloadFile, Map<LoaderRules, ChainCoverage.
 
     /** The coverage of the root's preload file for every class whose ld.so is installed there. */
     public static ChainCoverage of(Root root) {
-        ObjectFiles files = new ObjectFiles(root);
+        LoaderFiles files = new LoaderFiles(root);
         Optional<byte[]> content = files.preloadFile();
         Map<LoaderRules, InClass> out = new LinkedHashMap<>();
         for (LoaderRules r : LoaderRules.ALL) {
@@ -52,18 +53,16 @@ public record ChainCoverage(boolean preloadFile, Map<LoaderRules, ChainCoverage.
                 Optional<String> path = entry.contains("/")
                         ? SearchPath.expand(entry, new SearchPath.DstContext(null, host.platform(), false, true, r))
                         : files.cache().flatMap(c -> c.lookup(entry, host, r));
-                ObjectFiles.Opened o = path.map(p -> files.open(p, r)).orElse(new ObjectFiles.Absent());
+                LoaderFiles.Opened o = path.map(p -> files.open(p, r)).orElse(new LoaderFiles.Absent());
                 boolean isShim = entry.substring(entry.lastIndexOf('/') + 1).startsWith("libmemproxy");
-                if (o instanceof ObjectFiles.Usable) {
+                if (o.outcome() == LoadOutcome.LOADED) {
                     if (isShim && !covered) {
                         covered = true;
                         shim = path.get();
                     }
                     continue;
                 }
-                String why = o instanceof ObjectFiles.OtherClass c ? c.reason()
-                        : o instanceof ObjectFiles.Fatal f ? f.reason() : "cannot open shared object file";
-                ignored.add(entry + " (" + why + ")");
+                ignored.add(entry + " (" + o.reason() + ")");
             }
             out.put(r, new InClass(covered, shim, ignored));
         }

@@ -1,14 +1,14 @@
 package io.memproxy.scan;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.ExecutableProfile;
-import io.memproxy.doctor.Platform;
 import io.memproxy.elf.ElfException;
 import io.memproxy.elf.ElfHeader;
 import io.memproxy.elf.ElfImage;
 import io.memproxy.elf.MalformedElfException;
 import io.memproxy.elf.NotElfException;
 import io.memproxy.elf.UnreadableFileException;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
+import io.memproxy.executable.Platform;
 import java.nio.file.Path;
 
 /** Puts one file in its {@link ExecutableClass}es with the doctor's {@link ExecutableProfile}. */

@@ -1,14 +1,14 @@
 package io.memproxy.scan;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.FileCapabilities;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.FileCapabilities;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;

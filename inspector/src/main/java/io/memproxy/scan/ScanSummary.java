@@ -1,6 +1,6 @@
 package io.memproxy.scan;
 
-import io.memproxy.doctor.ExecutableClass;
+import io.memproxy.executable.ExecutableClass;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.memproxy.scan;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.ExecutableProfile;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.memproxy.trial;
 
-import io.memproxy.doctor.Finding;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

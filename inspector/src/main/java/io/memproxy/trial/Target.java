@@ -1,9 +1,10 @@
 package io.memproxy.trial;
 
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.ExecutableProfile;
-import io.memproxy.doctor.Inspection;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.ExecutableProfile;
 import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.LoaderFiles;
+import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,8 +85,7 @@ public record Target(String path, List<String> argv, String executable, List<Str
         }
         ExecutableProfile profile;
         try {
-            profile = new Inspection(new Inspection.Inputs(Path.of("/"), Optional.of(""), Optional.empty(), Inspection.DEFAULT_CONFIG,
-                    List.of(exe), searchPath)).profile(exe);
+            profile = ExecutableProfile.read(new LoaderFiles(Root.host()), exe);
         } catch (LoaderException e) {
             throw new TrialException((script ? path + ": interpreter " : "") + e.getMessage()
                     + " (not an ELF program or #! script this machine runs)");

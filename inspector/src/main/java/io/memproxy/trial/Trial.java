@@ -1,6 +1,6 @@
 package io.memproxy.trial;
 
-import io.memproxy.doctor.ProbeCheck;
+import io.memproxy.shimmodel.DebugLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,11 +9,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
+import java.util.Set;
 
 /**
  * Runs a command under each route: the route check (one warm-up run with MEMPROXY_DEBUG=1, which must show
@@ -149,9 +148,9 @@ public final class Trial {
         Map<String, String> said = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         for (String line : m.stderrLines()) {
-            Matcher x = ProbeCheck.LINE.matcher(line);
-            if (x.matches()) {
-                said.putIfAbsent(x.group(1), "route=" + x.group(2) + " allocator=" + x.group(3) + " reason=" + x.group(4));
+            Optional<DebugLine> x = DebugLine.parse(line);
+            if (x.isPresent()) {
+                said.putIfAbsent(x.get().exe(), x.get().words());
             } else {
                 rest.add(line);
             }

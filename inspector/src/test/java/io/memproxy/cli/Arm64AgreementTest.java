@@ -1,10 +1,7 @@
 package io.memproxy.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.LoaderRules;
-import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * memproxy ldd --root on the arm64 image against the arm64 ld.so run under qemu in the same image, for every
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class Arm64AgreementTest {
     static final Path IMAGE = Arm64Image.dir();
-    static final ObjectFiles FILES = new ObjectFiles(Root.at(IMAGE));
+    static final LoaderFiles FILES = new LoaderFiles(Root.at(IMAGE));
 
     /** Programs of the image (paths inside it) that the arm64 ld.so loads: an interpreter and the aarch64 profile. */
     static List<String> programs(String under) throws IOException {
@@ -32,7 +31,7 @@ class Arm64AgreementTest {
         try (Stream<Path> s = Files.walk(IMAGE.resolve(under.substring(1)))) {
             for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
                 String inImage = "/" + IMAGE.relativize(p);
-                if (FILES.open(inImage, LoaderRules.DEBIAN_12_ARM64) instanceof ObjectFiles.Usable u
+                if (FILES.open(inImage, LoaderRules.DEBIAN_12_ARM64) instanceof LoaderFiles.Usable u
                         && u.elf().header().interpreter().isPresent() && Files.isExecutable(p)
                         && !u.elf().header().setuid() && !u.elf().header().setgid()) {
                     out.add(inImage);

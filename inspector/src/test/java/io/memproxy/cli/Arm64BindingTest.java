@@ -1,14 +1,11 @@
 package io.memproxy.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.memproxy.loader.AllocatorSymbols;
 import io.memproxy.loader.LdSoCache;
 import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoaderEnvironment;
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.LoaderRules;
-import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.Root;
 import io.memproxy.loader.SymbolBinder;
 import java.nio.file.Files;
@@ -22,6 +19,8 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The arm64 image's ld.so.cache read with the aarch64 profile, and the malloc-family bindings the inspector
@@ -73,7 +72,7 @@ class Arm64BindingTest {
         return m;
     }
 
-    static Map<String, Integer> ours(ObjectFiles files, String exe, String preload) {
+    static Map<String, Integer> ours(LoaderFiles files, String exe, String preload) {
         LoaderEnvironment env = LoaderEnvironment.system().withRoot(Root.at(IMAGE))
                 .withStart(LoaderEnvironment.Start.LOADER_COMMAND).withPreload(preload);
         LinkMap map = LinkMap.load(env, files, exe);
@@ -102,7 +101,7 @@ class Arm64BindingTest {
         // ld.so keeps a placeholder for it that captures other objects' version needs on libc.so.6, so their
         // references print unversioned; the inspector does not model that placeholder (on x86-64 either).
         programs.addAll(Arm64AgreementTest.programs("/opt/loader").stream().filter(p -> !p.equals("/opt/loader/nodeflib/m")).toList());
-        ObjectFiles files = new ObjectFiles(Root.at(IMAGE));
+        LoaderFiles files = new LoaderFiles(Root.at(IMAGE));
         int total = 0;
         int agree = 0;
         int nonEmpty = 0;
@@ -131,7 +130,7 @@ class Arm64BindingTest {
     @Test
     void cacheLookupsEqualTheArm64Ldconfig() throws Exception {
         Arm64Image.Output o = Arm64Image.run(List.of("/sbin/ldconfig", "-p"), Map.of());
-        LdSoCache cache = new ObjectFiles(Root.at(IMAGE)).cache().orElseThrow();
+        LdSoCache cache = new LoaderFiles(Root.at(IMAGE)).cache().orElseThrow();
         LoaderRules arm64 = LoaderRules.DEBIAN_12_ARM64;
         int n = 0;
         java.util.Set<String> seen = new java.util.HashSet<>();

@@ -1,10 +1,7 @@
 package io.memproxy.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.LoaderRules;
-import io.memproxy.loader.ObjectFiles;
 import io.memproxy.loader.Root;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +18,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * memproxy ldd against the real loader in trace mode, for every ELF program in /usr/bin (symlinks included), 64-bit
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * any code of the program runs).
  */
 class LddAgreementTest {
-    static final ObjectFiles FILES = new ObjectFiles(Root.host());
+    static final LoaderFiles FILES = new LoaderFiles(Root.host());
 
     /** ELF programs by kind; static non-PIE programs crash ld.so when it is asked to trace them, so they are counted apart. */
     record Programs(List<String> elf, List<String> staticExec, int nonElf) {}
@@ -45,7 +44,7 @@ class LddAgreementTest {
         int nonElf = 0;
         try (Stream<Path> s = Files.list(Path.of("/usr/bin"))) {
             for (Path p : s.sorted().toList()) {
-                if (FILES.open(p.toString(), rules(p.toString())) instanceof ObjectFiles.Usable u) {
+                if (FILES.open(p.toString(), rules(p.toString())) instanceof LoaderFiles.Usable u) {
                     boolean staticExec = u.elf().header().interpreter().isEmpty() && !u.elf().header().hasDynamicSection();
                     (staticExec ? staticExecs : elf).add(p.toString());
                 } else {
@@ -165,7 +164,7 @@ class LddAgreementTest {
     @Test
     void everyProgramAsTheKernelStartsIt() throws Exception {
         Programs p = usrBin();
-        List<String> dynamic = p.elf().stream().filter(e -> FILES.open(e, rules(e)) instanceof ObjectFiles.Usable u
+        List<String> dynamic = p.elf().stream().filter(e -> FILES.open(e, rules(e)) instanceof LoaderFiles.Usable u
                 && u.elf().header().interpreter().map(rules(e).interpreter()::equals).orElse(false)
                 && Files.isExecutable(Path.of(e)) && !u.elf().header().setuid() && !u.elf().header().setgid()).toList();
         System.out.printf("/usr/bin: %d dynamically linked programs with their class's system ld.so as interpreter; %d other"

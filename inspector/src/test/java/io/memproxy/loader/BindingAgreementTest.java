@@ -1,8 +1,5 @@
 package io.memproxy.loader;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The malloc-family and operator new/delete bindings SymbolBinder predicts equal, as a multiset, the ones
@@ -30,11 +29,11 @@ class BindingAgreementTest {
 
     /** Every 20th dynamically linked program of /usr/bin (sorted), plus a few C++ ones. */
     static List<String> programs() throws IOException {
-        ObjectFiles files = new ObjectFiles(Root.host());
+        LoaderFiles files = new LoaderFiles(Root.host());
         List<String> all = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/usr/bin"))) {
             for (Path p : s.sorted().toList()) {
-                if (files.open(p.toString()) instanceof ObjectFiles.Usable u && u.elf().header().interpreter().isPresent()
+                if (files.open(p.toString()) instanceof LoaderFiles.Usable u && u.elf().header().interpreter().isPresent()
                         && !u.elf().header().setuid() && !u.elf().header().setgid()) {
                     all.add(p.toString());
                 }
@@ -70,7 +69,7 @@ class BindingAgreementTest {
         return m;
     }
 
-    static Map<String, Integer> ours(ObjectFiles files, String exe, String preload) {
+    static Map<String, Integer> ours(LoaderFiles files, String exe, String preload) {
         LoaderEnvironment env = LoaderEnvironment.system().withStart(LoaderEnvironment.Start.LOADER_COMMAND).withPreload(preload);
         LinkMap map = LinkMap.load(env, files, exe);
         Map<String, Integer> m = new TreeMap<>();
@@ -103,7 +102,7 @@ class BindingAgreementTest {
         for (String a : ALLOCATORS) {
             chains.add(shim + " " + a);
         }
-        ObjectFiles files = new ObjectFiles(Root.host());
+        LoaderFiles files = new LoaderFiles(Root.host());
         List<String> programs = programs();
         int total = 0;
         int agree = 0;
@@ -151,11 +150,11 @@ class BindingAgreementTest {
         chains.addAll(allocators);
         allocators.forEach(a -> chains.add(shim32 + " " + a));
         chains.add(tmp + "/$LIB/libmemproxy.so /usr/$LIB/libjemalloc.so.2");
-        ObjectFiles files = new ObjectFiles(Root.host());
+        LoaderFiles files = new LoaderFiles(Root.host());
         List<String> programs = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("/usr/bin"))) {
             for (Path p : s.sorted().toList()) {
-                if (files.open(p.toString(), LoaderRules.DEBIAN_12_I386) instanceof ObjectFiles.Usable u
+                if (files.open(p.toString(), LoaderRules.DEBIAN_12_I386) instanceof LoaderFiles.Usable u
                         && u.elf().header().interpreter().isPresent() && !u.elf().header().setuid()) {
                     programs.add(p.toString());
                 }

@@ -1,8 +1,5 @@
 package io.memproxy.loader;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +11,8 @@ import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Versions, weak definitions and RTLD_NEXT on the fixtures, against LD_DEBUG=bindings of the real loader. */
 class FixtureBindingTest {
@@ -53,7 +52,7 @@ class FixtureBindingTest {
         LinkMap map = LinkMap.load(LoaderEnvironment.system().withStart(LoaderEnvironment.Start.LOADER_COMMAND).withVariables(loaderVars), path);
         Map<String, Integer> ours = new TreeMap<>();
         for (SymbolBinder.Binding b : new SymbolBinder(map).relocationBindings(symbols::contains)) {
-            ours.merge(b.from().name() + " -> " + b.to().map(LoadedObject::name).orElse("?") + " " + b.symbol()
+            ours.merge(b.from().name() + " -> " + b.to().map(LinkMapEntry::name).orElse("?") + " " + b.symbol()
                     + b.version().map(v -> " [" + v + "]").orElse(""), 1, Integer::sum);
         }
         assertFalse(real.isEmpty());
@@ -78,9 +77,9 @@ class FixtureBindingTest {
         LinkMap map = LinkMap.load(LoaderEnvironment.system().withPreload(nx1 + " " + nx2), "/usr/bin/true");
         SymbolBinder binder = new SymbolBinder(map);
         Map<String, Integer> ours = new TreeMap<>();
-        List<LoadedObject> callers = new ArrayList<>(map.scope().stream().filter(LoadedObject::isPreload).toList());
-        for (LoadedObject o : callers) {
-            ours.merge(o.name() + " -> " + binder.next(o, "malloc").map(LoadedObject::name).orElse("?") + " malloc", 1, Integer::sum);
+        List<LinkMapEntry> callers = new ArrayList<>(map.scope().stream().filter(LinkMapEntry::isPreload).toList());
+        for (LinkMapEntry o : callers) {
+            ours.merge(o.name() + " -> " + binder.next(o, "malloc").map(LinkMapEntry::name).orElse("?") + " malloc", 1, Integer::sum);
         }
         assertEquals(2, ours.size());
         assertEquals(dlsym, ours);

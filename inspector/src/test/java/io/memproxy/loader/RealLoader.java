@@ -17,7 +17,7 @@ final class RealLoader {
 
     /** The ld.so of the program's class (i386 programs have /lib/ld-linux.so.2), as ldd picks it. */
     static String ldSoFor(String exe) {
-        return new ObjectFiles(Root.host()).rulesFor(exe).orElse(LoaderRules.DEBIAN_12_X86_64).interpreter();
+        return new LoaderFiles(Root.host()).rulesFor(exe).orElse(LoaderRules.DEBIAN_12_X86_64).interpreter();
     }
 
     private RealLoader() {}

@@ -1,20 +1,20 @@
 package io.memproxy.output;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import io.memproxy.doctor.Binding;
+import io.memproxy.doctor.AllocatorBinding;
 import io.memproxy.doctor.ChainEntry;
 import io.memproxy.doctor.CheckResult;
 import io.memproxy.doctor.Diagnosis;
-import io.memproxy.doctor.Finding;
 import io.memproxy.doctor.Route;
-import io.memproxy.doctor.Severity;
+import io.memproxy.finding.Finding;
+import io.memproxy.finding.Severity;
+import io.memproxy.shimmodel.ShimRoute;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class JsonReportTest {
     static Diagnosis sample() {
@@ -22,8 +22,8 @@ class JsonReportTest {
                 List.of(new ChainEntry("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "--preload",
                                 "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "allocator:jemalloc", ""),
                         new ChainEntry("libc.so", "--preload", "/usr/lib/x86_64-linux-gnu/libc.so", "other", "invalid ELF header")),
-                List.of(new Route("/bin/sh", "allocator", "jemalloc", "not-excluded", "/lib/libmemproxy.so")),
-                List.of(new Binding("/bin/sh", "malloc", "/bin/sh", "/lib/libmemproxy.so")),
+                List.of(new Route("/bin/sh", ShimRoute.ALLOCATOR, "jemalloc", "not-excluded", "/lib/libmemproxy.so")),
+                List.of(new AllocatorBinding("/bin/sh", "malloc", "/bin/sh", "/lib/libmemproxy.so")),
                 List.of(new CheckResult("chain", "Preload chain entries",
                                 List.of(new Finding("preload.not-elf", Severity.ERROR, List.of("libc.so", "/usr/lib/x86_64-linux-gnu/libc.so"),
                                         "libc.so is a \"GNU ld script\", not ELF", "remove it")),

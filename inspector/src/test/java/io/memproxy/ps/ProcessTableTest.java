@@ -1,17 +1,17 @@
 package io.memproxy.ps;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.memproxy.doctor.Inspection;
+import io.memproxy.config.ConfigFile;
+import io.memproxy.loader.Root;
+import io.memproxy.shimmodel.ShimRoute;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Processes without the shim, against an installation time the test sets on an image's preload file. */
 class ProcessTableTest {
@@ -25,9 +25,9 @@ class ProcessTableTest {
         Process child = new ProcessBuilder("/usr/bin/sleep", "30").start();
         try {
             Thread.sleep(200);
-            Inspection in = new Inspection(new Inspection.Inputs(root, Optional.of(""), Optional.empty(),
-                    Inspection.DEFAULT_CONFIG, List.of(), "/usr/bin"));
-            ProcessTable.Result r = new ProcessTable(Path.of("/proc"), in).read(List.of((int) child.pid()));
+            Root image = Root.at(root);
+            ConfigFile config = ConfigFile.read(ConfigFile.DEFAULT_PATH, image.file(ConfigFile.DEFAULT_PATH));
+            ProcessTable.Result r = new ProcessTable(Path.of("/proc"), image, config).read(List.of((int) child.pid()));
             assertEquals(1, r.processes().size());
             assertTrue(r.installedAt().isPresent());
             return r.processes().get(0);
@@ -39,7 +39,7 @@ class ProcessTableTest {
     @Test
     void aProcessOlderThanTheInstallationIsFlagged() throws Exception {
         ProcessInfo p = examine(Instant.now().plusSeconds(3600));
-        assertEquals("none", p.route());
+        assertEquals(ShimRoute.NONE, p.route());
         assertEquals("started-before-install", p.reason());
         assertEquals(List.of("started-before-install"), p.flags());
     }

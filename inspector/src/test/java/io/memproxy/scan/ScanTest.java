@@ -1,12 +1,8 @@
 package io.memproxy.scan;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.memproxy.doctor.ExecutableClass;
-import io.memproxy.doctor.FileCapabilities;
-import io.memproxy.doctor.Platform;
+import io.memproxy.executable.ExecutableClass;
+import io.memproxy.executable.FileCapabilities;
+import io.memproxy.executable.Platform;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -24,6 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScanTest {
     @TempDir

@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.executable;
 
 import io.memproxy.elf.ElfClass;
 import io.memproxy.loader.LoaderRules;
@@ -14,19 +14,19 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The first 20 bytes of a file, enough to tell a program's class and machine without parsing it. */
-final class ElfIdent {
+public final class ElfIdent {
     private ElfIdent() {}
 
     /**
      * The profile of the programs the file is one of: a little-endian ELF executable or library of a known
      * class and machine. Empty for anything else, links included.
      */
-    static Optional<LoaderRules> rulesOf(Path file) {
+    public static Optional<LoaderRules> rulesOf(Path file) {
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? rulesOfRegular(file) : Optional.empty();
     }
 
     /** The same for a file already known to be a regular file (from the caller's lstat). */
-    static Optional<LoaderRules> rulesOfRegular(Path file) {
+    public static Optional<LoaderRules> rulesOfRegular(Path file) {
         byte[] h = new byte[20];
         // A stream on this machine's files: it costs far less per file than a channel, and a walk of the
         // search path opens every file on it.

@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.executable;
 
 import io.memproxy.elf.ElfClass;
 import io.memproxy.elf.ElfException;

@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.shimmodel;
 
 import io.memproxy.elf.DynamicSymbol;
 import io.memproxy.elf.ElfImage;
@@ -9,14 +9,17 @@ import io.memproxy.elf.SymbolVisibility;
 import java.util.HashMap;
 import java.util.Map;
 
-/** An ELF object of the chain or a target, with the symbol questions the doctor asks of it. */
-public final class ObjectFile implements ShimModel.Exports {
+/**
+ * An ELF object a process maps (a chain entry, a library, the program itself) as the shim's walk over the
+ * process's objects sees it: whether it is the shim or libc, and whether the shim's lookup finds a symbol in it.
+ */
+public final class MappedObject implements ShimModel.Exports {
     private final String path;
     private final ElfImage image;
     private final Map<String, Boolean> shimVisible = new HashMap<>();
     private final Map<String, Boolean> exported = new HashMap<>();
 
-    ObjectFile(String path, ElfImage image) {
+    public MappedObject(String path, ElfImage image) {
         this.path = path;
         this.image = image;
     }

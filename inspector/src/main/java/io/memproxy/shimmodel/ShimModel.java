@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.shimmodel;
 
 import io.memproxy.config.AllocatorProfile;
 import io.memproxy.config.ConfigFile;
@@ -14,8 +14,15 @@ import java.util.Optional;
 public final class ShimModel {
     private ShimModel() {}
 
-    /** What the shim will decide for one process, and the object holding the allocator if any. */
-    public record Decision(String route, String allocator, String reason, Optional<Exports> provider) {}
+    /** The allocator name of {@code @allocator custom}: the functions the exclusion list names. */
+    public static final String CUSTOM = "custom";
+
+    /**
+     * What the shim will decide for one process, and the object holding the allocator if any.
+     *
+     * @param allocator the profile's name ({@code jemalloc}, …), {@code custom}, or {@code none} on the system route
+     */
+    public record Decision(ShimRoute route, String allocator, ShimReason reason, Optional<Exports> provider) {}
 
     /** The shim's view of one loaded object: whether its lookup finds a function there (shim/src/elfsym.c). */
     public interface Exports {
@@ -23,7 +30,7 @@ public final class ShimModel {
     }
 
     /** The first profile (in the shim's order) the object provides: its marker and every role but trim. */
-    public static Optional<AllocatorProfile> profileOf(ObjectFile o) {
+    public static Optional<AllocatorProfile> profileOf(MappedObject o) {
         for (AllocatorProfile p : AllocatorProfile.ALL) {
             if (provides(o, p)) {
                 return Optional.of(p);
@@ -70,42 +77,42 @@ public final class ShimModel {
             for (Exports o : objects) {
                 for (AllocatorProfile p : AllocatorProfile.ALL) {
                     if (provides(o, p)) {
-                        return new Decision("allocator", p.name(), "libc-missing", Optional.of(o));
+                        return new Decision(ShimRoute.ALLOCATOR, p.name(), ShimReason.LIBC_MISSING, Optional.of(o));
                     }
                 }
             }
-            return system("libc-missing");
+            return system(ShimReason.LIBC_MISSING);
         }
         switch (config.state()) {
-            case UNREADABLE -> { return system("config-unreadable"); }
-            case NOT_REGULAR -> { return system("config-not-regular"); }
-            case TOO_LARGE -> { return system("config-too-large"); }
+            case UNREADABLE -> { return system(ShimReason.CONFIG_UNREADABLE); }
+            case NOT_REGULAR -> { return system(ShimReason.CONFIG_NOT_REGULAR); }
+            case TOO_LARGE -> { return system(ShimReason.CONFIG_TOO_LARGE); }
             default -> { }
         }
         if (!list.bad().isEmpty()) {
-            return system("bad-config");
+            return system(ShimReason.BAD_CONFIG);
         }
         if (secure && !list.secureAllocator()) {
-            return system("secure-exec");
+            return system(ShimReason.SECURE_EXEC);
         }
         if (exePath.isEmpty()) {
-            return system("exe-unknown");
+            return system(ShimReason.EXE_UNKNOWN);
         }
         if (config.state() == ConfigFile.State.READ && list.lists(exePath)) {
-            return system("excluded");
+            return system(ShimReason.EXCLUDED);
         }
         if (list.mode().equals("none")) {
-            return system("forced");
+            return system(ShimReason.FORCED);
         }
-        String ok = config.state() == ConfigFile.State.MISSING ? "no-config" : "not-excluded";
+        ShimReason ok = config.state() == ConfigFile.State.MISSING ? ShimReason.NO_CONFIG : ShimReason.NOT_EXCLUDED;
         if (list.mode().equals("custom")) {
             for (String symbol : list.custom().values()) {
                 if (objects.stream().noneMatch(o -> finds(o, symbol))) {
-                    return system("allocator-missing");
+                    return system(ShimReason.ALLOCATOR_MISSING);
                 }
             }
             Optional<Exports> first = objects.stream().filter(o -> finds(o, list.custom().get(Role.MALLOC))).findFirst().map(o -> o);
-            return new Decision("allocator", "custom", ok, first);
+            return new Decision(ShimRoute.ALLOCATOR, CUSTOM, ok, first);
         }
         Optional<AllocatorProfile> named = list.namedProfile();
         for (Exports o : objects) {
@@ -114,15 +121,15 @@ public final class ShimModel {
                     continue;
                 }
                 if (provides(o, p)) {
-                    return new Decision("allocator", p.name(), ok, Optional.of(o));
+                    return new Decision(ShimRoute.ALLOCATOR, p.name(), ok, Optional.of(o));
                 }
             }
         }
-        return system(named.isPresent() ? "allocator-missing" : "no-allocator");
+        return system(named.isPresent() ? ShimReason.ALLOCATOR_MISSING : ShimReason.NO_ALLOCATOR);
     }
 
-    private static Decision system(String reason) {
-        return new Decision("system", "none", reason, Optional.empty());
+    private static Decision system(ShimReason reason) {
+        return new Decision(ShimRoute.SYSTEM, "none", reason, Optional.empty());
     }
 
     private static boolean finds(Exports o, String symbol) {

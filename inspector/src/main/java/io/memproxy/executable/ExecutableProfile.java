@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.executable;
 
 import io.memproxy.config.AllocatorLibrary;
 import io.memproxy.elf.DynamicSymbol;
@@ -9,6 +9,10 @@ import io.memproxy.elf.MalformedElfException;
 import io.memproxy.elf.SymbolBinding;
 import io.memproxy.elf.SymbolType;
 import io.memproxy.elf.SymbolVisibility;
+import io.memproxy.loader.LoaderException;
+import io.memproxy.loader.LoaderFiles;
+import io.memproxy.loader.Root;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -52,6 +56,28 @@ public record ExecutableProfile(List<ExecutableClass> classes, Optional<String> 
             return true;
         }
         return h.type() == ElfType.DYN && h.isPie() && image.dynamic().soname().isEmpty();
+    }
+
+    /**
+     * Classifies one program of the files' root on its own, with its own getcap run (the doctor classifies
+     * many and asks getcap once for all of them); ld.so's reason when it is not an object it could load.
+     */
+    public static ExecutableProfile read(LoaderFiles files, String exe) throws LoaderException {
+        ElfImage image = files.elf(exe);
+        Root root = files.root();
+        String real;
+        try {
+            real = root.realPath(exe);
+        } catch (IOException | RuntimeException e) {
+            real = exe;
+        }
+        String file = root.file(real).toString();
+        String capabilities = FileCapabilities.forRoot(root.dir()).of(List.of(file)).getOrDefault(file, "");
+        try {
+            return of(image, Platform.of(root.dir()), capabilities);
+        } catch (MalformedElfException e) {
+            throw new LoaderException(exe + ": " + e.problem());
+        }
     }
 
     /**

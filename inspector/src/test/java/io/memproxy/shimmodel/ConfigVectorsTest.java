@@ -1,7 +1,4 @@
-package io.memproxy.doctor;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package io.memproxy.shimmodel;
 
 import io.memproxy.config.AllocatorProfile;
 import io.memproxy.config.ConfigFile;
@@ -19,6 +16,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shim's own test vectors (samples/config-vectors.tsv, also run by shim/tests/vectors.c): the
@@ -48,7 +47,7 @@ class ConfigVectorsTest {
         boolean noLibc = f[4].startsWith(NO_LIBC);
         String objects = noLibc ? f[4].substring(NO_LIBC.length()).replaceFirst("^;", "") : f[4];
         ShimModel.Decision d = ShimModel.decide(config, exe, f[3].equals("1"), chain(objects.isEmpty() ? "-" : objects), noLibc);
-        assertEquals(f[5] + " " + f[6] + " " + f[7], d.route() + " " + d.allocator() + " " + d.reason(), f[0]);
+        assertEquals(f[5] + " " + f[6] + " " + f[7], d.route().word() + " " + d.allocator() + " " + d.reason().word(), f[0]);
     }
 
     /** Leads the chain field when libc.so.6's malloc family was not found. */

@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.executable;
 
 /**
  * What preloading libmemproxy.so means for one executable. An executable can be in several classes

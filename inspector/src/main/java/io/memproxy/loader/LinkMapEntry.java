@@ -10,26 +10,26 @@ import java.util.Optional;
  * One entry of ld.so's link map: a loaded object, or (like ld.so in trace mode) a placeholder for a name that
  * was not found.
  */
-public final class LoadedObject {
+public final class LinkMapEntry {
     private final String requestName;
     private final String name;
     private final ElfImage elf;
     private final Object fileKey;
     private final FoundBy foundBy;
     private final String foundIn;
-    private final LoadedObject loader;
+    private final LinkMapEntry loader;
     private final boolean preload;
     private final java.util.function.Supplier<String> originOf;
     private String origin;
     private boolean originKnown;
     final List<String> names = new ArrayList<>();
-    final List<LoadedObject> needs = new ArrayList<>();
-    final List<LoadedObject> neededBy = new ArrayList<>();
+    final List<LinkMapEntry> needs = new ArrayList<>();
+    final List<LinkMapEntry> neededBy = new ArrayList<>();
     List<String> rpathDirs;
     List<String> runpathDirs;
 
-    LoadedObject(String requestName, String name, ElfImage elf, Object fileKey, FoundBy foundBy, String foundIn,
-            LoadedObject loader, boolean preload, java.util.function.Supplier<String> originOf) {
+    LinkMapEntry(String requestName, String name, ElfImage elf, Object fileKey, FoundBy foundBy, String foundIn,
+            LinkMapEntry loader, boolean preload, java.util.function.Supplier<String> originOf) {
         this.requestName = requestName;
         this.name = name;
         this.elf = elf;
@@ -84,7 +84,7 @@ public final class LoadedObject {
     }
 
     /** The object whose request created this one (l_loader); empty for the executable and the interpreter. */
-    public Optional<LoadedObject> loader() {
+    public Optional<LinkMapEntry> loader() {
         return Optional.ofNullable(loader);
     }
 
@@ -108,12 +108,12 @@ public final class LoadedObject {
     }
 
     /** The objects its DT_NEEDED entries resolved to, in order (missing ones included). */
-    public List<LoadedObject> needs() {
+    public List<LinkMapEntry> needs() {
         return Collections.unmodifiableList(needs);
     }
 
     /** The objects that requested it, in load order. */
-    public List<LoadedObject> neededBy() {
+    public List<LinkMapEntry> neededBy() {
         return Collections.unmodifiableList(neededBy);
     }
 

@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.executable;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.memproxy.doctor;
+package io.memproxy.finding;
 
 import java.util.List;
 import java.util.Objects;

@@ -20,25 +20,71 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Opens candidate files the way ld.so's open_verify does (elf/dl-load.c), parsing each file once: results are
+ * The files ld.so reads, each read once per run: candidate objects, opened the way ld.so's open_verify does
+ * (elf/dl-load.c), /etc/ld.so.cache and /etc/ld.so.preload. Objects are parsed once: results are
  * shared by loader path and by file identity (st_dev, st_ino), so many executables cost one read per library.
  * Safe for concurrent use.
  */
-public final class ObjectFiles {
-    /** What opening one candidate gave. */
-    public sealed interface Opened permits Absent, OtherClass, Fatal, Usable {}
+public final class LoaderFiles {
+    /** What opening one candidate gave: its kind, and ld.so's words for a file it does not load. */
+    public sealed interface Opened permits Absent, OtherClass, Fatal, Usable {
+        LoadOutcome outcome();
+
+        /** ld.so's reason ("invalid ELF header"); "" for a usable file. */
+        String reason();
+    }
 
     /** Not there (ENOENT, EACCES, ENOTDIR): the search goes on. */
-    public record Absent() implements Opened {}
+    public record Absent() implements Opened {
+        @Override
+        public LoadOutcome outcome() {
+            return LoadOutcome.MISSING;
+        }
 
-    /** ELF for another class or machine: skipped in a search, an error for an explicit path. */
-    public record OtherClass(String reason) implements Opened {}
+        @Override
+        public String reason() {
+            return "cannot open shared object file";
+        }
+    }
 
-    /** ld.so stops loading with this message (invalid ELF header, file too short, ...). */
-    public record Fatal(String reason) implements Opened {}
+    /**
+     * ELF for another class ({@link LoadOutcome#WRONG_CLASS}) or machine ({@link LoadOutcome#WRONG_MACHINE}):
+     * skipped in a search, an error for an explicit path.
+     */
+    public record OtherClass(LoadOutcome outcome, String reason) implements Opened {}
+
+    /**
+     * ld.so stops loading with this message: not ELF ({@link LoadOutcome#NOT_ELF}: invalid ELF header, file too
+     * short) or ELF it refuses ({@link LoadOutcome#UNLOADABLE}).
+     */
+    public record Fatal(LoadOutcome outcome, String reason) implements Opened {}
 
     /** A loadable object. {@code setuid} is the S_ISUID bit (secure-mode preloads need it). */
-    public record Usable(ElfImage elf, Object fileKey, boolean setuid) implements Opened {}
+    public record Usable(ElfImage elf, Object fileKey, boolean setuid) implements Opened {
+        @Override
+        public LoadOutcome outcome() {
+            return LoadOutcome.LOADED;
+        }
+
+        @Override
+        public String reason() {
+            return "";
+        }
+
+        /**
+         * Why ld.so refuses to map this object beside a program, if it does: an executable is no library
+         * (elf/dl-load.c: _dl_map_object_from_fd, after mapping: ET_EXEC first, then DF_1_PIE).
+         */
+        public java.util.Optional<String> notLoadable() {
+            if (elf.header().type() == ElfType.EXEC) {
+                return java.util.Optional.of("cannot dynamically load executable");
+            }
+            if ((elf.dynamic().flags1() & io.memproxy.elf.DynamicInfo.DF_1_PIE) != 0) {
+                return java.util.Optional.of("cannot dynamically load position-independent executable");
+            }
+            return java.util.Optional.empty();
+        }
+    }
 
     private static final Absent ABSENT = new Absent();
 
@@ -49,9 +95,14 @@ public final class ObjectFiles {
 
     /**
      * Not a loadable ELF file whatever the class: {@code reason}, or "file too short" when the file is shorter
-     * than the profile's ELF header. {@code otherClass}: the class byte is neither 32 nor 64 bits.
+     * than the profile's ELF header. {@code otherClass}: the class byte is neither 32 nor 64 bits;
+     * {@code notElf}: no ELF magic at all.
      */
-    private record Rejected(String reason, long size, boolean otherClass) implements Read {}
+    private record Rejected(String reason, long size, boolean otherClass, boolean notElf) implements Read {
+        Rejected(String reason, long size, boolean otherClass) {
+            this(reason, size, otherClass, false);
+        }
+    }
 
     private record Image(ElfImage elf, Object fileKey) implements Read {}
 
@@ -69,7 +120,7 @@ public final class ObjectFiles {
     private volatile Optional<String> preloadProblem = Optional.empty();
     private volatile long preloadNotRead;
 
-    public ObjectFiles(Root root) {
+    public LoaderFiles(Root root) {
         this.root = root;
     }
 
@@ -87,6 +138,18 @@ public final class ObjectFiles {
         return byPath.computeIfAbsent(loaderPath, this::load) instanceof Image i ? LoaderRules.of(i.elf().header()) : Optional.empty();
     }
 
+    /**
+     * The parsed file behind a loader path, opened as the ld.so of its own class and machine would (x86-64's
+     * for a file no profile loads); ld.so's reason ("PATH: invalid ELF header") when it cannot be loaded.
+     */
+    public ElfImage elf(String loaderPath) throws LoaderException {
+        Opened opened = open(loaderPath, rulesFor(loaderPath).orElse(LoaderRules.DEBIAN_12_X86_64));
+        if (!(opened instanceof Usable u)) {
+            throw new LoaderException(loaderPath + ": " + (opened instanceof Absent ? "cannot open file" : opened.reason()));
+        }
+        return u.elf();
+    }
+
     /** Opens a loader path as the ld.so of {@code rules} would (open_verify's checks, in its order). */
     public Opened open(String loaderPath, LoaderRules rules) {
         Read r = byPath.computeIfAbsent(loaderPath, this::load);
@@ -95,9 +158,10 @@ public final class ObjectFiles {
         }
         if (r instanceof Rejected j) {
             if (j.size() < rules.headerSize() && !j.reason().startsWith("cannot read file data")) {
-                return new Fatal("file too short");
+                return new Fatal(LoadOutcome.NOT_ELF, "file too short");
             }
-            return j.otherClass() ? new OtherClass(rules.wrongClassMessage()) : new Fatal(j.reason());
+            return j.otherClass() ? new OtherClass(LoadOutcome.WRONG_CLASS, rules.wrongClassMessage())
+                    : new Fatal(j.notElf() ? LoadOutcome.NOT_ELF : LoadOutcome.UNLOADABLE, j.reason());
         }
         return ABSENT;
     }
@@ -219,7 +283,7 @@ public final class ObjectFiles {
             if (e.kind() == NonElfKind.DIRECTORY) {
                 return new Rejected("cannot read file data: Is a directory", size, false);
             }
-            return new Rejected("invalid ELF header", size, false);
+            return new Rejected("invalid ELF header", size, false, true);
         } catch (UnreadableFileException e) {
             // ld.so maps any size; this reader stops at 2 GiB, which is an answer, not an absence.
             return e.problem().startsWith("larger than") ? new Rejected(e.problem(), Long.MAX_VALUE, false) : MISSING;
@@ -236,27 +300,27 @@ public final class ObjectFiles {
         ElfImage elf = image.elf();
         ElfHeader h = elf.header();
         if (h.elfClass() != rules.elfClass()) {
-            return new OtherClass(rules.wrongClassMessage());
+            return new OtherClass(LoadOutcome.WRONG_CLASS, rules.wrongClassMessage());
         }
         if (h.encoding() != io.memproxy.elf.DataEncoding.LSB) {
-            return new Fatal("ELF file data encoding not little-endian");
+            return new Fatal(LoadOutcome.UNLOADABLE, "ELF file data encoding not little-endian");
         }
         // sysdeps/gnu/ldsodefs.h: VALID_ELF_OSABI / VALID_ELF_ABIVERSION.
         if (h.osAbi() != 0 && h.osAbi() != 3) {
-            return new Fatal("ELF file OS ABI invalid");
+            return new Fatal(LoadOutcome.UNLOADABLE, "ELF file OS ABI invalid");
         }
         if (h.osAbi() == 0 ? h.abiVersion() != 0 : h.abiVersion() >= 4) {
-            return new Fatal("ELF file ABI version invalid");
+            return new Fatal(LoadOutcome.UNLOADABLE, "ELF file ABI version invalid");
         }
         if (!h.identPaddingZero()) {
-            return new Fatal("nonzero padding in e_ident");
+            return new Fatal(LoadOutcome.UNLOADABLE, "nonzero padding in e_ident");
         }
         // Debian's unsubmitted-ldso-machine-mismatch.diff: another machine counts as absent.
         if (h.machine() != rules.machine()) {
-            return new OtherClass("cannot open shared object file");
+            return new OtherClass(LoadOutcome.WRONG_MACHINE, "cannot open shared object file");
         }
         if (h.type() != ElfType.DYN && h.type() != ElfType.EXEC) {
-            return new Fatal("only ET_DYN and ET_EXEC can be loaded");
+            return new Fatal(LoadOutcome.UNLOADABLE, "only ET_DYN and ET_EXEC can be loaded");
         }
         return new Usable(elf, image.fileKey(), h.setuid());
     }
