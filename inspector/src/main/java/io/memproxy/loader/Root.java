@@ -150,23 +150,14 @@ public final class Root {
      * appended as it is.
      */
     private String resolve(String loaderPath, boolean followLast, boolean mustExist) throws IOException {
-        String start = absolute(loaderPath);
-        Deque<String> todo = new ArrayDeque<>(List.of(start.split("/")));
-        List<String> done = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String c = todo.pollFirst();
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
+        Walk w = new Walk(absolute(loaderPath), loaderPath);
+        for (String c = w.next(); c != null; c = w.next()) {
             if (c.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
+                w.up();
                 continue;
             }
-            done.add(c);
-            Path f = host("/" + String.join("/", done));
+            w.done.add(c);
+            Path f = host(w.path());
             BasicFileAttributes a;
             try {
                 a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -174,53 +165,98 @@ public final class Root {
                 if (mustExist) {
                     throw new NoSuchFileException(loaderPath);
                 }
-                done.addAll(todo.stream().filter(s -> !s.isEmpty()).toList());
-                return lexical("/" + String.join("/", done));
+                w.done.addAll(w.todo.stream().filter(s -> !s.isEmpty()).toList());
+                return lexical(w.path());
             }
-            if (a.isSymbolicLink() && (followLast || !todo.stream().allMatch(String::isEmpty))) {
-                if (++links > MAX_LINKS) {
-                    throw new FileSystemException(loaderPath, null, "too many levels of symbolic links");
-                }
-                String target = Files.readSymbolicLink(f).toString();
-                done.remove(done.size() - 1);
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                pushFront(todo, target, loaderPath);
-            } else if (!a.isDirectory() && !a.isSymbolicLink() && todo.stream().anyMatch(s -> !s.isEmpty())) {
+            if (a.isSymbolicLink() && (followLast || w.more())) {
+                w.done.remove(w.done.size() - 1);
+                w.follow(Files.readSymbolicLink(f).toString());
+            } else if (!a.isDirectory() && !a.isSymbolicLink() && w.more()) {
                 throw new NotDirectoryException(loaderPath);
             }
         }
-        return "/" + String.join("/", done);
+        return w.path();
     }
 
-    private static void pushFront(Deque<String> todo, String target, String loaderPath) throws IOException {
-        List<String> parts = List.of(target.split("/"));
-        int length = target.length() + todo.stream().mapToInt(s -> s.length() + 1).sum();
-        if (length > MAX_PATH) {
-            throw new FileSystemException(loaderPath, null, "file name too long");
+    /**
+     * What both walks share (the lstat walk of {@link #resolve}, the descriptor walk of {@link #directory}): the
+     * components still to walk, the ones walked, and chroot(2)'s rules for ".", ".." and links.
+     */
+    private static final class Walk {
+        final Deque<String> todo;
+        final List<String> done = new ArrayList<>();
+        private final String named;
+        private int links;
+
+        Walk(String path, String named) {
+            this.todo = new ArrayDeque<>(List.of(path.split("/")));
+            this.named = named;
         }
-        for (int i = parts.size() - 1; i >= 0; i--) {
-            todo.addFirst(parts.get(i));
+
+        /** The next component to look up (".." included), or null at the end; empty ones and "." are skipped. */
+        String next() {
+            while (!todo.isEmpty()) {
+                String c = todo.pollFirst();
+                if (!c.isEmpty() && !c.equals(".")) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        /** ".." : one component back, false at the root, where ".." stays. */
+        boolean up() {
+            if (done.isEmpty()) {
+                return false;
+            }
+            done.remove(done.size() - 1);
+            return true;
+        }
+
+        /** Whether a component other than an empty one is still to come. */
+        boolean more() {
+            return todo.stream().anyMatch(s -> !s.isEmpty());
+        }
+
+        /**
+         * Goes on at a link's target, in place of the link: an absolute one starts again at the root (true),
+         * a relative one from the directory holding it; more than MAX_LINKS links, or a name over MAX_PATH, fail.
+         */
+        boolean follow(String target) throws IOException {
+            if (++links > MAX_LINKS) {
+                throw new FileSystemException(named, null, "too many levels of symbolic links");
+            }
+            boolean absolute = target.startsWith("/");
+            if (absolute) {
+                done.clear();
+            }
+            int length = target.length() + todo.stream().mapToInt(s -> s.length() + 1).sum();
+            if (length > MAX_PATH) {
+                throw new FileSystemException(named, null, "file name too long");
+            }
+            List<String> parts = List.of(target.split("/"));
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                todo.addFirst(parts.get(i));
+            }
+            return absolute;
+        }
+
+        String path() {
+            return "/" + String.join("/", done);
         }
     }
 
     /** The name with "." and ".." folded, ".." stopping at "/" (no file system access). */
     private static String lexical(String path) {
-        List<String> done = new ArrayList<>();
-        for (String c : path.split("/")) {
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
-            if (c.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
+        Walk w = new Walk(path, path);
+        for (String c = w.next(); c != null; c = w.next()) {
+            if (!c.equals("..")) {
+                w.done.add(c);
             } else {
-                done.add(c);
+                w.up();
             }
         }
-        return "/" + String.join("/", done);
+        return w.path();
     }
 
     /**
@@ -329,10 +365,8 @@ public final class Root {
 
     /** The race-safe walk: one directory descriptor per component, each opened with O_NOFOLLOW from the last. */
     private Directory directory(String path, boolean create, String named) throws IOException {
-        Deque<String> todo = new ArrayDeque<>(List.of(path.split("/")));
+        Walk w = new Walk(path, named);
         Deque<SecureDirectoryStream<Path>> open = new ArrayDeque<>();
-        List<String> done = new ArrayList<>();
-        int links = 0;
         try {
             DirectoryStream<Path> top = Files.newDirectoryStream(dir());
             if (!(top instanceof SecureDirectoryStream<Path> s)) {
@@ -340,21 +374,16 @@ public final class Root {
                 throw new FileSystemException(named, null, "this platform cannot confine paths (no openat)");
             }
             open.push(s);
-            while (!todo.isEmpty()) {
-                String c = todo.pollFirst();
-                if (c.isEmpty() || c.equals(".")) {
-                    continue;
-                }
+            for (String c = w.next(); c != null; c = w.next()) {
                 if (c.equals("..")) {
-                    if (!done.isEmpty()) {
-                        done.remove(done.size() - 1);
+                    if (w.up()) {
                         open.pop().close();
                     }
                     continue;
                 }
                 SecureDirectoryStream<Path> here = open.peek();
                 Path name = dir().getFileSystem().getPath(c);
-                Path hostPath = host("/" + String.join("/", done)).resolve(c);
+                Path hostPath = host(w.path()).resolve(c);
                 Optional<PosixFileAttributes> a = lstat(here, name);
                 if (a.isEmpty()) {
                     if (!create) {
@@ -372,28 +401,22 @@ public final class Root {
                     }
                 }
                 if (a.get().isSymbolicLink()) {
-                    if (++links > MAX_LINKS) {
-                        throw new FileSystemException(named, null, "too many levels of symbolic links");
-                    }
-                    String target = Files.readSymbolicLink(hostPath).toString();
-                    if (target.startsWith("/")) {
-                        done.clear();
+                    if (w.follow(Files.readSymbolicLink(hostPath).toString())) {
                         while (open.size() > 1) {
                             open.pop().close();
                         }
                     }
-                    pushFront(todo, target, named);
                     continue;
                 }
                 if (!a.get().isDirectory()) {
                     throw new FileSystemException(named, null,
-                            "/" + String.join("/", done) + (done.isEmpty() ? "" : "/") + c + " is " + kind(hostPath, a.get()) + ", not a directory");
+                            w.path() + (w.done.isEmpty() ? "" : "/") + c + " is " + kind(hostPath, a.get()) + ", not a directory");
                 }
                 open.push(here.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS));
-                done.add(c);
+                w.done.add(c);
             }
             SecureDirectoryStream<Path> last = open.pop();
-            return new Directory(this, last, "/" + String.join("/", done), host("/" + String.join("/", done)));
+            return new Directory(this, last, w.path(), host(w.path()));
         } finally {
             for (SecureDirectoryStream<Path> s : open) {
                 s.close();
