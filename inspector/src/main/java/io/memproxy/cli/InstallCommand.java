@@ -102,8 +102,8 @@ public final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean json = output.format() == Format.json;
-        // In JSON, the text goes nowhere and one document is printed at the end (PreloadChangeJson).
-        PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
+        // In JSON, one document is printed at the end (PreloadChangeJson).
+        PrintWriter out = output.text(spec);
         PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
         Installer installer = new Installer(r, Step.Hook.NONE);

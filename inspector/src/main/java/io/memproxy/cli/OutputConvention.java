@@ -1,5 +1,8 @@
 package io.memproxy.cli;
 
+import java.io.PrintWriter;
+import java.io.Writer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +24,11 @@ public abstract class OutputConvention {
     /** The format asked for: --json wins over --format. */
     public Format format() {
         return json ? Format.json : chosen();
+    }
+
+    /** Where the command's text goes: stdout, or nowhere when one JSON document is printed at the end instead. */
+    PrintWriter text(CommandSpec spec) {
+        return format() == Format.json ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
     }
 
     /** Whether to colour: a terminal, no NO_COLOR and no --no-color. */

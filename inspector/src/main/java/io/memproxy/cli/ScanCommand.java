@@ -115,7 +115,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         Scan scan = new Scan(new Scan.Options(r, targets, threads), new Classifier(Platform.of(r)));
         ScanSummary s;
-        if (!noProgress && ScanProgress.wanted()) {
+        if (!noProgress && TerminalProgress.wanted()) {
             try (ScanProgress bar = new ScanProgress()) {
                 s = scan.run(file -> {
                     if (f == Format.text && !suggestConfig && ScanReports.listedInText(file, all)) {

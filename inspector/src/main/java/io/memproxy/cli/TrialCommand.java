@@ -162,7 +162,7 @@ public final class TrialCommand implements Callable<Integer> {
             }
         }, "trial-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
-        TrialProgress bar = !noProgress && ScanProgress.wanted() ? new TrialProgress(1) : null;
+        TrialProgress bar = !noProgress && TerminalProgress.wanted() ? new TrialProgress(1) : null;
         try {
             TrialResult result;
             try {

@@ -1,24 +1,11 @@
 package io.memproxy.cli;
 
 import io.memproxy.trial.Trial;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** The trial's progress on stderr when it is a terminal: route, run, elapsed and estimated remaining time. */
-final class TrialProgress implements Trial.Progress, AutoCloseable {
-    private final ProgressBar bar;
-
+final class TrialProgress extends TerminalProgress implements Trial.Progress {
     TrialProgress(long total) {
-        bar = new ProgressBarBuilder()
-                .setTaskName("trial")
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(200)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .setUnit(" runs", 1)
-                .build();
+        super("trial", total, 200, " runs");
     }
 
     @Override
@@ -28,15 +15,10 @@ final class TrialProgress implements Trial.Progress, AutoCloseable {
         bar.setExtraMessage(phase.equals("start-up") ? route + " start-up cost" : route + " " + phase + " " + index + "/" + of);
     }
 
-    /** Erases the bar's line so that the report starts at the left margin. */
-    void clearLine() {
-        System.err.print("\r\u001b[K");
-        System.err.flush();
-    }
-
+    /** Closes the bar and erases its line, so that the report starts at the left margin. */
     @Override
     public void close() {
-        bar.close();
+        super.close();
         clearLine();
     }
 }

@@ -52,10 +52,6 @@ public final class UninstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        boolean json = output.format() == Format.json;
-        // In JSON, the text goes nowhere and one document is printed at the end (PreloadChangeJson).
-        PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
-        PrintWriter doc = spec.commandLine().getOut();
         Root r = target.system();
         if (unit != null) {
             // --unit reports in text only.
@@ -64,6 +60,10 @@ public final class UninstallCommand implements Callable<Integer> {
         if (now) {
             throw new MemproxyException(ExitCodes.USAGE, "--now goes with --unit");
         }
+        boolean json = output.format() == Format.json;
+        // In JSON, one document is printed at the end (PreloadChangeJson).
+        PrintWriter out = output.text(spec);
+        PrintWriter doc = spec.commandLine().getOut();
         Installer installer = new Installer(r, Step.Hook.NONE);
         PreloadPlan plan = installer.planUninstall();
         boolean changes = plan.changes() && !plan.dropped().isEmpty();
