@@ -1,21 +1,17 @@
 package io.memproxy.cli;
 
-import io.memproxy.loader.AllocatorSymbols;
+import io.memproxy.loader.AllocatorBindings;
 import io.memproxy.loader.LdSoCache;
-import io.memproxy.loader.LinkMap;
 import io.memproxy.loader.LoaderEnvironment;
 import io.memproxy.loader.LoaderFiles;
 import io.memproxy.loader.LoaderRules;
 import io.memproxy.loader.Root;
-import io.memproxy.loader.SymbolBinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,8 +29,6 @@ class Arm64BindingTest {
     static final String LIB = "/usr/lib/aarch64-linux-gnu/";
     static final List<String> ALLOCATORS = List.of(LIB + "libjemalloc.so.2", LIB + "libtcmalloc_minimal.so.4", LIB + "libmimalloc.so.2");
     static final String SHIM = "/opt/memproxy/lib/aarch64-linux-gnu/libmemproxy.so";
-    static final Pattern LINE = Pattern.compile(
-            "^ *\\d+:\\tbinding file (.*) \\[(\\d+)\\] to (.*) \\[(\\d+)\\]: (normal|protected) symbol `([^']*)'(?: \\[([^\\]]*)\\])?$");
 
     /** The cross-built shim, put where the $LIB form names it inside the image. */
     static void installShim() throws Exception {
@@ -55,35 +49,12 @@ class Arm64BindingTest {
     }
 
     static Map<String, Integer> real(String exe, String preload) {
-        Map<String, String> env = new HashMap<>(Map.of("LD_TRACE_LOADED_OBJECTS", "1", "LD_WARN", "yes", "LD_BIND_NOW", "1",
-                "LD_DEBUG", "bindings"));
-        if (preload != null) {
-            env.put("LD_PRELOAD", preload);
-        }
-        Arm64Image.Output o = Arm64Image.run(List.of(Arm64Image.LD_SO, exe), env);
-        Map<String, Integer> m = new TreeMap<>();
-        for (String l : o.err().split("\n")) {
-            Matcher x = LINE.matcher(l);
-            if (x.matches() && AllocatorSymbols.ALL.contains(x.group(6))) {
-                m.merge(x.group(1) + " -> " + x.group(3) + " " + x.group(6) + (x.group(7) == null ? "" : " [" + x.group(7) + "]")
-                        + (x.group(5).equals("protected") ? " protected" : ""), 1, Integer::sum);
-            }
-        }
-        return m;
+        return AllocatorBindings.real(Arm64Image.run(List.of(Arm64Image.LD_SO, exe), AllocatorBindings.traceEnvironment(preload)).err());
     }
 
     static Map<String, Integer> ours(LoaderFiles files, String exe, String preload) {
-        LoaderEnvironment env = LoaderEnvironment.system().withRoot(Root.at(IMAGE))
-                .withStart(LoaderEnvironment.Start.LOADER_COMMAND).withPreload(preload);
-        LinkMap map = LinkMap.load(env, files, exe);
-        Map<String, Integer> m = new TreeMap<>();
-        for (SymbolBinder.Binding b : new SymbolBinder(map).relocationBindings(AllocatorSymbols.ALL::contains)) {
-            if (b.to().isPresent()) {
-                m.merge(b.from().name() + " -> " + b.to().get().name() + " " + b.symbol() + b.version().map(v -> " [" + v + "]").orElse("")
-                        + (b.protectedKind() ? " protected" : ""), 1, Integer::sum);
-            }
-        }
-        return m;
+        return AllocatorBindings.predicted(LoaderEnvironment.system().withRoot(Root.at(IMAGE))
+                .withStart(LoaderEnvironment.Start.LOADER_COMMAND).withPreload(preload), files, exe);
     }
 
     @Test

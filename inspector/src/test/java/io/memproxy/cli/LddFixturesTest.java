@@ -16,10 +16,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Edge cases of the library search, built from source by the test build, each run through memproxy ldd and
@@ -87,71 +89,71 @@ class LddFixturesTest {
         return new Outcome(lines, preloadErrors(r.err()));
     }
 
+    /**
+     * The cases both word sizes run, for the loader whose own libraries are in /lib/TRIPLET: RPATH, RUNPATH,
+     * $ORIGIN, NODEFLIB, a wrong-class copy, preloads by name and by path, and an allocator preloaded.
+     */
+    static List<String> bothClasses(String triplet) {
+        return List.of(
+            "rr/m_rpath; LD_LIBRARY_PATH=rr/llp",
+            "rr/m_runpath; LD_LIBRARY_PATH=rr/llp",
+            "rr/m_runpath; ",
+            "inherit/m_rpath; ",
+            "inherit/m_runpath; ",
+            "inherit/m_rpath_arun; ",
+            "origin/link/m; ",
+            "origin/real/bin/m; ",
+            "nodeflib/m; ",
+            "nodeflib/m; LD_LIBRARY_PATH=/lib/" + triplet,
+            "wc/m; ",
+            "wc/m; LD_LIBRARY_PATH=wc/w32",
+            "pre/m; LD_PRELOAD=libpre.so",
+            "pre/m; LD_PRELOAD=@/pre/dir/libpre.so",
+            "pre/m; LD_PRELOAD=@/pre/libscript.so",
+            "pre/m; LD_PRELOAD=libmissing.so:libpre.so",
+            "pre/m; LD_PRELOAD=libc.so libc.so.6 @/wc/w32/libwc.so",
+            "pre/m; LD_PRELOAD=/usr/lib/" + triplet + "/libc.so.6",
+            "ver/m_v1; LD_PRELOAD=/usr/lib/" + triplet + "/libjemalloc.so.2 libtcmalloc_minimal.so.4",
+            "secure/mq; ");
+    }
+
+    /** "EXE; NAME=VALUE" rows as (EXE, NAME=VALUE or null) arguments. */
+    static Stream<Arguments> rows(List<String> common, String... more) {
+        return Stream.concat(common.stream(), Stream.of(more)).map(r -> r.split(";", 2))
+                .map(r -> Arguments.of(r[0].trim(), r[1].isBlank() ? null : r[1].trim()));
+    }
+
+    static Stream<Arguments> x86_64Cases() {
+        return rows(bothClasses("x86_64-linux-gnu"),
+            "nodeps/m; ",
+            "nodeps/m; LD_PRELOAD=@/pre/dir/libpre.so",
+            "nodeps/static-pie; ");
+    }
+
+    /**
+     * The gcc -m32 build of the fixtures under i386 ld.so: also versions, $LIB in preloads (lib/i386-linux-gnu
+     * for these programs), and the 64-bit copies it skips.
+     */
+    static Stream<Arguments> i386Cases() {
+        return rows(bothClasses("i386-linux-gnu"),
+            "nodeflib/m; LD_LIBRARY_PATH=/lib/x86_64-linux-gnu",
+            "ver/m_v1; ",
+            "ver/m_v2; ",
+            "ver/m_nover; ",
+            "pre/m; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+            "ver/m_v1; LD_PRELOAD=/usr/$LIB/libjemalloc.so.2:/usr/${LIB}/libmimalloc.so.2",
+            "ver/m_v1; LD_PRELOAD=/usr/$LIBX/libjemalloc.so.2 /usr/lib/$PLATFORM/libz.so.1");
+    }
+
     /** Every case twice: as ldd starts the program (ld.so EXE) and as the kernel does. */
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = ';', value = {
-        "rr/m_rpath; LD_LIBRARY_PATH=rr/llp",
-        "rr/m_runpath; LD_LIBRARY_PATH=rr/llp",
-        "rr/m_runpath; ",
-        "inherit/m_rpath; ",
-        "inherit/m_runpath; ",
-        "inherit/m_rpath_arun; ",
-        "origin/link/m; ",
-        "origin/real/bin/m; ",
-        "nodeflib/m; ",
-        "nodeflib/m; LD_LIBRARY_PATH=/lib/x86_64-linux-gnu",
-        "wc/m; ",
-        "wc/m; LD_LIBRARY_PATH=wc/w32",
-        "pre/m; LD_PRELOAD=libpre.so",
-        "pre/m; LD_PRELOAD=@/pre/dir/libpre.so",
-        "pre/m; LD_PRELOAD=@/pre/libscript.so",
-        "pre/m; LD_PRELOAD=libmissing.so:libpre.so",
-        "pre/m; LD_PRELOAD=libc.so libc.so.6 @/wc/w32/libwc.so",
-        "pre/m; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libc.so.6",
-        "ver/m_v1; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 libtcmalloc_minimal.so.4",
-        "secure/mq; ",
-        "nodeps/m; ",
-        "nodeps/m; LD_PRELOAD=@/pre/dir/libpre.so",
-        "nodeps/static-pie; ",
-    })
+    @MethodSource("x86_64Cases")
     void agreesWithTheRealLoader(String exe, String envSpec) throws Exception {
         agrees(L, "/lib64/ld-linux-x86-64.so.2", exe, envSpec);
     }
 
-    /**
-     * The gcc -m32 build of the fixtures under i386 ld.so: RPATH, RUNPATH, versions, preloads by name and by path,
-     * $LIB in preloads (lib/i386-linux-gnu for these programs), and the 64-bit copy it skips.
-     */
     @ParameterizedTest(name = "i386 {0} {1}")
-    @CsvSource(delimiter = ';', value = {
-        "rr/m_rpath; LD_LIBRARY_PATH=rr/llp",
-        "rr/m_runpath; LD_LIBRARY_PATH=rr/llp",
-        "rr/m_runpath; ",
-        "inherit/m_rpath; ",
-        "inherit/m_runpath; ",
-        "inherit/m_rpath_arun; ",
-        "origin/link/m; ",
-        "origin/real/bin/m; ",
-        "nodeflib/m; ",
-        "nodeflib/m; LD_LIBRARY_PATH=/lib/i386-linux-gnu",
-        "nodeflib/m; LD_LIBRARY_PATH=/lib/x86_64-linux-gnu",
-        "wc/m; ",
-        "wc/m; LD_LIBRARY_PATH=wc/w32",
-        "ver/m_v1; ",
-        "ver/m_v2; ",
-        "ver/m_nover; ",
-        "pre/m; LD_PRELOAD=libpre.so",
-        "pre/m; LD_PRELOAD=@/pre/dir/libpre.so",
-        "pre/m; LD_PRELOAD=@/pre/libscript.so",
-        "pre/m; LD_PRELOAD=libmissing.so:libpre.so",
-        "pre/m; LD_PRELOAD=libc.so libc.so.6 @/wc/w32/libwc.so",
-        "pre/m; LD_PRELOAD=/usr/lib/i386-linux-gnu/libc.so.6",
-        "pre/m; LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
-        "ver/m_v1; LD_PRELOAD=/usr/lib/i386-linux-gnu/libjemalloc.so.2 libtcmalloc_minimal.so.4",
-        "ver/m_v1; LD_PRELOAD=/usr/$LIB/libjemalloc.so.2:/usr/${LIB}/libmimalloc.so.2",
-        "ver/m_v1; LD_PRELOAD=/usr/$LIBX/libjemalloc.so.2 /usr/lib/$PLATFORM/libz.so.1",
-        "secure/mq; ",
-    })
+    @MethodSource("i386Cases")
     void agreesWithTheRealI386Loader(String exe, String envSpec) throws Exception {
         agrees(L32, "/lib/ld-linux.so.2", exe, envSpec);
     }

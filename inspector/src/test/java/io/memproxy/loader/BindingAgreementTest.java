@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BindingAgreementTest {
     static final String LD_SO = RealLoader.LD_SO;
-    static final Pattern LINE = Pattern.compile(
-            "^ *\\d+:\\tbinding file (.*) \\[(\\d+)\\] to (.*) \\[(\\d+)\\]: (normal|protected) symbol `([^']*)'(?: \\[([^\\]]*)\\])?$");
     static final String LIB = "/usr/lib/x86_64-linux-gnu/";
     static final List<String> ALLOCATORS = List.of(LIB + "libjemalloc.so.2", LIB + "libtcmalloc_minimal.so.4", LIB + "libmimalloc.so.2");
 
@@ -52,35 +46,12 @@ class BindingAgreementTest {
     }
 
     static Map<String, Integer> real(String exe, String preload) {
-        Map<String, String> env = new HashMap<>(Map.of("LD_TRACE_LOADED_OBJECTS", "1", "LD_WARN", "yes", "LD_BIND_NOW", "1",
-                "LD_DEBUG", "bindings"));
-        if (preload != null) {
-            env.put("LD_PRELOAD", preload);
-        }
-        var out = RealLoader.run(List.of(RealLoader.ldSoFor(exe), exe), env, null);
-        Map<String, Integer> m = new TreeMap<>();
-        for (String l : out.err().split("\n")) {
-            Matcher x = LINE.matcher(l);
-            if (x.matches() && AllocatorSymbols.ALL.contains(x.group(6))) {
-                m.merge(x.group(1) + " -> " + x.group(3) + " " + x.group(6) + (x.group(7) == null ? "" : " [" + x.group(7) + "]")
-                        + (x.group(5).equals("protected") ? " protected" : ""), 1, Integer::sum);
-            }
-        }
-        return m;
+        return AllocatorBindings.real(RealLoader.run(List.of(RealLoader.ldSoFor(exe), exe), AllocatorBindings.traceEnvironment(preload), null).err());
     }
 
     static Map<String, Integer> ours(LoaderFiles files, String exe, String preload) {
-        LoaderEnvironment env = LoaderEnvironment.system().withStart(LoaderEnvironment.Start.LOADER_COMMAND).withPreload(preload);
-        LinkMap map = LinkMap.load(env, files, exe);
-        Map<String, Integer> m = new TreeMap<>();
-        for (SymbolBinder.Binding b : new SymbolBinder(map).relocationBindings(AllocatorSymbols.ALL::contains)) {
-            if (b.to().isEmpty()) {
-                continue;
-            }
-            m.merge(b.from().name() + " -> " + b.to().get().name() + " " + b.symbol() + b.version().map(v -> " [" + v + "]").orElse("")
-                    + (b.protectedKind() ? " protected" : ""), 1, Integer::sum);
-        }
-        return m;
+        return AllocatorBindings.predicted(LoaderEnvironment.system().withStart(LoaderEnvironment.Start.LOADER_COMMAND).withPreload(preload),
+                files, exe);
     }
 
     static Path shim() throws IOException, InterruptedException {

@@ -22,7 +22,7 @@ class FixtureBindingTest {
         var out = RealLoader.run(cmd, env, null);
         Map<String, Integer> m = new TreeMap<>();
         for (String l : out.err().split("\n")) {
-            Matcher x = BindingAgreementTest.LINE.matcher(l);
+            Matcher x = AllocatorBindings.LINE.matcher(l);
             if (x.matches() && symbols.contains(x.group(6))) {
                 m.merge(x.group(1) + " -> " + x.group(3) + " " + x.group(6) + (x.group(7) == null ? "" : " [" + x.group(7) + "]"), 1, Integer::sum);
             }

@@ -1,0 +1,55 @@
+package io.memproxy.loader;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One run's malloc-family bindings as a multiset of "FROM -> TO SYMBOL [VERSION] protected" lines: as ld.so
+ * prints them with LD_DEBUG=bindings, and as SymbolBinder predicts them, so the agreement tests compare the two.
+ */
+public final class AllocatorBindings {
+    static final Pattern LINE = Pattern.compile(
+            "^ *\\d+:\\tbinding file (.*) \\[(\\d+)\\] to (.*) \\[(\\d+)\\]: (normal|protected) symbol `([^']*)'(?: \\[([^\\]]*)\\])?$");
+
+    private AllocatorBindings() {
+    }
+
+    /** The environment of a trace-mode run with BIND_NOW (no code of the program runs) printing its bindings. */
+    public static Map<String, String> traceEnvironment(String preload) {
+        Map<String, String> env = new HashMap<>(Map.of("LD_TRACE_LOADED_OBJECTS", "1", "LD_WARN", "yes", "LD_BIND_NOW", "1",
+                "LD_DEBUG", "bindings"));
+        if (preload != null) {
+            env.put("LD_PRELOAD", preload);
+        }
+        return env;
+    }
+
+    /** The malloc-family bindings in ld.so's LD_DEBUG=bindings output (its stderr). */
+    public static Map<String, Integer> real(String stderr) {
+        Map<String, Integer> m = new TreeMap<>();
+        for (String l : stderr.split("\n")) {
+            Matcher x = LINE.matcher(l);
+            if (x.matches() && AllocatorSymbols.ALL.contains(x.group(6))) {
+                m.merge(x.group(1) + " -> " + x.group(3) + " " + x.group(6) + (x.group(7) == null ? "" : " [" + x.group(7) + "]")
+                        + (x.group(5).equals("protected") ? " protected" : ""), 1, Integer::sum);
+            }
+        }
+        return m;
+    }
+
+    /** The malloc-family bindings SymbolBinder predicts for the program loaded under {@code env}. */
+    public static Map<String, Integer> predicted(LoaderEnvironment env, LoaderFiles files, String exe) {
+        LinkMap map = LinkMap.load(env, files, exe);
+        Map<String, Integer> m = new TreeMap<>();
+        for (SymbolBinder.Binding b : new SymbolBinder(map).relocationBindings(AllocatorSymbols.ALL::contains)) {
+            if (b.to().isPresent()) {
+                m.merge(b.from().name() + " -> " + b.to().get().name() + " " + b.symbol() + b.version().map(v -> " [" + v + "]").orElse("")
+                        + (b.protectedKind() ? " protected" : ""), 1, Integer::sum);
+            }
+        }
+        return m;
+    }
+}
