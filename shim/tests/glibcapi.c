@@ -8,24 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glibc-names.h"
 #include "oracle.h"
-
-void *__libc_malloc(size_t);
-void __libc_free(void *);
-void *__libc_calloc(size_t, size_t);
-void *__libc_realloc(void *, size_t);
-void *__libc_memalign(size_t, size_t);
-void *__libc_valloc(size_t);
-void *__libc_pvalloc(size_t);
-int __libc_mallopt(int, int);
-void cfree(void *);
-#if defined(__x86_64__)
-__asm__(".symver cfree, cfree@GLIBC_2.2.5");
-#elif defined(__i386__)
-__asm__(".symver cfree, cfree@GLIBC_2.0");
-#elif defined(__aarch64__)
-__asm__(".symver cfree, cfree@GLIBC_2.17");
-#endif
 
 #define N 100000
 

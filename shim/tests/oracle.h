@@ -109,4 +109,15 @@ static inline int t_summary(const char *prog)
 	return t_failed ? 1 : 0;
 }
 
+/* malloc(n), checked to be served by the allocator EXPECTED (GLIBC, ...): the
+ * block, for the caller to check further and free. */
+static inline void *oracle_checked_malloc(int expected, size_t n)
+{
+	struct counters c = oracle_counters();
+	void *p = malloc(n);
+	int owners = oracle_owners(c, p, n);
+	CHECK(owners == expected, "malloc(%zu) served by %s, expected %s", n, oracle_name(owners), oracle_name(expected));
+	return p;
+}
+
 #endif

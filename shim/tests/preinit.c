@@ -22,12 +22,7 @@ int main(int argc, char **argv)
 	free(early);
 	if (argc == 2) {
 		oracle_init();
-		int expected = oracle_parse(argv[1]);
-		struct counters c = oracle_counters();
-		void *p = malloc(100000);
-		int owners = oracle_owners(c, p, 100000);
-		CHECK(owners == expected, "served by %s, expected %s", oracle_name(owners), oracle_name(expected));
-		free(p);
+		free(oracle_checked_malloc(oracle_parse(argv[1]), 100000));
 	}
 	return t_summary("preinit");
 }
