@@ -5,19 +5,11 @@
 #   make deps       install missing Debian packages (idempotent; sudo when not root)
 #   make deb        the Debian packages, in build/deb (debian/README.source)
 
-PREFIX     ?= /usr/local
-# The GNU convention: configuration under the prefix, except for the system's own prefix /usr, whose
-# configuration is /etc. A machine-wide build for /etc: make PREFIX=/usr, or SYSCONFDIR=/etc.
-ifeq ($(PREFIX),/usr)
-SYSCONFDIR ?= /etc
-else
-SYSCONFDIR ?= $(PREFIX)/etc
-endif
-DESTDIR    ?=
+# PREFIX, SYSCONFDIR, DESTDIR, MANDIR, shared with shim/Makefile.
+include $(dir $(lastword $(MAKEFILE_LIST)))mk/install-dirs.mk
 BINDIR      = $(PREFIX)/bin
 LIBDIR      = $(PREFIX)/lib
 DATADIR     = $(PREFIX)/share/memproxy
-MANDIR      = $(PREFIX)/share/man
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
