@@ -23,44 +23,57 @@ final class VersionReader {
     }
 
     List<VersionDefinition> definitions() throws MalformedElfException {
-        Long address = image.tag(ElfImage.DT_VERDEF).orElse(null);
+        return chain(ElfImage.DT_VERDEF, "DT_VERDEF", ElfImage.DT_VERDEFNUM, "DT_VERDEFNUM", VERDEF_SIZE, 16,
+                new Aux(VERDAUX_SIZE, 4, "version definition", " name entry "), (p, i, aux) -> {
+                    int flags = b.u16(p + 2);
+                    int index = b.u16(p + 4);
+                    List<String> names = new ArrayList<>();
+                    aux.walk(p + b.u32(p + 12), b.u16(p + 6), i, a -> names.add(image.dynamicString(b.u32(a), "version definition name")));
+                    return new VersionDefinition(index, flags, b.u32(p + 8), names.isEmpty() ? "" : names.get(0),
+                            names.isEmpty() ? List.of() : names.subList(1, names.size()));
+                });
+    }
+
+    List<VersionRequirement> requirements() throws MalformedElfException {
+        return chain(ElfImage.DT_VERNEED, "DT_VERNEED", ElfImage.DT_VERNEEDNUM, "DT_VERNEEDNUM", VERNEED_SIZE, 12,
+                new Aux(VERNAUX_SIZE, 12, "version requirement", " entry "), (p, i, aux) -> {
+                    int cnt = b.u16(p + 2);
+                    String file = image.dynamicString(b.u32(p + 4), "version requirement file name");
+                    List<VersionRequirement.Need> needs = new ArrayList<>();
+                    aux.walk(p + b.u32(p + 8), cnt, i, a -> needs.add(new VersionRequirement.Need(
+                            image.dynamicString(b.u32(a + 8), "needed version name"), b.u32(a), b.u16(a + 4), b.u16(a + 6))));
+                    return new VersionRequirement(file, needs);
+                });
+    }
+
+    /** Reads the entry at offset {@code p}, the {@code i}th of its chain, with its aux entries. */
+    private interface EntryReader<T> {
+        T read(long p, long i, Aux aux) throws MalformedElfException;
+    }
+
+    /** Reads one aux entry at offset {@code a}. */
+    private interface AuxReader {
+        void read(long a) throws MalformedElfException;
+    }
+
+    /**
+     * The chain a dynamic tag points at: at most the count its *NUM tag gives (or the file could hold), each
+     * entry checked to lie in the file, followed through the offset at {@code nextAt} until it is 0.
+     */
+    private <T> List<T> chain(long tag, String tagName, long numTag, String numName, int size, int nextAt, Aux aux,
+            EntryReader<T> reader) throws MalformedElfException {
+        Long address = image.tag(tag).orElse(null);
         if (address == null) {
             return List.of();
         }
-        long count = image.tag(ElfImage.DT_VERDEFNUM).orElse(b.size() / VERDEF_SIZE);
-        checkCount(count, VERDEF_SIZE, "DT_VERDEFNUM");
-        long p = image.offsetOf(address, "DT_VERDEF");
-        List<VersionDefinition> out = new ArrayList<>();
-        long auxBudget = b.size() / VERDAUX_SIZE;
+        long count = image.tag(numTag).orElse(b.size() / size);
+        checkCount(count, size, numName);
+        long p = image.offsetOf(address, tagName);
+        List<T> out = new ArrayList<>();
         for (long i = 0; i < count; i++) {
-            b.check(p, VERDEF_SIZE, "version definition " + i);
-            int flags = b.u16(p + 2);
-            int index = b.u16(p + 4);
-            int cnt = b.u16(p + 6);
-            long hash = b.u32(p + 8);
-            long aux = b.u32(p + 12);
-            long next = b.u32(p + 16);
-            String name = "";
-            List<String> parents = new ArrayList<>();
-            long a = p + aux;
-            for (int j = 0; j < cnt; j++) {
-                if (--auxBudget < 0) {
-                    throw b.malformed("version definition chain is longer than the file could hold");
-                }
-                b.check(a, VERDAUX_SIZE, "version definition " + i + " name entry " + j);
-                String s = image.dynamicString(b.u32(a), "version definition name");
-                if (j == 0) {
-                    name = s;
-                } else {
-                    parents.add(s);
-                }
-                long an = b.u32(a + 4);
-                if (an == 0) {
-                    break;
-                }
-                a += an;
-            }
-            out.add(new VersionDefinition(index, flags, hash, name, parents));
+            b.check(p, size, aux.what + " " + i);
+            long next = b.u32(p + nextAt);
+            out.add(reader.read(p, i, aux));
             if (next == 0) {
                 break;
             }
@@ -69,47 +82,37 @@ final class VersionReader {
         return List.copyOf(out);
     }
 
-    List<VersionRequirement> requirements() throws MalformedElfException {
-        Long address = image.tag(ElfImage.DT_VERNEED).orElse(null);
-        if (address == null) {
-            return List.of();
+    /** The aux entries of one chain (names, needed versions), with one budget for the whole chain. */
+    private final class Aux {
+        private final int size;
+        private final int nextAt;
+        private final String what;
+        private final String entryWord;
+        private long budget;
+
+        Aux(int size, int nextAt, String what, String entryWord) {
+            this.size = size;
+            this.nextAt = nextAt;
+            this.what = what;
+            this.entryWord = entryWord;
+            this.budget = b.size() / size;
         }
-        long count = image.tag(ElfImage.DT_VERNEEDNUM).orElse(b.size() / VERNEED_SIZE);
-        checkCount(count, VERNEED_SIZE, "DT_VERNEEDNUM");
-        long p = image.offsetOf(address, "DT_VERNEED");
-        List<VersionRequirement> out = new ArrayList<>();
-        long auxBudget = b.size() / VERNAUX_SIZE;
-        for (long i = 0; i < count; i++) {
-            b.check(p, VERNEED_SIZE, "version requirement " + i);
-            int cnt = b.u16(p + 2);
-            String file = image.dynamicString(b.u32(p + 4), "version requirement file name");
-            long aux = b.u32(p + 8);
-            long next = b.u32(p + 12);
-            List<VersionRequirement.Need> needs = new ArrayList<>();
-            long a = p + aux;
+
+        /** {@code cnt} entries from offset {@code a} for entry {@code i}, followed through their next offsets until 0. */
+        void walk(long a, int cnt, long i, AuxReader reader) throws MalformedElfException {
             for (int j = 0; j < cnt; j++) {
-                if (--auxBudget < 0) {
-                    throw b.malformed("version requirement chain is longer than the file could hold");
+                if (--budget < 0) {
+                    throw b.malformed(what + " chain is longer than the file could hold");
                 }
-                b.check(a, VERNAUX_SIZE, "version requirement " + i + " entry " + j);
-                long hash = b.u32(a);
-                int flags = b.u16(a + 4);
-                int other = b.u16(a + 6);
-                String name = image.dynamicString(b.u32(a + 8), "needed version name");
-                needs.add(new VersionRequirement.Need(name, hash, flags, other));
-                long an = b.u32(a + 12);
+                b.check(a, size, what + " " + i + entryWord + j);
+                reader.read(a);
+                long an = b.u32(a + nextAt);
                 if (an == 0) {
                     break;
                 }
                 a += an;
             }
-            out.add(new VersionRequirement(file, needs));
-            if (next == 0) {
-                break;
-            }
-            p += next;
         }
-        return List.copyOf(out);
     }
 
     private void checkCount(long count, int entrySize, String what) throws MalformedElfException {
