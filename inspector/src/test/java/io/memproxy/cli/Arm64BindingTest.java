@@ -60,41 +60,25 @@ class Arm64BindingTest {
     @Test
     void allocatorBindingsEqualTheArm64Loaders() throws Exception {
         installShim();
-        List<String> chains = new ArrayList<>();
-        chains.add(null);
-        chains.addAll(ALLOCATORS);
-        for (String a : ALLOCATORS) {
-            chains.add(SHIM + " " + a);
-        }
-        chains.add("/opt/memproxy/$LIB/libmemproxy.so:/usr/$LIB/libjemalloc.so.2");
+        List<String> chains = AllocatorBindings.chains(ALLOCATORS, SHIM, "/opt/memproxy/$LIB/libmemproxy.so:/usr/$LIB/libjemalloc.so.2");
         List<String> programs = new ArrayList<>(Arm64AgreementTest.programs("/usr/bin"));
         // Left out: nodeflib/m, whose own libc.so.6 is "not found" in trace mode (NODEFLIB, no LD_LIBRARY_PATH).
         // ld.so keeps a placeholder for it that captures other objects' version needs on libc.so.6, so their
         // references print unversioned; the inspector does not model that placeholder (on x86-64 either).
         programs.addAll(Arm64AgreementTest.programs("/opt/loader").stream().filter(p -> !p.equals("/opt/loader/nodeflib/m")).toList());
         LoaderFiles files = new LoaderFiles(Root.at(IMAGE));
-        int total = 0;
-        int agree = 0;
+        AllocatorBindings.Tally tally = new AllocatorBindings.Tally();
         int nonEmpty = 0;
-        List<String> diffs = new ArrayList<>();
         for (String chain : chains) {
             for (String exe : programs) {
                 Map<String, Integer> real = real(exe, chain);
-                Map<String, Integer> ours = ours(files, exe, chain);
-                total++;
+                tally.add(exe, chain, real, ours(files, exe, chain));
                 nonEmpty += real.isEmpty() ? 0 : 1;
-                if (real.equals(ours)) {
-                    agree++;
-                } else if (diffs.size() < 8) {
-                    diffs.add(exe + " with " + chain + "\n  real: " + real + "\n  ours: " + ours);
-                }
             }
         }
-        System.out.printf("arm64 bindings: %d of %d (program, chain) pairs agree with the arm64 LD_DEBUG=bindings (%d programs x %d chains)%n",
-                agree, total, programs.size(), chains.size());
-        diffs.forEach(System.out::println);
-        assertTrue(nonEmpty > total / 2, "too few runs bound a malloc-family symbol: " + nonEmpty + " of " + total);
-        assertEquals(total, agree);
+        tally.print("arm64 bindings (arm64 ld.so)", programs.size(), chains.size());
+        assertTrue(nonEmpty > tally.total() / 2, "too few runs bound a malloc-family symbol: " + nonEmpty + " of " + tally.total());
+        assertEquals(tally.total(), tally.agree());
     }
 
     /** The first entry of each name the arm64 ldconfig -p lists is what the aarch64 profile's cache lookup returns; x86-64 takes none. */

@@ -1,6 +1,8 @@
 package io.memproxy.loader;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -51,5 +53,47 @@ public final class AllocatorBindings {
             }
         }
         return m;
+    }
+
+    /** The chains the agreement tests run: none, each allocator alone, the shim in front of each, then {@code more}. */
+    public static List<String> chains(List<String> allocators, String shim, String... more) {
+        List<String> chains = new ArrayList<>();
+        chains.add(null);
+        chains.addAll(allocators);
+        allocators.forEach(a -> chains.add(shim + " " + a));
+        chains.addAll(List.of(more));
+        return chains;
+    }
+
+    /** The (program, chain) runs on whose bindings ld.so and SymbolBinder agree, with the first differences. */
+    public static final class Tally {
+        private int total;
+        private int agree;
+        private final List<String> diffs = new ArrayList<>();
+
+        /** Counts one run, and keeps it among the first differences when the two differ. */
+        public void add(String exe, String chain, Map<String, Integer> real, Map<String, Integer> ours) {
+            total++;
+            if (real.equals(ours)) {
+                agree++;
+            } else if (diffs.size() < 8) {
+                diffs.add(exe + " with " + chain + "\n  real: " + real + "\n  ours: " + ours);
+            }
+        }
+
+        public int total() {
+            return total;
+        }
+
+        public int agree() {
+            return agree;
+        }
+
+        /** "LABEL: A of T (program, chain) pairs agree with LD_DEBUG=bindings (P programs x C chains)", then the differences. */
+        public void print(String label, int programs, int chains) {
+            System.out.printf("%s: %d of %d (program, chain) pairs agree with LD_DEBUG=bindings (%d programs x %d chains)%n",
+                    label, agree, total, programs, chains);
+            diffs.forEach(System.out::println);
+        }
     }
 }
