@@ -67,16 +67,9 @@ class Arm64BindingTest {
         // references print unversioned; the inspector does not model that placeholder (on x86-64 either).
         programs.addAll(Arm64AgreementTest.programs("/opt/loader").stream().filter(p -> !p.equals("/opt/loader/nodeflib/m")).toList());
         LoaderFiles files = new LoaderFiles(Root.at(IMAGE));
-        AllocatorBindings.Tally tally = new AllocatorBindings.Tally();
-        int nonEmpty = 0;
-        for (String chain : chains) {
-            for (String exe : programs) {
-                Map<String, Integer> real = real(exe, chain);
-                tally.add(exe, chain, real, ours(files, exe, chain));
-                nonEmpty += real.isEmpty() ? 0 : 1;
-            }
-        }
-        tally.print("arm64 bindings (arm64 ld.so)", programs.size(), chains.size());
+        AllocatorBindings.Tally tally = AllocatorBindings.compare(chains, programs, Arm64BindingTest::real, (exe, chain) -> ours(files, exe, chain));
+        tally.print("arm64 bindings (arm64 ld.so)");
+        long nonEmpty = tally.runs().stream().filter(r -> !r.real().isEmpty()).count();
         assertTrue(nonEmpty > tally.total() / 2, "too few runs bound a malloc-family symbol: " + nonEmpty + " of " + tally.total());
         assertEquals(tally.total(), tally.agree());
     }

@@ -65,35 +65,45 @@ public final class AllocatorBindings {
         return chains;
     }
 
-    /** The (program, chain) runs on whose bindings ld.so and SymbolBinder agree, with the first differences. */
-    public static final class Tally {
-        private int total;
-        private int agree;
-        private final List<String> diffs = new ArrayList<>();
+    /** One side's malloc-family bindings of a program under a chain (null: no preload). */
+    public interface Side {
+        Map<String, Integer> bindings(String exe, String chain) throws Exception;
+    }
 
-        /** Counts one run, and keeps it among the first differences when the two differ. */
-        public void add(String exe, String chain, Map<String, Integer> real, Map<String, Integer> ours) {
-            total++;
-            if (real.equals(ours)) {
-                agree++;
-            } else if (diffs.size() < 8) {
-                diffs.add(exe + " with " + chain + "\n  real: " + real + "\n  ours: " + ours);
+    /** One (program, chain) run: what ld.so printed and what SymbolBinder predicts. */
+    public record Run(String exe, String chain, Map<String, Integer> real, Map<String, Integer> ours) {
+        public boolean agree() {
+            return real.equals(ours);
+        }
+    }
+
+    /** Every program under every chain, each run by ld.so ({@code real}) and predicted ({@code ours}). */
+    public static Tally compare(List<String> chains, List<String> programs, Side real, Side ours) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (String chain : chains) {
+            for (String exe : programs) {
+                runs.add(new Run(exe, chain, real.bindings(exe, chain), ours.bindings(exe, chain)));
             }
         }
+        return new Tally(runs, programs.size(), chains.size());
+    }
 
+    /** The runs of {@link #compare}, and how many agree. */
+    public record Tally(List<Run> runs, int programs, int chains) {
         public int total() {
-            return total;
+            return runs.size();
         }
 
-        public int agree() {
-            return agree;
+        public long agree() {
+            return runs.stream().filter(Run::agree).count();
         }
 
-        /** "LABEL: A of T (program, chain) pairs agree with LD_DEBUG=bindings (P programs x C chains)", then the differences. */
-        public void print(String label, int programs, int chains) {
+        /** "LABEL: A of T (program, chain) pairs agree with LD_DEBUG=bindings (P programs x C chains)", then the first differences. */
+        public void print(String label) {
             System.out.printf("%s: %d of %d (program, chain) pairs agree with LD_DEBUG=bindings (%d programs x %d chains)%n",
-                    label, agree, total, programs, chains);
-            diffs.forEach(System.out::println);
+                    label, agree(), total(), programs, chains);
+            runs.stream().filter(r -> !r.agree()).limit(8)
+                    .forEach(r -> System.out.println(r.exe() + " with " + r.chain() + "\n  real: " + r.real() + "\n  ours: " + r.ours()));
         }
     }
 }

@@ -69,18 +69,11 @@ class BindingAgreementTest {
         List<String> chains = AllocatorBindings.chains(ALLOCATORS, shim().toString());
         LoaderFiles files = new LoaderFiles(Root.host());
         List<String> programs = programs();
-        AllocatorBindings.Tally tally = new AllocatorBindings.Tally();
-        int mixed = 0;
-        for (String chain : chains) {
-            for (String exe : programs) {
-                Map<String, Integer> real = real(exe, chain);
-                tally.add(exe, chain, real, ours(files, exe, chain));
-                if (chain != null && !chain.contains("memproxy") && real.keySet().stream().anyMatch(k -> k.matches(".* -> \\S*/libc\\.so\\.6 reallocarray.*"))) {
-                    mixed++;
-                }
-            }
-        }
-        tally.print("bindings", programs.size(), chains.size());
+        AllocatorBindings.Tally tally = AllocatorBindings.compare(chains, programs, BindingAgreementTest::real,
+                (exe, chain) -> ours(files, exe, chain));
+        tally.print("bindings");
+        long mixed = tally.runs().stream().filter(r -> r.chain() != null && !r.chain().contains("memproxy")
+                && r.real().keySet().stream().anyMatch(k -> k.matches(".* -> \\S*/libc\\.so\\.6 reallocarray.*"))).count();
         System.out.printf("with an allocator preloaded, %d of %d runs still bind reallocarray to glibc%n", mixed, programs.size() * 3);
         assertTrue(programs.size() >= 24, "programs: " + programs.size());
         assertEquals(tally.total(), tally.agree());
@@ -114,18 +107,15 @@ class BindingAgreementTest {
         Path fixtures = Path.of(System.getProperty("memproxy.fixtures", "target/fixtures"), "loader32").toAbsolutePath();
         programs.add(fixtures.resolve("unique/m").toString());
         programs.add(fixtures.resolve("ver/m_v2").toString());
-        AllocatorBindings.Tally tally = new AllocatorBindings.Tally();
-        for (String chain : chains) {
-            for (String exe : programs) {
-                Map<String, Integer> real = real(exe, chain);
-                tally.add(exe, chain, real, ours(files, exe, chain));
-                if (chain != null && chain.contains("libmemproxy.so")) {
-                    assertTrue(real.keySet().stream().anyMatch(k -> k.contains(" -> " + (chain.startsWith(tmp.toString())
-                            ? multi.resolve("libmemproxy.so").toString() : shim32.toString()) + " malloc")), exe + " " + chain + ": " + real);
-                }
+        AllocatorBindings.Tally tally = AllocatorBindings.compare(chains, programs, BindingAgreementTest::real,
+                (exe, chain) -> ours(files, exe, chain));
+        tally.print("i386 bindings");
+        for (AllocatorBindings.Run r : tally.runs()) {
+            if (r.chain() != null && r.chain().contains("libmemproxy.so")) {
+                String shim = r.chain().startsWith(tmp.toString()) ? multi.resolve("libmemproxy.so").toString() : shim32.toString();
+                assertTrue(r.real().keySet().stream().anyMatch(k -> k.contains(" -> " + shim + " malloc")), r.exe() + " " + r.chain() + ": " + r.real());
             }
         }
-        tally.print("i386 bindings", programs.size(), chains.size());
         assertTrue(programs.size() >= 6, "programs: " + programs);
         assertEquals(tally.total(), tally.agree());
     }
