@@ -22,6 +22,7 @@ final class VersionReader {
         this.image = image;
     }
 
+    /** Verdef: vd_flags, vd_ndx, vd_cnt, vd_hash, vd_aux, vd_next (at 16); Verdaux: vda_name, vda_next (at 4). */
     List<VersionDefinition> definitions() throws MalformedElfException {
         return chain(ElfImage.DT_VERDEF, "DT_VERDEF", ElfImage.DT_VERDEFNUM, "DT_VERDEFNUM", VERDEF_SIZE, 16,
                 new Aux(VERDAUX_SIZE, 4, "version definition", " name entry "), (p, i, aux) -> {
@@ -34,6 +35,7 @@ final class VersionReader {
                 });
     }
 
+    /** Verneed: vn_cnt, vn_file, vn_aux, vn_next (at 12); Vernaux: vna_hash, vna_flags, vna_other, vna_name, vna_next (at 12). */
     List<VersionRequirement> requirements() throws MalformedElfException {
         return chain(ElfImage.DT_VERNEED, "DT_VERNEED", ElfImage.DT_VERNEEDNUM, "DT_VERNEEDNUM", VERNEED_SIZE, 12,
                 new Aux(VERNAUX_SIZE, 12, "version requirement", " entry "), (p, i, aux) -> {
