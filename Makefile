@@ -46,8 +46,10 @@ DEBIAN_PACKAGES_I386 = libc6:i386 libstdc++6:i386 \
 	libjemalloc2:i386 libtcmalloc-minimal4:i386 libmimalloc2.0:i386 \
 	hello:i386 tree:i386 pigz:i386 lua5.4:i386 re2c:i386 dc:i386
 # The arm64 side (dpkg --add-architecture arm64): the cross compilers for the aarch64 shim and fixtures, qemu to
-# run them, and the arm64 libc and allocators the shim's checks preload. The tests' arm64 system image is
-# downloaded from Debian's archive by the test build (inspector/src/test/fixtures/arm64.mk).
+# run them, and the arm64 libc, C++ runtime and allocators the shim's checks preload. The tests' arm64 system image
+# (inspector/src/test/fixtures/arm64.mk) and the real arm64 programs of the shim's checks (shim/Makefile
+# AARCH64_PROGRAM_PACKAGES) are downloaded from Debian's archive by the test build (apt-get download, which needs
+# the arm64 architecture added here) and unpacked, never installed.
 DEBIAN_PACKAGES_ARM64 = gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
 	libc6:arm64 libstdc++6:arm64 libjemalloc2:arm64 libtcmalloc-minimal4:arm64 libmimalloc2.0:arm64
 
@@ -117,6 +119,7 @@ test-cli: inspector shim
 test-java:
 	mvn -B -ntp -Dstyle.color=never test
 
+# The shim's C suite for each arch (aarch64 under qemu, about 10 minutes of it), then the samples'.
 test-shim: shim samples
 	@if [ -f shim/Makefile ]; then $(MAKE) -C shim test; fi
 	@if [ -f samples/Makefile ]; then $(MAKE) -C samples test; fi
@@ -126,8 +129,10 @@ soak: deps shim
 	$(MAKE) -C shim soak
 
 # arm64 (README "arm64 and other architectures"): the aarch64 shim's checks under qemu with each arm64
-# allocator (shim/tests/run.sh through static trampolines; 20-30 minutes, qemu is slow), then the inspector's
-# arm64 tests (the image, ldd/bind agreement with the arm64 ld.so, doctor, scan, probe; also part of test-java).
+# allocator, both routes, secure execution and real arm64 programs (shim/tests/run.sh through static
+# trampolines: 330 checks, about 10 minutes on 2 cores from a clean tree), then the inspector's arm64 tests (the
+# image, ldd/bind agreement with the arm64 ld.so, doctor, scan, probe). make test runs both parts too
+# (test-shim, test-java); this target is the arm64 part alone.
 test-arm64: shim
 	$(MAKE) -C shim test-aarch64
 	$(MVN) -pl inspector test -Dtest='Arm64*Test'
