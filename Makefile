@@ -29,14 +29,15 @@ MANPAGES   = inspector/target/man
 
 # What a fresh Debian 12 machine lacks: compilers, the three allocators with their headers,
 # the tools the tests compare against (readelf, a 32-bit and a big-endian toolchain, systemd-analyze
-# for unit files, umoci for container images), and what make deb needs (Debian's packaging tools; for
+# for unit files, umoci for container images), the files the shim's real-program checks read (netbase's
+# /etc/services: minimal images lack it), and what make deb needs (Debian's packaging tools; for
 # libmemproxy:i386, i386 binutils and libc).
 # gcc-12-multilib, not the gcc-multilib metapackage: that one conflicts with Debian's cross compilers.
 # libgoogle-perftools4, not its -dev package: that one conflicts with libc++'s unwinder.
 DEBIAN_PACKAGES = gcc g++ make binutils libc6-dev \
 	libjemalloc2 libjemalloc-dev libtcmalloc-minimal4 libgoogle-perftools4 libmimalloc2.0 libmimalloc-dev \
 	gcc-12-multilib g++-12-multilib binutils-powerpc-linux-gnu \
-	python3 git xz-utils bzip2 groff-base \
+	python3 git xz-utils bzip2 groff-base netbase \
 	libcap2-bin pax-utils hyperfine time libtree strace bsdutils zsh asciidoctor systemd umoci \
 	clang libc++-dev libc++abi-dev libpython3.11-testsuite libglib2.0-tests \
 	debhelper dpkg-dev fakeroot lintian binutils-i686-linux-gnu
