@@ -14,7 +14,7 @@ SHIM=$B/libmemproxy.so
 LIBDIR=${LIBDIR:-/usr/lib/${TRIPLET[$ARCH]}}
 PROGRAMS_FILE=${PROGRAMS:-$SHIM_DIR/tests/programs$([ "$ARCH" != x86_64 ] && echo -$ARCH).txt}
 echo "# $ARCH: $SHIM with the allocators in $LIBDIR"
-VECTORS=$SHIM_DIR/../samples/config-vectors.tsv
+VECTORS=$SHIM_DIR/tests/config-vectors.tsv
 export SAMPLES=$SHIM_DIR/../samples/build
 make -s -C "$SHIM_DIR/../samples" all || exit 1
 declare -A ALLOC_LIB=(

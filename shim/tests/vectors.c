@@ -1,4 +1,4 @@
-/* Runs the shared config test vectors (samples/config-vectors.tsv) through
+/* Runs the shared config test vectors (tests/config-vectors.tsv) through
  * the shim's own decision code. Format: see the header of that file.
  * With --profiles, prints the allocator table the code was compiled with. */
 #include <stdio.h>
