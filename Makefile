@@ -77,7 +77,7 @@ deps:
 
 inspector: $(JAR) $(JSA) $(COMPLETION)/memproxy $(MANPAGES)/memproxy-doctor.1
 
-$(JAR): pom.xml inspector/pom.xml $(shell find inspector/src/main -type f 2>/dev/null)
+$(JAR): pom.xml inspector/pom.xml $(shell find inspector/src/main -type f 2>/dev/null) shim/data/allocators.tsv shim/data/exports.txt
 	$(MVN) -DskipTests package
 
 # AppCDS: record the classes a typical run loads, so later starts map them instead of parsing them.

@@ -4,25 +4,11 @@
 #include "bytes.h"
 
 #include "memproxy.h"
+#include "profiles.h"
 
-/* errno_roles: jemalloc fails a huge realloc growth without errno.
- * big_no_errno: mimalloc 2.0.9 returns NULL without errno only for sizes
- * beyond PTRDIFF_MAX (its MI_MAX_ALLOC_SIZE); its other failures set ENOMEM,
- * so a size test before the call, a tail jump, is enough. */
-const struct mp_profile mp_profiles[] = {
-	{ "jemalloc", "mallocx",
-	  { "malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "mallctl" },
-	  MP_TRIM_MALLCTL, MP_ROLE_BIT(MP_REALLOC), 0, MP_STATS_JEMALLOC },
-	{ "tcmalloc", NULL,
-	  { "tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign", "tc_malloc_size",
-	    "MallocExtension_ReleaseFreeMemory" },
-	  MP_TRIM_VOID, 0, 0, MP_STATS_TCMALLOC },
-	{ "mimalloc", NULL,
-	  { "mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_memalign", "mi_usable_size",
-	    "mi_collect" },
-	  MP_TRIM_BOOL, 0, 1, MP_STATS_MIMALLOC },
-	{ NULL, NULL, { NULL }, MP_TRIM_NONE, 0, 0, MP_STATS_NONE },
-};
+/* The table is data/allocators.tsv (shared with the inspector); the build writes it as
+ * MP_PROFILES into profiles.h (data/gen-profiles). */
+const struct mp_profile mp_profiles[] = MP_PROFILES;
 
 static const char *const role_names[MP_ROLES] = {
 	"malloc", "free", "calloc", "realloc", "memalign", "usable_size", "trim"

@@ -20,7 +20,7 @@ GUEST_T=${GUEST_BUILD:-$B}/tests
 LIBDIR=${LIBDIR:-/usr/lib/${TRIPLET[$ARCH]}}
 PROGRAMS_FILE=${PROGRAMS:-$SHIM_DIR/tests/programs$([ "$ARCH" != x86_64 ] && echo -$ARCH).txt}
 echo "# $ARCH: $SHIM with the allocators in $LIBDIR"
-VECTORS=$SHIM_DIR/../samples/config-vectors.tsv
+VECTORS=$SHIM_DIR/tests/config-vectors.tsv
 export SAMPLES=$SHIM_DIR/../samples/build
 make -s -C "$SHIM_DIR/../samples" all || exit 1
 declare -A ALLOC_LIB=(
@@ -28,7 +28,9 @@ declare -A ALLOC_LIB=(
 	[tcmalloc]=$LIBDIR/libtcmalloc_minimal.so.4
 	[mimalloc]=$LIBDIR/libmimalloc.so.2
 )
-ALLOCATORS="jemalloc tcmalloc mimalloc"
+# The allocators of data/allocators.tsv (the shim's table), each of which needs its library above.
+ALLOCATORS=$(awk -F '\t' '!/^#/ && NF { print $1 }' "$SHIM_DIR/data/allocators.tsv")
+for a in $ALLOCATORS; do [ -n "${ALLOC_LIB[$a]:-}" ] || { echo "run.sh: no library for allocator $a of data/allocators.tsv"; exit 1; }; done
 
 WORK=$(mktemp -d /tmp/memproxy-test.XXXXXX)
 chmod 755 "$WORK"
@@ -36,7 +38,7 @@ trap 'rm -rf "$WORK"' EXIT
 : > "$WORK/empty.conf"
 printf '# listed programs\nprobe\ncontract\nstress\nctor\ncxxtest\nreenter\nnullerrno\nglibcapi\nnewedge\nnewedge-libc++\nobjects-main\npreinit\nconform\n' > "$WORK/listed.conf"
 printf '@allocator none\n' > "$WORK/none.conf"
-for a in jemalloc tcmalloc mimalloc; do printf '@allocator %s\n' $a > "$WORK/$a.conf"; done
+for a in $ALLOCATORS; do printf '@allocator %s\n' $a > "$WORK/$a.conf"; done
 # One chain for both classes, as installed machine-wide: $MULTI/$LIB/libmemproxy.so holds every built
 # shim, /usr/$LIB the allocator of the process's class.
 MULTI=$WORK/multiarch
@@ -103,21 +105,22 @@ glibc_malloc_api() {
 		grep -Ex '(__libc_)?(malloc|free|cfree|calloc|realloc|reallocarray|memalign|aligned_alloc|posix_memalign|valloc|pvalloc|mallopt|mallinfo2?|malloc_[a-z_]+)' |
 		sort -u
 }
+# The shim's exports, data/exports.txt (shared with the inspector), in this build's C++ mangling.
+listed_exports() {
+	awk -F '\t' '!/^#/ && NF == 2 { print $1 }' "$SHIM_DIR/data/exports.txt" |
+		sed -E "s/^(_Zn[wa]|_Zd[la]Pv)m/\\1$SZ/" | sort
+}
 exports() {
-	local want got
-	want=$( { glibc_malloc_api; printf '%s\n' _Znw$SZ _Zna$SZ _Znw${SZ}RKSt9nothrow_t _Zna${SZ}RKSt9nothrow_t \
-		_ZdlPv _ZdaPv _ZdlPv$SZ _ZdaPv$SZ _ZdlPvRKSt9nothrow_t _ZdaPvRKSt9nothrow_t \
-		_Znw${SZ}St11align_val_t _Zna${SZ}St11align_val_t _Znw${SZ}St11align_val_tRKSt9nothrow_t \
-		_Zna${SZ}St11align_val_tRKSt9nothrow_t _ZdlPvSt11align_val_t _ZdaPvSt11align_val_t \
-		_ZdlPv${SZ}St11align_val_t _ZdaPv${SZ}St11align_val_t _ZdlPvSt11align_val_tRKSt9nothrow_t \
-		_ZdaPvSt11align_val_tRKSt9nothrow_t memproxy_config_path pthread_atfork; } | sort)
-	# memproxy_config_path: the compiled-in list path, read-only data that memproxy doctor reads.
-	# pthread_atfork: for libraries that look it up at run time (src/atfork.c).
+	local got
 	got=$(nm -D --defined-only "$SHIM" | awk '{print $3}' | sort)
 	[ "$(glibc_malloc_api | wc -l)" -ge 27 ] || { echo "too few malloc functions found in $LIBC"; return 1; }
-	diff <(echo "$want") <(echo "$got")
+	[ "$(listed_exports | wc -l)" -ge 48 ] || { echo "too few symbols in data/exports.txt"; return 1; }
+	echo "built library vs data/exports.txt:"
+	diff <(listed_exports) <(echo "$got") &&
+		echo "libc.so.6's malloc API missing from data/exports.txt:" &&
+		! comm -23 <(glibc_malloc_api) <(listed_exports) | grep .
 }
-check "exports glibc's whole malloc API (from $LIBC), the C++ operators, the config path and pthread_atfork, nothing else" exports
+check "exports data/exports.txt, nothing else, and that covers glibc's whole malloc API (from $LIBC)" exports
 # One atomic pointer to an immutable table, published with release, read with acquire.
 publication() {
 	! grep -n 'memory_order_relaxed' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
@@ -135,6 +138,10 @@ no_cxx_runtime() {
 }
 check "needs only libc (no C++ runtime)" no_cxx_runtime
 check "config vectors ($VECTORS)" "$T/vectors" "$VECTORS"
+compiled_profiles() {
+	diff <(grep -v '^#' "$SHIM_DIR/data/allocators.tsv" | cut -f 1-9) <("$T/vectors" --profiles)
+}
+check "the compiled allocator table is data/allocators.tsv (the inspector's too)" compiled_profiles
 man_page_clean() { [ -z "$(groff -t -man -Tutf8 -ww -z "$SHIM_DIR/memproxy.conf.5" 2>&1)" ]; }
 check "memproxy.conf.5 formats without warnings" man_page_clean
 
