@@ -154,13 +154,14 @@ static int boot_info(int options, FILE *fp)
 	return r ? r->info(options, fp) : EINVAL;
 }
 
-const struct mp_route mp_boot_route = {
-	boot_malloc, boot_free, boot_calloc, boot_realloc, boot_reallocarray, boot_memalign,
-	boot_aligned_alloc, boot_posix_memalign, boot_valloc, boot_pvalloc, boot_usable_size, boot_trim,
-	boot_mallopt, boot_mallinfo, boot_mallinfo2, boot_stats, boot_info, { 0 },
-};
+#define BOOT_ROUTE { \
+	boot_malloc, boot_free, boot_calloc, boot_realloc, boot_reallocarray, boot_memalign, \
+	boot_aligned_alloc, boot_posix_memalign, boot_valloc, boot_pvalloc, boot_usable_size, boot_trim, \
+	boot_mallopt, boot_mallinfo, boot_mallinfo2, boot_stats, boot_info, MP_CXX_OWN, }
 
+const struct mp_route mp_boot_route = BOOT_ROUTE;
 const struct mp_route *_Atomic mp_current = &mp_boot_route;
+struct mp_route mp_live = BOOT_ROUTE;
 
 /* ------------------------------------------------------------- system */
 
@@ -463,89 +464,89 @@ void mp_arena_checks(struct mp_route *t, int arena_in_use)
 
 EXPORT void *malloc(size_t size)
 {
-	return RT()->malloc(size);
+	return LIVE(malloc)(size);
 }
 
 EXPORT void free(void *p)
 {
-	RT()->free(p);
+	LIVE(free)(p);
 }
 
 EXPORT void *calloc(size_t n, size_t size)
 {
-	return RT()->calloc(n, size);
+	return LIVE(calloc)(n, size);
 }
 
 EXPORT void *realloc(void *p, size_t size)
 {
-	return RT()->realloc(p, size);
+	return LIVE(realloc)(p, size);
 }
 
 EXPORT void *reallocarray(void *p, size_t n, size_t size)
 {
-	return RT()->reallocarray(p, n, size);
+	return LIVE(reallocarray)(p, n, size);
 }
 
 EXPORT void *memalign(size_t alignment, size_t size)
 {
-	return RT()->memalign(alignment, size);
+	return LIVE(memalign)(alignment, size);
 }
 
 EXPORT void *aligned_alloc(size_t alignment, size_t size)
 {
-	return RT()->aligned_alloc(alignment, size);
+	return LIVE(aligned_alloc)(alignment, size);
 }
 
 EXPORT int posix_memalign(void **out, size_t alignment, size_t size)
 {
-	return RT()->posix_memalign(out, alignment, size);
+	return LIVE(posix_memalign)(out, alignment, size);
 }
 
 EXPORT void *valloc(size_t size)
 {
-	return RT()->valloc(size);
+	return LIVE(valloc)(size);
 }
 
 EXPORT void *pvalloc(size_t size)
 {
-	return RT()->pvalloc(size);
+	return LIVE(pvalloc)(size);
 }
 
 EXPORT size_t malloc_usable_size(void *p)
 {
 	if (IN_ARENA(p))
 		return mp_arena_size(p);
-	return RT()->usable_size(p);
+	return LIVE(usable_size)(p);
 }
 
 EXPORT int malloc_trim(size_t pad)
 {
-	return RT()->trim(pad);
+	return LIVE(trim)(pad);
 }
 
 EXPORT int mallopt(int param, int value)
 {
-	return RT()->mallopt(param, value);
+	return LIVE(mallopt)(param, value);
 }
 
 EXPORT struct mallinfo mallinfo(void)
 {
-	return RT()->mallinfo();
+	return LIVE(mallinfo)();
 }
 
 EXPORT struct mallinfo2 mallinfo2(void)
 {
-	return RT()->mallinfo2();
+	return LIVE(mallinfo2)();
 }
 
 EXPORT void malloc_stats(void)
 {
-	RT()->stats();
+	LIVE(stats)();
 }
 
 EXPORT int malloc_info(int options, FILE *fp)
 {
-	return RT()->info(options, fp);
+	return LIVE(info)(options, fp);
 }
 
 /* glibc's other names for the same functions (libc.so.6 exports them as

@@ -44,10 +44,24 @@ static inline const struct mp_route *RT(void)
 	return atomic_load_explicit(&mp_current, memory_order_acquire);
 }
 
+/* The entry points' own copy of the published table: each exported function
+ * jumps through its slot here, so its whole cost is one acquire load of that
+ * slot and the jump (x86-64: a single `jmp *slot(%rip)`), as for any
+ * interposing library. A slot starts with the boot table's function and is
+ * written once, with a release store, after mp_current is published from the
+ * same table; a slot not yet written leads to mp_ready(), which returns the
+ * published table, so every slot of a process reaches the same route. The
+ * slots are accessed only through LIVE() and publish() (memproxy.c). */
+extern struct mp_route mp_live;
+#define LIVE(slot) __atomic_load_n(&mp_live.slot, __ATOMIC_ACQUIRE)
+
 /* Bootstrap arena: blocks handed out before the route is known. */
-extern unsigned char mp_arena[];
 #define MP_ARENA_SIZE (256 * 1024)
-#define IN_ARENA(p) ((uintptr_t)(p) - (uintptr_t)mp_arena < MP_ARENA_SIZE)
+extern struct mp_arena {
+	_Atomic size_t used;  /* bytes handed out */
+	_Alignas(16) unsigned char bytes[MP_ARENA_SIZE];
+} mp_arena;
+#define IN_ARENA(p) ((uintptr_t)(p) - (uintptr_t)mp_arena.bytes < MP_ARENA_SIZE)
 
 /* Allocator-route helpers shared with cxx.c. */
 void *mp_aligned(size_t alignment, size_t size);

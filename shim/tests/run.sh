@@ -111,12 +111,16 @@ exports() {
 	diff <(echo "$want") <(echo "$got")
 }
 check "exports glibc's whole malloc API (from $LIBC), the C++ operators and the config path, nothing else" exports
-# One atomic pointer to an immutable table, published with release, read with acquire.
+# One atomic pointer to an immutable table, published with release, read with acquire; then the
+# entry points' slots (route.h), each stored with release from that table, read with acquire.
 publication() {
-	! grep -n 'memory_order_relaxed' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
-		grep -q 'atomic_store_explicit(&mp_current, &tables\[slot\], memory_order_release)' "$SHIM_DIR/src/memproxy.c" &&
+	! grep -n 'memory_order_relaxed\|__ATOMIC_RELAXED\|__ATOMIC_CONSUME' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
+		grep -q 'atomic_store_explicit(&mp_current, t, memory_order_release)' "$SHIM_DIR/src/memproxy.c" &&
 		grep -q 'atomic_load_explicit(&mp_current, memory_order_acquire)' "$SHIM_DIR/src/route.h" &&
-		[ "$(grep -c 'mp_current' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
+		grep -q '__atomic_store_n(&mp_live.f, t->f, __ATOMIC_RELEASE)' "$SHIM_DIR/src/memproxy.c" &&
+		grep -q '__atomic_load_n(&mp_live.slot, __ATOMIC_ACQUIRE)' "$SHIM_DIR/src/route.h" &&
+		[ "$(grep -c 'mp_current' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ] &&
+		[ "$(grep -c 'mp_live' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
 }
 check "the route is published with release and read with acquire (no relaxed or plain access)" publication
 config_path_symbol() {
