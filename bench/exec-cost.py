@@ -15,14 +15,17 @@ statistics of the sorted differences). Both routes, with the list the
 package installs (shim/memproxy.conf): allocator (as installed) and system
 (`ls` added to it).
 
-Then, where the tools are installed (make -C bench deps): `perf stat -e
+Then the floors, each against the empty library: the shim loaded in a
+process that never allocates (so it never decides), an empty library that
+only maps as much zero-filled data as the shim, and one that only makes the
+decision's system calls. Then, where the tools are installed (make -C bench deps): `perf stat -e
 task-clock,page-faults` over alternating rounds; the system calls one start
 makes (strace -f); the instructions one start executes (valgrind
 --tool=callgrind, exact and repeatable). Prints Markdown tables.
 
 Usage: exec-cost.py [--pairs N] [--allocators jemalloc,tcmalloc,mimalloc]
                     [--routes allocator,system] [--base LIB] [--shim LIB]
-                    [--no-perf] [--no-strace] [--no-callgrind]"""
+                    [--no-floors] [--no-perf] [--no-strace] [--no-callgrind]"""
 import argparse
 import os
 import shutil
@@ -102,6 +105,79 @@ def instructions(env, argv):
     return 0
 
 
+SYSCALLS_C = r"""
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+/* The system calls the shim's decision makes, and nothing else. */
+static char buf[70000];
+__attribute__((constructor)) static void decision_syscalls(void)
+{
+	syscall(SYS_gettid);
+	int fd = open(getenv("MEMPROXY_CONF"), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	fstat(fd, &st);
+	read(fd, buf, sizeof buf);
+	close(fd);
+	readlink("/proc/self/exe", buf, 4095);
+}
+"""
+
+
+def shim_bss(path):
+    """Bytes of the shim's writable segment beyond its file contents."""
+    out = subprocess.run(["readelf", "-lW", path], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if f and f[0] == "LOAD" and f[-2] == "RW":
+            return int(f[5], 16) - int(f[4], 16)
+    return 0
+
+
+def floors(args, work, argv, base_lib, conf):
+    """What parts of the shim's work cost when done alone, against the empty
+    library, in the same run: the floor of a shim that must be loaded, read
+    the list and name the executable."""
+    build = []
+    bss = shim_bss(args.shim)
+    nop_src, nop = os.path.join(work, "nop.c"), os.path.join(work, "nop")
+    with open(nop_src, "w") as f:
+        f.write("int main(void) { return 0; }\n")
+    subprocess.run(["cc", "-O2", "-o", nop, nop_src], check=True)
+    for i, source in enumerate([f"unsigned char memproxy_bench_bss[{bss}];\n", SYSCALLS_C]):
+        src, so = os.path.join(work, f"floor{i}.c"), os.path.join(work, f"libfloor{i}.so")
+        with open(src, "w") as f:
+            f.write(source)
+        subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", so, src], check=True)
+        build.append(so)
+    mimalloc = f"{LIBDIR}/{ALLOCATORS['mimalloc']}"
+    jemalloc = f"{LIBDIR}/{ALLOCATORS['jemalloc']}"
+    variants = [
+        ("the shim, loaded but never deciding (a program that returns at once; mimalloc chain, where "
+         "nothing allocates)", args.shim, [nop], mimalloc),
+        ("the shim with ls, which allocates, so the shim decides (mimalloc chain, for scale)",
+         args.shim, argv, mimalloc),
+        (f"empty library + {bss // 1024} KiB of zero-filled data (the size of the shim's, mapped by ld.so)",
+         build[0], argv, jemalloc),
+        ("empty library + the decision's system calls (gettid; openat, fstat, read, close of the list; "
+         "readlinkat of /proc/self/exe)", build[1], argv, jemalloc),
+    ]
+    print("\nFloors: each library against the empty library in the same chain, with the installed list, "
+          "same pairs method:\n")
+    print("| library | CPU µs/start: empty | library | difference: median of pairs | 95% CI | minor faults: empty | library |")
+    print("|---|---:|---:|---:|---|---:|---:|")
+    for label, so, program, lib in variants:
+        base = dict(os.environ, MEMPROXY_CONF=conf, LD_PRELOAD=f"{base_lib}:{lib}")
+        test = dict(os.environ, MEMPROXY_CONF=conf, LD_PRELOAD=f"{so}:{lib}")
+        d, a, b, fa, fb = pairs(base, test, program, args.pairs)
+        m, lo, hi = median_ci(d)
+        print(f"| {label} | {statistics.median(a):.0f} | {statistics.median(b):.0f} | {m:+.1f} | {lo:+.0f} to {hi:+.0f} "
+              f"| {statistics.median(fa):.0f} | {statistics.median(fb):.0f} |", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pairs", type=int, default=2000)
@@ -111,6 +187,7 @@ def main():
     ap.add_argument("--shim", default=os.path.join(ROOT, "shim/build/libmemproxy.so"))
     ap.add_argument("--perf-rounds", type=int, default=20)
     ap.add_argument("--perf-runs", type=int, default=50)
+    ap.add_argument("--no-floors", action="store_true")
     ap.add_argument("--no-perf", action="store_true")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--no-callgrind", action="store_true")
@@ -155,6 +232,9 @@ def main():
         print(f"| {name} | {route} | {statistics.median(a):.0f} | {statistics.median(b):.0f} | {m:+.1f} "
               f"| {lo:+.0f} to {hi:+.0f} | {statistics.median(fa):.0f} | {statistics.median(fb):.0f} | {loadavg()} |",
               flush=True)
+
+    if not args.no_floors:
+        floors(args, work, argv, base_lib, confs["allocator"])
 
     if not args.no_perf and shutil.which("perf"):
         print(f"\n`perf stat -e task-clock,page-faults -r {args.perf_runs}`, {args.perf_rounds} alternating rounds "

@@ -462,6 +462,37 @@ void mp_arena_checks(struct mp_route *t, int arena_in_use)
 
 /* ----------------------------------------------------- the C interface */
 
+EXPORT size_t malloc_usable_size(void *p)
+{
+	if (IN_ARENA(p))
+		return mp_arena_size(p);
+	return LIVE(usable_size)(p);
+}
+
+/* The others only jump through their slot: in assembly on x86-64 (route.h),
+ * in C elsewhere. Then glibc's other names for the same functions (libc.so.6
+ * exports them as aliases); tcmalloc and mimalloc export some of them too, so
+ * without these a program calling them could mix two heaps. cfree is a
+ * compatibility symbol in glibc (programs linked before glibc 2.26); an
+ * unversioned definition here also satisfies their versioned reference. */
+#if defined(__x86_64__)
+MP_SLOT_AT(malloc, 0); MP_SLOT_AT(free, 1); MP_SLOT_AT(calloc, 2); MP_SLOT_AT(realloc, 3);
+MP_SLOT_AT(reallocarray, 4); MP_SLOT_AT(memalign, 5); MP_SLOT_AT(aligned_alloc, 6);
+MP_SLOT_AT(posix_memalign, 7); MP_SLOT_AT(valloc, 8); MP_SLOT_AT(pvalloc, 9); MP_SLOT_AT(trim, 11);
+MP_SLOT_AT(mallopt, 12); MP_SLOT_AT(mallinfo, 13); MP_SLOT_AT(mallinfo2, 14); MP_SLOT_AT(stats, 15);
+MP_SLOT_AT(info, 16);
+__asm__(".text\n"
+	MP_ASM_ENTRY("malloc", 0) MP_ASM_ENTRY("free", 1) MP_ASM_ENTRY("calloc", 2) MP_ASM_ENTRY("realloc", 3)
+	MP_ASM_ENTRY("reallocarray", 4) MP_ASM_ENTRY("memalign", 5) MP_ASM_ENTRY("aligned_alloc", 6)
+	MP_ASM_ENTRY("posix_memalign", 7) MP_ASM_ENTRY("valloc", 8) MP_ASM_ENTRY("pvalloc", 9)
+	MP_ASM_ENTRY("malloc_trim", 11) MP_ASM_ENTRY("mallopt", 12) MP_ASM_ENTRY("mallinfo", 13)
+	MP_ASM_ENTRY("mallinfo2", 14) MP_ASM_ENTRY("malloc_stats", 15) MP_ASM_ENTRY("malloc_info", 16)
+	MP_ASM_ALIAS("__libc_malloc", "malloc") MP_ASM_ALIAS("__libc_free", "free") MP_ASM_ALIAS("cfree", "free")
+	MP_ASM_ALIAS("__libc_calloc", "calloc") MP_ASM_ALIAS("__libc_realloc", "realloc")
+	MP_ASM_ALIAS("__libc_memalign", "memalign") MP_ASM_ALIAS("__libc_valloc", "valloc")
+	MP_ASM_ALIAS("__libc_pvalloc", "pvalloc") MP_ASM_ALIAS("__libc_mallopt", "mallopt")
+	MP_ASM_ALIAS("__libc_mallinfo", "mallinfo"));
+#else
 EXPORT void *malloc(size_t size)
 {
 	return LIVE(malloc)(size);
@@ -512,13 +543,6 @@ EXPORT void *pvalloc(size_t size)
 	return LIVE(pvalloc)(size);
 }
 
-EXPORT size_t malloc_usable_size(void *p)
-{
-	if (IN_ARENA(p))
-		return mp_arena_size(p);
-	return LIVE(usable_size)(p);
-}
-
 EXPORT int malloc_trim(size_t pad)
 {
 	return LIVE(trim)(pad);
@@ -549,12 +573,7 @@ EXPORT int malloc_info(int options, FILE *fp)
 	return LIVE(info)(options, fp);
 }
 
-/* glibc's other names for the same functions (libc.so.6 exports them as
- * aliases); tcmalloc and mimalloc export some of them too, so without these a
- * program calling them could mix two heaps. cfree is a compatibility symbol
- * in glibc (programs linked before glibc 2.26); an unversioned definition
- * here also satisfies their versioned reference. The aliases need not
- * repeat the attributes glibc's header puts on their targets. */
+/* The aliases need not repeat the attributes glibc's header puts on their targets. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmissing-attributes"
 #endif
@@ -568,3 +587,4 @@ EXPORT void *__libc_valloc(size_t size) __attribute__((alias("valloc")));
 EXPORT void *__libc_pvalloc(size_t size) __attribute__((alias("pvalloc")));
 EXPORT int __libc_mallopt(int param, int value) __attribute__((alias("mallopt")));
 EXPORT struct mallinfo __libc_mallinfo(void) __attribute__((alias("mallinfo")));
+#endif

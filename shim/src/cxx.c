@@ -163,6 +163,20 @@ void mp_cxx_system(struct mp_route *t)
 /* The entry point's slot (route.h); before the decision, the shim's own. */
 #define op(i) LIVE(cxx[i])
 
+#if defined(__x86_64__)
+/* Each a single jump through its slot (route.h). */
+MP_SLOT_AT(cxx[NEW], 17); MP_SLOT_AT(cxx[DEL_A_AL_NT], 17 + 19);
+__asm__(".text\n"
+	MP_ASM_ENTRY("_Znwm", 17) MP_ASM_ENTRY("_Znam", 18) MP_ASM_ENTRY("_ZnwmRKSt9nothrow_t", 19)
+	MP_ASM_ENTRY("_ZnamRKSt9nothrow_t", 20) MP_ASM_ENTRY("_ZnwmSt11align_val_t", 21)
+	MP_ASM_ENTRY("_ZnamSt11align_val_t", 22) MP_ASM_ENTRY("_ZnwmSt11align_val_tRKSt9nothrow_t", 23)
+	MP_ASM_ENTRY("_ZnamSt11align_val_tRKSt9nothrow_t", 24) MP_ASM_ENTRY("_ZdlPv", 25) MP_ASM_ENTRY("_ZdaPv", 26)
+	MP_ASM_ENTRY("_ZdlPvm", 27) MP_ASM_ENTRY("_ZdaPvm", 28) MP_ASM_ENTRY("_ZdlPvRKSt9nothrow_t", 29)
+	MP_ASM_ENTRY("_ZdaPvRKSt9nothrow_t", 30) MP_ASM_ENTRY("_ZdlPvSt11align_val_t", 31)
+	MP_ASM_ENTRY("_ZdaPvSt11align_val_t", 32) MP_ASM_ENTRY("_ZdlPvmSt11align_val_t", 33)
+	MP_ASM_ENTRY("_ZdaPvmSt11align_val_t", 34) MP_ASM_ENTRY("_ZdlPvSt11align_val_tRKSt9nothrow_t", 35)
+	MP_ASM_ENTRY("_ZdaPvSt11align_val_tRKSt9nothrow_t", 36));
+#else
 typedef void *(*new_fn)(size_t);
 typedef void *(*new_nt_fn)(size_t, const void *);
 typedef void *(*new_al_fn)(size_t, size_t);
@@ -215,3 +229,4 @@ void op_del_sz_al(void *p, size_t n, size_t al) { ((del_sz_al_fn)op(DEL_SZ_AL))(
 void op_del_a_sz_al(void *p, size_t n, size_t al) { ((del_sz_al_fn)op(DEL_A_SZ_AL))(p, n, al); }
 void op_del_al_nt(void *p, size_t al, const void *t) { ((del_al_nt_fn)op(DEL_AL_NT))(p, al, t); }
 void op_del_a_al_nt(void *p, size_t al, const void *t) { ((del_al_nt_fn)op(DEL_A_AL_NT))(p, al, t); }
+#endif

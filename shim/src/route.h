@@ -55,6 +55,21 @@ static inline const struct mp_route *RT(void)
 extern struct mp_route mp_live;
 #define LIVE(slot) __atomic_load_n(&mp_live.slot, __ATOMIC_ACQUIRE)
 
+#if defined(__x86_64__)
+/* x86-64: the entry points that only jump are written in assembly, each the
+ * single instruction `jmp *slot(%rip)`. A load on x86-64 is an acquire load
+ * (LIVE() compiles to a plain mov), but the compiler never folds an atomic
+ * load into the jump that uses it: in C each call costs one instruction more
+ * than any interposing library must pay (BENCHMARKS.md "Shim overhead").
+ * INDEX is the slot's place in struct mp_route; MP_SLOT_AT checks it. */
+#define MP_ASM_ENTRY(name, index) \
+	".globl " name "\n\t.type " name ", @function\n\t.p2align 4\n" name ":\n\t" \
+	"jmp *mp_live+8*(" #index ")(%rip)\n\t.size " name ", .-" name "\n"
+#define MP_ASM_ALIAS(name, target) ".globl " name "\n\t.type " name ", @function\n\t.set " name ", " target "\n"
+#define MP_SLOT_AT(field, index) \
+	_Static_assert(offsetof(struct mp_route, field) == 8 * (index), "slot of " #field)
+#endif
+
 /* Bootstrap arena: blocks handed out before the route is known. */
 #define MP_ARENA_SIZE (256 * 1024)
 extern struct mp_arena {
