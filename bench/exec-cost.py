@@ -25,7 +25,7 @@ makes (strace -f); the instructions one start executes (valgrind
 
 Usage: exec-cost.py [--pairs N] [--allocators jemalloc,tcmalloc,mimalloc]
                     [--routes allocator,system] [--base LIB] [--shim LIB]
-                    [--no-floors] [--no-perf] [--no-strace] [--no-callgrind]"""
+                    [--no-floors | --only-floors] [--no-perf] [--no-strace] [--no-callgrind]"""
 import argparse
 import os
 import shutil
@@ -112,17 +112,22 @@ SYSCALLS_C = r"""
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-/* The system calls the shim's decision makes, and nothing else. */
+/* The system calls the shim's decision makes (PARTS: 1 gettid, 2 the list,
+ * 4 /proc/self/exe), and nothing else. */
 static char buf[70000];
 __attribute__((constructor)) static void decision_syscalls(void)
 {
-	syscall(SYS_gettid);
-	int fd = open(getenv("MEMPROXY_CONF"), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	fstat(fd, &st);
-	read(fd, buf, sizeof buf);
-	close(fd);
-	readlink("/proc/self/exe", buf, 4095);
+	if (PARTS & 1)
+		syscall(SYS_gettid);
+	if (PARTS & 2) {
+		int fd = open(getenv("MEMPROXY_CONF"), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		struct stat st;
+		fstat(fd, &st);
+		read(fd, buf, sizeof buf);
+		close(fd);
+	}
+	if (PARTS & 4)
+		readlink("/proc/self/exe", buf, 4095);
 }
 """
 
@@ -147,7 +152,9 @@ def floors(args, work, argv, base_lib, conf):
     with open(nop_src, "w") as f:
         f.write("int main(void) { return 0; }\n")
     subprocess.run(["cc", "-O2", "-o", nop, nop_src], check=True)
-    for i, source in enumerate([f"unsigned char memproxy_bench_bss[{bss}];\n", SYSCALLS_C]):
+    sources = [f"unsigned char memproxy_bench_bss[{bss}];\n"] + \
+        [f"#define PARTS {parts}\n" + SYSCALLS_C for parts in (7, 1, 2, 4)]
+    for i, source in enumerate(sources):
         src, so = os.path.join(work, f"floor{i}.c"), os.path.join(work, f"libfloor{i}.so")
         with open(src, "w") as f:
             f.write(source)
@@ -164,6 +171,9 @@ def floors(args, work, argv, base_lib, conf):
          build[0], argv, jemalloc),
         ("empty library + the decision's system calls (gettid; openat, fstat, read, close of the list; "
          "readlinkat of /proc/self/exe)", build[1], argv, jemalloc),
+        ("empty library + gettid only", build[2], argv, jemalloc),
+        ("empty library + openat, fstat, read, close of the list only", build[3], argv, jemalloc),
+        ("empty library + readlinkat of /proc/self/exe only", build[4], argv, jemalloc),
     ]
     print("\nFloors: each library against the empty library in the same chain, with the installed list, "
           "same pairs method:\n")
@@ -188,6 +198,7 @@ def main():
     ap.add_argument("--perf-rounds", type=int, default=20)
     ap.add_argument("--perf-runs", type=int, default=50)
     ap.add_argument("--no-floors", action="store_true")
+    ap.add_argument("--only-floors", action="store_true")
     ap.add_argument("--no-perf", action="store_true")
     ap.add_argument("--no-strace", action="store_true")
     ap.add_argument("--no-callgrind", action="store_true")
@@ -221,6 +232,12 @@ def main():
             shim = dict(os.environ, MEMPROXY_CONF=confs[route], LD_PRELOAD=f"{args.shim}:{lib}")
             chains.append((name, route, base, shim))
 
+    if args.only_floors:
+        print(f"{args.pairs} pairs of starts per row; load average {loadavg()} at the start")
+        floors(args, work, argv, base_lib, confs["allocator"])
+        print(f"\nload average {loadavg()} at the end")
+        shutil.rmtree(work)
+        return
     print(f"base: {'empty library' if not args.base else base_lib}; shim: {args.shim}")
     print(f"{args.pairs} pairs of starts per row; load average {loadavg()} at the start\n")
     print("| allocator | route | CPU µs/start: base chain | shim chain | shim − base: median of pairs | 95% CI "
