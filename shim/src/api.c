@@ -481,7 +481,7 @@ MP_SLOT_AT(reallocarray, 4); MP_SLOT_AT(memalign, 5); MP_SLOT_AT(aligned_alloc, 
 MP_SLOT_AT(posix_memalign, 7); MP_SLOT_AT(valloc, 8); MP_SLOT_AT(pvalloc, 9); MP_SLOT_AT(trim, 11);
 MP_SLOT_AT(mallopt, 12); MP_SLOT_AT(mallinfo, 13); MP_SLOT_AT(mallinfo2, 14); MP_SLOT_AT(stats, 15);
 MP_SLOT_AT(info, 16);
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	MP_ASM_ENTRY("malloc", 0) MP_ASM_ENTRY("free", 1) MP_ASM_ENTRY("calloc", 2) MP_ASM_ENTRY("realloc", 3)
 	MP_ASM_ENTRY("reallocarray", 4) MP_ASM_ENTRY("memalign", 5) MP_ASM_ENTRY("aligned_alloc", 6)
 	MP_ASM_ENTRY("posix_memalign", 7) MP_ASM_ENTRY("valloc", 8) MP_ASM_ENTRY("pvalloc", 9)
@@ -491,7 +491,7 @@ __asm__(".text\n"
 	MP_ASM_ALIAS("__libc_calloc", "calloc") MP_ASM_ALIAS("__libc_realloc", "realloc")
 	MP_ASM_ALIAS("__libc_memalign", "memalign") MP_ASM_ALIAS("__libc_valloc", "valloc")
 	MP_ASM_ALIAS("__libc_pvalloc", "pvalloc") MP_ASM_ALIAS("__libc_mallopt", "mallopt")
-	MP_ASM_ALIAS("__libc_mallinfo", "mallinfo"));
+	MP_ASM_ALIAS("__libc_mallinfo", "mallinfo") ".popsection\n");
 #else
 EXPORT void *malloc(size_t size)
 {

@@ -166,7 +166,7 @@ void mp_cxx_system(struct mp_route *t)
 #if defined(__x86_64__)
 /* Each a single jump through its slot (route.h). */
 MP_SLOT_AT(cxx[NEW], 17); MP_SLOT_AT(cxx[DEL_A_AL_NT], 17 + 19);
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	MP_ASM_ENTRY("_Znwm", 17) MP_ASM_ENTRY("_Znam", 18) MP_ASM_ENTRY("_ZnwmRKSt9nothrow_t", 19)
 	MP_ASM_ENTRY("_ZnamRKSt9nothrow_t", 20) MP_ASM_ENTRY("_ZnwmSt11align_val_t", 21)
 	MP_ASM_ENTRY("_ZnamSt11align_val_t", 22) MP_ASM_ENTRY("_ZnwmSt11align_val_tRKSt9nothrow_t", 23)
@@ -175,7 +175,7 @@ __asm__(".text\n"
 	MP_ASM_ENTRY("_ZdaPvRKSt9nothrow_t", 30) MP_ASM_ENTRY("_ZdlPvSt11align_val_t", 31)
 	MP_ASM_ENTRY("_ZdaPvSt11align_val_t", 32) MP_ASM_ENTRY("_ZdlPvmSt11align_val_t", 33)
 	MP_ASM_ENTRY("_ZdaPvmSt11align_val_t", 34) MP_ASM_ENTRY("_ZdlPvSt11align_val_tRKSt9nothrow_t", 35)
-	MP_ASM_ENTRY("_ZdaPvSt11align_val_tRKSt9nothrow_t", 36));
+	MP_ASM_ENTRY("_ZdaPvSt11align_val_tRKSt9nothrow_t", 36) ".popsection\n");
 #else
 typedef void *(*new_fn)(size_t);
 typedef void *(*new_nt_fn)(size_t, const void *);

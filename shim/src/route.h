@@ -62,8 +62,13 @@ extern struct mp_route mp_live;
  * load into the jump that uses it: in C each call costs one instruction more
  * than any interposing library must pay (BENCHMARKS.md "Shim overhead").
  * INDEX is the slot's place in struct mp_route; MP_SLOT_AT checks it. */
+#if defined(__CET__) && (__CET__ & 1)
+#define MP_ASM_ENDBR "endbr64\n\t"  /* built with -fcf-protection: an indirect-branch target */
+#else
+#define MP_ASM_ENDBR ""
+#endif
 #define MP_ASM_ENTRY(name, index) \
-	".globl " name "\n\t.type " name ", @function\n\t.p2align 4\n" name ":\n\t" \
+	".globl " name "\n\t.type " name ", @function\n\t.p2align 4\n" name ":\n\t" MP_ASM_ENDBR \
 	"jmp *mp_live+8*(" #index ")(%rip)\n\t.size " name ", .-" name "\n"
 #define MP_ASM_ALIAS(name, target) ".globl " name "\n\t.type " name ", @function\n\t.set " name ", " target "\n"
 #define MP_SLOT_AT(field, index) \

@@ -123,6 +123,18 @@ publication() {
 		[ "$(grep -c 'mp_live' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
 }
 check "the route is published with release and read with acquire (no relaxed or plain access)" publication
+# x86-64: an entry point that only forwards is one indirect jump through its slot, the least any
+# interposing library costs (BENCHMARKS.md "Shim overhead"); endbr64 before it when built with CET.
+one_jump() {
+	local f a out
+	for f in malloc free calloc realloc _Znwm _ZdlPv; do
+		a=$(nm -D --defined-only "$SHIM" | awk -v f="$f" '$3 == f { print $1 }')
+		out=$(objdump -d --no-show-raw-insn --start-address=0x$a --stop-address=$((0x$a + 16)) "$SHIM" |
+			grep -E '^ +[0-9a-f]+:' | grep -v endbr64 | head -1)
+		echo "$out" | grep -Eq 'jmp +\*0x[0-9a-f]+\(%rip\) +# [0-9a-f]+ <mp_live(\+0x[0-9a-f]+)?>' || { echo "$f: $out"; return 1; }
+	done
+}
+[ "$ARCH" = x86_64 ] && check "x86-64: malloc, free, calloc, realloc, new, delete are each one jmp *slot(%rip)" one_jump
 config_path_symbol() {
 	nm -D --defined-only "$SHIM" | grep -q ' R memproxy_config_path$'
 }
