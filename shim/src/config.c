@@ -224,7 +224,11 @@ void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg)
 	while (next_line(buf, len, &pos, &line)) {
 		if (has_unicode_blank(line.p, line.n))
 			cfg->bad = 1;
-		else if (!is_comment(line) && line.p[0] == '@' && !parse_directive(line, cfg))
+		else if (is_comment(line))
+			continue;
+		else if (line.p[0] != '@')
+			cfg->names++;
+		else if (!parse_directive(line, cfg))
 			cfg->bad = 1;
 	}
 	if (cfg->mode == MP_CUSTOM) {
@@ -317,7 +321,8 @@ void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 		return route(out, MP_SYSTEM, "none", "secure-exec");
 	if (!in->exe_path)
 		return route(out, MP_SYSTEM, "none", "exe-unknown");
-	if (in->status == MP_CONF_OK && mp_config_lists(in->conf, in->conf_len, in->exe_path))
+	/* A list of directives and comments only (the installed one) names no program: no second pass. */
+	if (in->status == MP_CONF_OK && cfg->names && mp_config_lists(in->conf, in->conf_len, in->exe_path))
 		return route(out, MP_SYSTEM, "none", "excluded");
 	if (cfg->mode == MP_NONE)
 		return route(out, MP_SYSTEM, "none", "forced");
