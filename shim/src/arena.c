@@ -12,6 +12,7 @@
 #include "tables.h"
 
 struct mp_arena mp_arena;
+
 /* Bump allocation; the block size sits in the word before the block. Blocks
  * are never reused: the arena only serves calls made before the route is
  * known, and static storage is already zero for calloc. Any power-of-two
@@ -26,7 +27,7 @@ void *mp_arena_alloc(size_t alignment, size_t size)
 	}
 	size_t old = atomic_load(&mp_arena.used), start, end;
 	do {
-		/* Aligned as an address, not as an offset: the arena itself is only page-aligned. */
+		/* Aligned as an address, not as an offset: the arena itself is only 16-byte aligned. */
 		start = (((uintptr_t)mp_arena.bytes + old + sizeof(size_t) + alignment - 1) & ~(uintptr_t)(alignment - 1)) -
 			(uintptr_t)mp_arena.bytes;
 		end = start + ((size + 15) & ~(size_t)15);
