@@ -10,11 +10,13 @@
 #include "route.h"
 
 extern int __register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void), void *dso);
-/* This object's handle (crtbegin.o), as libc_nonshared.a passes its caller's: the handlers stay registered
- * while the shim is mapped, which is the process's life (a preloaded object is never unloaded). */
-extern void *__dso_handle __attribute__((visibility("hidden")));
+/* The handle the handlers are registered under. The shim is linked without start files (shim/Makefile),
+ * so it has no crtbegin.o __dso_handle; this byte stands for it. glibc unregisters handlers only when
+ * __cxa_finalize runs for their handle, and nothing runs it for this one: they stay for the process's
+ * life, as the shim does (a preloaded object is never unloaded). */
+static const char mp_atfork_owner;
 
 EXPORT int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
 {
-	return __register_atfork(prepare, parent, child, __dso_handle);
+	return __register_atfork(prepare, parent, child, (void *)&mp_atfork_owner);
 }

@@ -121,14 +121,30 @@ exports() {
 		! comm -23 <(glibc_malloc_api) <(listed_exports) | grep .
 }
 check "exports data/exports.txt, nothing else, and that covers glibc's whole malloc API (from $LIBC)" exports
-# One atomic pointer to an immutable table, published with release, read with acquire.
+# One atomic pointer to an immutable table, published with release, read with acquire; then the
+# entry points' slots (route.h), each stored with release from that table, read with acquire.
 publication() {
-	! grep -n 'memory_order_relaxed' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
-		grep -q 'atomic_store_explicit(&mp_current, &tables\[slot\], memory_order_release)' "$SHIM_DIR/src/memproxy.c" &&
+	! grep -n 'memory_order_relaxed\|__ATOMIC_RELAXED\|__ATOMIC_CONSUME' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
+		grep -q 'atomic_store_explicit(&mp_current, t, memory_order_release)' "$SHIM_DIR/src/memproxy.c" &&
 		grep -q 'atomic_load_explicit(&mp_current, memory_order_acquire)' "$SHIM_DIR/src/route.h" &&
-		[ "$(grep -c 'mp_current' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
+		grep -q '__atomic_store_n(&mp_live.f, t->f, __ATOMIC_RELEASE)' "$SHIM_DIR/src/memproxy.c" &&
+		grep -q '__atomic_load_n(&mp_live.slot, __ATOMIC_ACQUIRE)' "$SHIM_DIR/src/route.h" &&
+		[ "$(grep -c 'mp_current' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ] &&
+		[ "$(grep -c 'mp_live' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
 }
 check "the route is published with release and read with acquire (no relaxed or plain access)" publication
+# x86-64: an entry point that only forwards is one indirect jump through its slot, the least any
+# interposing library costs (BENCHMARKS.md "Shim overhead"); endbr64 before it when built with CET.
+one_jump() {
+	local f a out
+	for f in malloc free calloc realloc _Znwm _ZdlPv; do
+		a=$(nm -D --defined-only "$SHIM" | awk -v f="$f" '$3 == f { print $1 }')
+		out=$(objdump -d --no-show-raw-insn --start-address=0x$a --stop-address=$((0x$a + 16)) "$SHIM" |
+			grep -E '^ +[0-9a-f]+:' | grep -v endbr64 | head -1)
+		echo "$out" | grep -Eq 'jmp +\*0x[0-9a-f]+\(%rip\) +# [0-9a-f]+ <mp_live(\+0x[0-9a-f]+)?>' || { echo "$f: $out"; return 1; }
+	done
+}
+[ "$ARCH" = x86_64 ] && check "x86-64: malloc, free, calloc, realloc, new, delete are each one jmp *slot(%rip)" one_jump
 config_path_symbol() {
 	nm -D --defined-only "$SHIM" | grep -q ' R memproxy_config_path$'
 }
