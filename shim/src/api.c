@@ -155,13 +155,14 @@ static int boot_info(int options, FILE *fp)
 	return r ? r->info(options, fp) : EINVAL;
 }
 
-const struct mp_route mp_boot_route = {
-	boot_malloc, boot_free, boot_calloc, boot_realloc, boot_reallocarray, boot_memalign,
-	boot_aligned_alloc, boot_posix_memalign, boot_valloc, boot_pvalloc, boot_usable_size, boot_trim,
-	boot_mallopt, boot_mallinfo, boot_mallinfo2, boot_stats, boot_info, { 0 },
-};
+#define BOOT_ROUTE { \
+	boot_malloc, boot_free, boot_calloc, boot_realloc, boot_reallocarray, boot_memalign, \
+	boot_aligned_alloc, boot_posix_memalign, boot_valloc, boot_pvalloc, boot_usable_size, boot_trim, \
+	boot_mallopt, boot_mallinfo, boot_mallinfo2, boot_stats, boot_info, MP_CXX_OWN, }
 
+const struct mp_route mp_boot_route = BOOT_ROUTE;
 const struct mp_route *_Atomic mp_current = &mp_boot_route;
+struct mp_route mp_live = BOOT_ROUTE;
 
 /* ------------------------------------------------------------- system */
 
@@ -462,99 +463,118 @@ void mp_arena_checks(struct mp_route *t, int arena_in_use)
 
 /* ----------------------------------------------------- the C interface */
 
-EXPORT void *malloc(size_t size)
-{
-	return RT()->malloc(size);
-}
-
-EXPORT void free(void *p)
-{
-	RT()->free(p);
-}
-
-EXPORT void *calloc(size_t n, size_t size)
-{
-	return RT()->calloc(n, size);
-}
-
-EXPORT void *realloc(void *p, size_t size)
-{
-	return RT()->realloc(p, size);
-}
-
-EXPORT void *reallocarray(void *p, size_t n, size_t size)
-{
-	return RT()->reallocarray(p, n, size);
-}
-
-EXPORT void *memalign(size_t alignment, size_t size)
-{
-	return RT()->memalign(alignment, size);
-}
-
-EXPORT void *aligned_alloc(size_t alignment, size_t size)
-{
-	return RT()->aligned_alloc(alignment, size);
-}
-
-EXPORT int posix_memalign(void **out, size_t alignment, size_t size)
-{
-	return RT()->posix_memalign(out, alignment, size);
-}
-
-EXPORT void *valloc(size_t size)
-{
-	return RT()->valloc(size);
-}
-
-EXPORT void *pvalloc(size_t size)
-{
-	return RT()->pvalloc(size);
-}
-
 EXPORT size_t malloc_usable_size(void *p)
 {
 	if (IN_ARENA(p))
 		return mp_arena_size(p);
-	return RT()->usable_size(p);
+	return LIVE(usable_size)(p);
+}
+
+/* The others only jump through their slot: in assembly on x86-64 (route.h),
+ * in C elsewhere. Then glibc's other names for the same functions (libc.so.6
+ * exports them as aliases); tcmalloc and mimalloc export some of them too, so
+ * without these a program calling them could mix two heaps. cfree is a
+ * compatibility symbol in glibc (programs linked before glibc 2.26); an
+ * unversioned definition here also satisfies their versioned reference. */
+#if defined(__x86_64__)
+MP_SLOT_AT(malloc, 0); MP_SLOT_AT(free, 1); MP_SLOT_AT(calloc, 2); MP_SLOT_AT(realloc, 3);
+MP_SLOT_AT(reallocarray, 4); MP_SLOT_AT(memalign, 5); MP_SLOT_AT(aligned_alloc, 6);
+MP_SLOT_AT(posix_memalign, 7); MP_SLOT_AT(valloc, 8); MP_SLOT_AT(pvalloc, 9); MP_SLOT_AT(trim, 11);
+MP_SLOT_AT(mallopt, 12); MP_SLOT_AT(mallinfo, 13); MP_SLOT_AT(mallinfo2, 14); MP_SLOT_AT(stats, 15);
+MP_SLOT_AT(info, 16);
+__asm__(".pushsection .text\n"
+	MP_ASM_ENTRY("malloc", 0) MP_ASM_ENTRY("free", 1) MP_ASM_ENTRY("calloc", 2) MP_ASM_ENTRY("realloc", 3)
+	MP_ASM_ENTRY("reallocarray", 4) MP_ASM_ENTRY("memalign", 5) MP_ASM_ENTRY("aligned_alloc", 6)
+	MP_ASM_ENTRY("posix_memalign", 7) MP_ASM_ENTRY("valloc", 8) MP_ASM_ENTRY("pvalloc", 9)
+	MP_ASM_ENTRY("malloc_trim", 11) MP_ASM_ENTRY("mallopt", 12) MP_ASM_ENTRY("mallinfo", 13)
+	MP_ASM_ENTRY("mallinfo2", 14) MP_ASM_ENTRY("malloc_stats", 15) MP_ASM_ENTRY("malloc_info", 16)
+	MP_ASM_ALIAS("__libc_malloc", "malloc") MP_ASM_ALIAS("__libc_free", "free") MP_ASM_ALIAS("cfree", "free")
+	MP_ASM_ALIAS("__libc_calloc", "calloc") MP_ASM_ALIAS("__libc_realloc", "realloc")
+	MP_ASM_ALIAS("__libc_memalign", "memalign") MP_ASM_ALIAS("__libc_valloc", "valloc")
+	MP_ASM_ALIAS("__libc_pvalloc", "pvalloc") MP_ASM_ALIAS("__libc_mallopt", "mallopt")
+	MP_ASM_ALIAS("__libc_mallinfo", "mallinfo") ".popsection\n");
+#else
+EXPORT void *malloc(size_t size)
+{
+	return LIVE(malloc)(size);
+}
+
+EXPORT void free(void *p)
+{
+	LIVE(free)(p);
+}
+
+EXPORT void *calloc(size_t n, size_t size)
+{
+	return LIVE(calloc)(n, size);
+}
+
+EXPORT void *realloc(void *p, size_t size)
+{
+	return LIVE(realloc)(p, size);
+}
+
+EXPORT void *reallocarray(void *p, size_t n, size_t size)
+{
+	return LIVE(reallocarray)(p, n, size);
+}
+
+EXPORT void *memalign(size_t alignment, size_t size)
+{
+	return LIVE(memalign)(alignment, size);
+}
+
+EXPORT void *aligned_alloc(size_t alignment, size_t size)
+{
+	return LIVE(aligned_alloc)(alignment, size);
+}
+
+EXPORT int posix_memalign(void **out, size_t alignment, size_t size)
+{
+	return LIVE(posix_memalign)(out, alignment, size);
+}
+
+EXPORT void *valloc(size_t size)
+{
+	return LIVE(valloc)(size);
+}
+
+EXPORT void *pvalloc(size_t size)
+{
+	return LIVE(pvalloc)(size);
 }
 
 EXPORT int malloc_trim(size_t pad)
 {
-	return RT()->trim(pad);
+	return LIVE(trim)(pad);
 }
 
 EXPORT int mallopt(int param, int value)
 {
-	return RT()->mallopt(param, value);
+	return LIVE(mallopt)(param, value);
 }
 
 EXPORT struct mallinfo mallinfo(void)
 {
-	return RT()->mallinfo();
+	return LIVE(mallinfo)();
 }
 
 EXPORT struct mallinfo2 mallinfo2(void)
 {
-	return RT()->mallinfo2();
+	return LIVE(mallinfo2)();
 }
 
 EXPORT void malloc_stats(void)
 {
-	RT()->stats();
+	LIVE(stats)();
 }
 
 EXPORT int malloc_info(int options, FILE *fp)
 {
-	return RT()->info(options, fp);
+	return LIVE(info)(options, fp);
 }
 
-/* glibc's other names for the same functions (libc.so.6 exports them as
- * aliases); tcmalloc and mimalloc export some of them too, so without these a
- * program calling them could mix two heaps. cfree is a compatibility symbol
- * in glibc (programs linked before glibc 2.26); an unversioned definition
- * here also satisfies their versioned reference. The aliases need not
- * repeat the attributes glibc's header puts on their targets. */
+/* The aliases need not repeat the attributes glibc's header puts on their targets. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmissing-attributes"
 #endif
@@ -568,3 +588,4 @@ EXPORT void *__libc_valloc(size_t size) __attribute__((alias("valloc")));
 EXPORT void *__libc_pvalloc(size_t size) __attribute__((alias("pvalloc")));
 EXPORT int __libc_mallopt(int param, int value) __attribute__((alias("mallopt")));
 EXPORT struct mallinfo __libc_mallinfo(void) __attribute__((alias("mallinfo")));
+#endif

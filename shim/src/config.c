@@ -1,28 +1,16 @@
 /* memproxy.conf grammar and the route decision. Pure functions: no I/O, no
  * allocation, no libc state, so the test vectors run them unchanged.
  * The grammar is written down in memproxy.conf(5). */
+#include <stdint.h>
+
 #include "bytes.h"
 
 #include "memproxy.h"
+#include "profiles.h"
 
-/* errno_roles: jemalloc fails a huge realloc growth without errno.
- * big_no_errno: mimalloc 2.0.9 returns NULL without errno only for sizes
- * beyond PTRDIFF_MAX (its MI_MAX_ALLOC_SIZE); its other failures set ENOMEM,
- * so a size test before the call, a tail jump, is enough. */
-const struct mp_profile mp_profiles[] = {
-	{ "jemalloc", "mallocx",
-	  { "malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "mallctl" },
-	  MP_TRIM_MALLCTL, MP_ROLE_BIT(MP_REALLOC), 0, MP_STATS_JEMALLOC },
-	{ "tcmalloc", NULL,
-	  { "tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign", "tc_malloc_size",
-	    "MallocExtension_ReleaseFreeMemory" },
-	  MP_TRIM_VOID, 0, 0, MP_STATS_TCMALLOC },
-	{ "mimalloc", NULL,
-	  { "mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_memalign", "mi_usable_size",
-	    "mi_collect" },
-	  MP_TRIM_BOOL, 0, 1, MP_STATS_MIMALLOC },
-	{ NULL, NULL, { NULL }, MP_TRIM_NONE, 0, 0, MP_STATS_NONE },
-};
+/* The table is data/allocators.tsv (shared with the inspector); the build writes it as
+ * MP_PROFILES into profiles.h (data/gen-profiles). */
+const struct mp_profile mp_profiles[] = MP_PROFILES;
 
 static const char *const role_names[MP_ROLES] = {
 	"malloc", "free", "calloc", "realloc", "memalign", "usable_size", "trim"
@@ -65,9 +53,39 @@ static size_t unicode_blank(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Eight bytes at a time: every process reads the list at start, and most of
+ * it is comments (BENCHMARKS.md "Per-exec cost"). */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static uint64_t load8(const char *p)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p, 8);
+	return v;
+}
+
+/* The offset of the first '\n' in p[0..n), or n. */
+static size_t line_end(const char *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v = load8(p + i) ^ (ONES * '\n');
+		if ((v - ONES) & ~v & HIGHS)  /* a zero byte: a '\n' in these eight */
+			break;
+	}
+	for (; i < n; i++)
+		if (p[i] == '\n')
+			return i;
+	return n;
+}
+
 static int has_unicode_blank(const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t ascii = 0;
+	while (ascii + 8 <= n && !(load8(p + ascii) & HIGHS))
+		ascii += 8;
+	for (size_t i = ascii; i < n; i++)
 		if ((unsigned char)p[i] >= 0x80 && unicode_blank((const unsigned char *)p + i, n - i))
 			return 1;
 	return 0;
@@ -84,8 +102,7 @@ static int next_line(const char *buf, size_t len, size_t *pos, struct span *line
 	if (*pos >= len)
 		return 0;
 	const char *start = buf + *pos;
-	const char *nl = mp_memchr(start, '\n', len - *pos);
-	size_t n = nl ? (size_t)(nl - start) : len - *pos;
+	size_t n = line_end(start, len - *pos);
 	*pos += n + 1;
 	while (n > 0 && is_blank(start[0])) {
 		start++;
@@ -193,7 +210,11 @@ void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg)
 	while (next_line(buf, len, &pos, &line)) {
 		if (has_unicode_blank(line.p, line.n))
 			cfg->bad = 1;
-		else if (!is_comment(line) && line.p[0] == '@' && !parse_directive(line, cfg))
+		else if (is_comment(line))
+			continue;
+		else if (line.p[0] != '@')
+			cfg->names++;
+		else if (!parse_directive(line, cfg))
 			cfg->bad = 1;
 	}
 	if (cfg->mode == MP_CUSTOM) {
@@ -287,7 +308,8 @@ void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 		return route(out, MP_SYSTEM, "none", "secure-exec");
 	if (!in->exe_path)
 		return route(out, MP_SYSTEM, "none", "exe-unknown");
-	if (in->status == MP_CONF_OK && mp_config_lists(in->conf, in->conf_len, in->exe_path))
+	/* A list of directives and comments only (the installed one) names no program: no second pass. */
+	if (in->status == MP_CONF_OK && cfg->names && mp_config_lists(in->conf, in->conf_len, in->exe_path))
 		return route(out, MP_SYSTEM, "none", "excluded");
 	if (cfg->mode == MP_NONE)
 		return route(out, MP_SYSTEM, "none", "forced");

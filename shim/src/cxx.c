@@ -20,13 +20,6 @@
 #define Z "j"
 #endif
 
-enum op {
-	NEW, NEW_A, NEW_NT, NEW_A_NT, NEW_AL, NEW_A_AL, NEW_AL_NT, NEW_A_AL_NT,
-	DEL, DEL_A, DEL_SZ, DEL_A_SZ, DEL_NT, DEL_A_NT, DEL_AL, DEL_A_AL, DEL_SZ_AL, DEL_A_SZ_AL,
-	DEL_AL_NT, DEL_A_AL_NT,
-	OPS
-};
-
 static const char *const op_names[OPS] = {
 	[NEW] = "_Znw" Z, [NEW_A] = "_Zna" Z,
 	[NEW_NT] = "_Znw" Z "RKSt9nothrow_t", [NEW_A_NT] = "_Zna" Z "RKSt9nothrow_t",
@@ -138,30 +131,23 @@ static void *own_new_nothrow(size_t size, size_t alignment, enum op runtime_op)
 	return ((void *(*)(size_t, const void *))f)(size, NULL);
 }
 
-static void own_delete(void *p)
+/* The shim's own operators: the boot table's C++ slots (MP_CXX_OWN). */
+void mp_own_delete(void *p)
 {
 	RT()->free(p);
 }
 
-static void *own_new_plain(size_t n) { return own_new(n, 0); }
-static void *own_new_al(size_t n, size_t al) { return own_new(n, al); }
-static void *own_new_nt(size_t n, const void *t) { (void)t; return own_new_nothrow(n, 0, NEW_NT); }
-static void *own_new_a_nt(size_t n, const void *t) { (void)t; return own_new_nothrow(n, 0, NEW_A_NT); }
-static void *own_new_al_nt(size_t n, size_t al, const void *t) { (void)t; return own_new_nothrow(n, al, NEW_AL_NT); }
-static void *own_new_a_al_nt(size_t n, size_t al, const void *t) { (void)t; return own_new_nothrow(n, al, NEW_A_AL_NT); }
-
-static void *const own[OPS] = {
-	[NEW] = own_new_plain, [NEW_A] = own_new_plain, [NEW_NT] = own_new_nt, [NEW_A_NT] = own_new_a_nt,
-	[NEW_AL] = own_new_al, [NEW_A_AL] = own_new_al, [NEW_AL_NT] = own_new_al_nt, [NEW_A_AL_NT] = own_new_a_al_nt,
-	[DEL] = own_delete, [DEL_A] = own_delete, [DEL_SZ] = own_delete, [DEL_A_SZ] = own_delete,
-	[DEL_NT] = own_delete, [DEL_A_NT] = own_delete, [DEL_AL] = own_delete, [DEL_A_AL] = own_delete,
-	[DEL_SZ_AL] = own_delete, [DEL_A_SZ_AL] = own_delete, [DEL_AL_NT] = own_delete, [DEL_A_AL_NT] = own_delete,
-};
+void *mp_own_new(size_t n) { return own_new(n, 0); }
+void *mp_own_new_al(size_t n, size_t al) { return own_new(n, al); }
+void *mp_own_new_nt(size_t n, const void *t) { (void)t; return own_new_nothrow(n, 0, NEW_NT); }
+void *mp_own_new_a_nt(size_t n, const void *t) { (void)t; return own_new_nothrow(n, 0, NEW_A_NT); }
+void *mp_own_new_al_nt(size_t n, size_t al, const void *t) { (void)t; return own_new_nothrow(n, al, NEW_AL_NT); }
+void *mp_own_new_a_al_nt(size_t n, size_t al, const void *t) { (void)t; return own_new_nothrow(n, al, NEW_A_AL_NT); }
 
 void mp_cxx_allocator(struct mp_route *t)
 {
 	for (int i = 0; i < OPS; i++)
-		t->cxx[i] = own[i];
+		t->cxx[i] = mp_boot_route.cxx[i];
 }
 
 void mp_cxx_system(struct mp_route *t)
@@ -170,17 +156,27 @@ void mp_cxx_system(struct mp_route *t)
 	int runtime = runtime_object(&o);
 	for (int i = 0; i < OPS; i++) {
 		void *f = runtime ? mp_object_symbol(&o, op_names[i]) : NULL;
-		t->cxx[i] = f ? f : own[i];
+		t->cxx[i] = f ? f : mp_boot_route.cxx[i];
 	}
 }
 
-/* The slot of the published table; before the decision, the shim's own. */
-static inline void *op(enum op i)
-{
-	void *f = RT()->cxx[i];
-	return f ? f : own[i];
-}
+/* The entry point's slot (route.h); before the decision, the shim's own. */
+#define op(i) LIVE(cxx[i])
 
+#if defined(__x86_64__)
+/* Each a single jump through its slot (route.h). */
+MP_SLOT_AT(cxx[NEW], 17); MP_SLOT_AT(cxx[DEL_A_AL_NT], 17 + 19);
+__asm__(".pushsection .text\n"
+	MP_ASM_ENTRY("_Znwm", 17) MP_ASM_ENTRY("_Znam", 18) MP_ASM_ENTRY("_ZnwmRKSt9nothrow_t", 19)
+	MP_ASM_ENTRY("_ZnamRKSt9nothrow_t", 20) MP_ASM_ENTRY("_ZnwmSt11align_val_t", 21)
+	MP_ASM_ENTRY("_ZnamSt11align_val_t", 22) MP_ASM_ENTRY("_ZnwmSt11align_val_tRKSt9nothrow_t", 23)
+	MP_ASM_ENTRY("_ZnamSt11align_val_tRKSt9nothrow_t", 24) MP_ASM_ENTRY("_ZdlPv", 25) MP_ASM_ENTRY("_ZdaPv", 26)
+	MP_ASM_ENTRY("_ZdlPvm", 27) MP_ASM_ENTRY("_ZdaPvm", 28) MP_ASM_ENTRY("_ZdlPvRKSt9nothrow_t", 29)
+	MP_ASM_ENTRY("_ZdaPvRKSt9nothrow_t", 30) MP_ASM_ENTRY("_ZdlPvSt11align_val_t", 31)
+	MP_ASM_ENTRY("_ZdaPvSt11align_val_t", 32) MP_ASM_ENTRY("_ZdlPvmSt11align_val_t", 33)
+	MP_ASM_ENTRY("_ZdaPvmSt11align_val_t", 34) MP_ASM_ENTRY("_ZdlPvSt11align_val_tRKSt9nothrow_t", 35)
+	MP_ASM_ENTRY("_ZdaPvSt11align_val_tRKSt9nothrow_t", 36) ".popsection\n");
+#else
 typedef void *(*new_fn)(size_t);
 typedef void *(*new_nt_fn)(size_t, const void *);
 typedef void *(*new_al_fn)(size_t, size_t);
@@ -233,3 +229,4 @@ void op_del_sz_al(void *p, size_t n, size_t al) { ((del_sz_al_fn)op(DEL_SZ_AL))(
 void op_del_a_sz_al(void *p, size_t n, size_t al) { ((del_sz_al_fn)op(DEL_A_SZ_AL))(p, n, al); }
 void op_del_al_nt(void *p, size_t al, const void *t) { ((del_al_nt_fn)op(DEL_AL_NT))(p, al, t); }
 void op_del_a_al_nt(void *p, size_t al, const void *t) { ((del_al_nt_fn)op(DEL_A_AL_NT))(p, al, t); }
+#endif

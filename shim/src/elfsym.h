@@ -26,8 +26,8 @@ struct mp_objects {
 	struct mp_object *obj;
 	int *index;                /* scratch for the caller, capacity entries */
 	size_t mapped;             /* bytes mapped for obj and index, 0 when inline */
+	int inline_index[MP_OBJECTS_INLINE];  /* first: a few objects use its head and inline_obj's */
 	struct mp_object inline_obj[MP_OBJECTS_INLINE];
-	int inline_index[MP_OBJECTS_INLINE];
 };
 
 /* Fills set in load order (dl_iterate_phdr); objects without a symbol table are

@@ -1,5 +1,5 @@
-/* libmemproxy.so: the bootstrap arena, the once-per-process decision and the
- * publication of the route. Behaviour: memproxy.conf(5), docs/shim.md. */
+/* libmemproxy.so: the once-per-process decision and the publication of the
+ * route (the bootstrap arena is arena.c). Behaviour: memproxy.conf(5), docs/shim.md. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -24,69 +24,38 @@
 
 /* The compiled-in exclusion list path as a named, exported read-only symbol, so that
  * `memproxy doctor` reads the file this build reads from the shim's dynamic symbols.
- * The decision below uses the literal itself: no GOT load, nothing to interpose. */
-EXPORT const char memproxy_config_path[] = MEMPROXY_CONFIG_PATH;
-
-/* ---------------------------------------------------------------- arena */
-
-_Alignas(4096) unsigned char mp_arena[MP_ARENA_SIZE];
-static _Atomic size_t arena_used;
-
-/* Bump allocation; the block size sits in the word before the block. Blocks
- * are never reused: the arena only serves calls made before the route is
- * known, and static storage is already zero for calloc. Any power-of-two
- * alignment that fits is honoured. */
-void *mp_arena_alloc(size_t alignment, size_t size)
-{
-	if (alignment < 16)
-		alignment = 16;
-	if (size > MP_ARENA_SIZE || alignment > MP_ARENA_SIZE / 2 || (alignment & (alignment - 1))) {
-		errno = alignment & (alignment - 1) ? EINVAL : ENOMEM;
-		return NULL;
-	}
-	size_t old = atomic_load(&arena_used), start, end;
-	do {
-		/* Aligned as an address, not as an offset: the arena itself is only page-aligned. */
-		start = (((uintptr_t)mp_arena + old + sizeof(size_t) + alignment - 1) & ~(uintptr_t)(alignment - 1)) -
-			(uintptr_t)mp_arena;
-		end = start + ((size + 15) & ~(size_t)15);
-		if (end > MP_ARENA_SIZE) {
-			errno = ENOMEM;
-			return NULL;
-		}
-	} while (!atomic_compare_exchange_weak(&arena_used, &old, end));
-	((size_t *)(mp_arena + start))[-1] = size;
-	return mp_arena + start;
-}
-
-size_t mp_arena_size(const void *p)
-{
-	return ((const size_t *)p)[-1];
-}
-
-/* realloc of an arena block: a copy in a block of the route. Size 0 does what
- * the route's realloc does with a live block and size 0 (glibc: free it and
- * return NULL). */
-void *mp_arena_realloc(void *p, size_t size)
-{
-	const struct mp_route *r = RT();
-	if (size == 0)
-		return r->realloc(r->malloc(1), 0);
-	void *q = r->malloc(size);
-	if (q) {
-		size_t old = mp_arena_size(p);
-		mp_memcpy(q, p, old < size ? old : size);
-	}
-	return q;
-}
+ * The decision uses the local name: no GOT entry, no symbol for ld.so to look up. */
+static const char config_path[] = MEMPROXY_CONFIG_PATH;
+EXPORT extern const char memproxy_config_path[sizeof MEMPROXY_CONFIG_PATH] __attribute__((alias("config_path")));
 
 /* ---------------------------------------------------------- the decision */
 
-/* The thread that decides, by kernel thread id; 0 before. One atomic word,
- * claimed by compare-and-swap, so no moment exists in which the claim is
- * taken but its owner unknown (a fork in that moment left a child waiting
- * for nobody). */
-static _Atomic pid_t decider;
+/* Everything the decision writes, in one place and in the order it is
+ * written, so that it touches as few pages as it can: each page of the shim
+ * first written in a process is a page fault (BENCHMARKS.md "Per-exec
+ * cost"). The buffers come last, and only their first bytes are used. */
+static struct {
+	/* The thread that decides, by kernel thread id; 0 before. One atomic
+	 * word, claimed by compare-and-swap, so no moment exists in which the
+	 * claim is taken but its owner unknown (a fork in that moment left a
+	 * child waiting for nobody). */
+	_Atomic pid_t decider;
+	_Atomic int tables_used;
+	/* The deciding thread re-entered (mp_ready returned NULL): the arena
+	 * may hold blocks, which free and realloc must then recognise. Written
+	 * and read by that thread only. */
+	int reentered;
+	struct mp_config cfg;
+	/* Tables are built in place and published once; a second decision in the
+	 * same memory (a child forked inside the decision decides again) uses the
+	 * next slot, so a published table is never written. */
+	struct mp_route tables[4];
+	struct mp_objects objects;
+	/* The config's contents, then the executable's path right after them. */
+	char text[MP_CONF_MAX + 1 + PATH_MAX];
+	/* MEMPROXY_CONF and MEMPROXY_DEBUG when read from /proc (read_env). */
+	char env_conf[PATH_MAX], env_debug[8];
+} state;
 
 static void decide(void);
 
@@ -109,12 +78,13 @@ const struct mp_route *mp_ready(void)
 	int saved_errno = errno;
 	pid_t tid = (pid_t)syscall(SYS_gettid), owner = 0;
 	for (;;) {
-		if (atomic_compare_exchange_strong(&decider, &owner, tid)) {
+		if (atomic_compare_exchange_strong(&state.decider, &owner, tid)) {
 			AFTER_CLAIM();
 			decide();
 			break;
 		}
 		if (owner == tid) {
+			state.reentered = 1;
 			errno = saved_errno;
 			return NULL;
 		}
@@ -136,14 +106,11 @@ const struct mp_route *mp_ready(void)
 /* Filled by decide() before the table that uses them is published. */
 struct mp_raw mp_raw;
 
-static struct mp_objects objects;
-static char exe_path[PATH_MAX];
-static char conf_buf[MP_CONF_MAX + 1];
 
 static int chain_has(void *ctx, int object, const char *symbol)
 {
 	const int *index = ctx;
-	return mp_object_symbol(&objects.obj[index[object]], symbol) != NULL;
+	return mp_object_symbol(&state.objects.obj[index[object]], symbol) != NULL;
 }
 
 static enum mp_config_status read_config(const char *path, size_t *len)
@@ -167,8 +134,10 @@ static enum mp_config_status read_config(const char *path, size_t *len)
 	else if (st.st_size > MP_CONF_MAX)
 		status = MP_CONF_TOO_LARGE;
 	*len = 0;
-	while (status == MP_CONF_OK) {
-		long n = syscall(SYS_read, fd, conf_buf + *len, sizeof conf_buf - *len);
+	/* A read that brought the whole size fstat gave is the whole file: no
+	 * second read to see its end (size 0 may be a procfs file: read to the end). */
+	while (status == MP_CONF_OK && (st.st_size == 0 || *len < (size_t)st.st_size)) {
+		long n = syscall(SYS_read, fd, state.text + *len, MP_CONF_MAX + 1 - *len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -194,10 +163,13 @@ extern char **environ;
 
 struct env_wanted {
 	const char *name;
-	char *value;       /* filled, NUL-terminated; "" when unset */
+	const char *value; /* NULL when unset or longer than size - 1 */
 	size_t size;
+	char *copy;        /* room for size bytes, for values read from /proc */
 };
 
+/* Points value into the strings themselves: nothing is copied, no page of
+ * the shim is written (BENCHMARKS.md "Per-exec cost"). */
 static void env_from_strings(char **env, struct env_wanted *w, int n)
 {
 	for (; *env; env++) {
@@ -207,16 +179,15 @@ static void env_from_strings(char **env, struct env_wanted *w, int n)
 			size_t len = mp_strlen(w[i].name);
 			if (mp_strncmp(*env, w[i].name, len) == 0 && (*env)[len] == '=') {
 				const char *v = *env + len + 1;
-				size_t k = mp_strlen(v);
-				if (k < w[i].size)
-					mp_memcpy(w[i].value, v, k + 1);
+				if (mp_strlen(v) < w[i].size)
+					w[i].value = v;
 			}
 		}
 	}
 }
 
 /* One pass over /proc/self/environ ("NAME=value\0..."), entries longer
- * than the longest wanted value skipped. */
+ * than the longest wanted value skipped; values found are copied. */
 static void env_from_proc(struct env_wanted *w, int n)
 {
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/environ", O_RDONLY | O_CLOEXEC);
@@ -242,7 +213,16 @@ static void env_from_proc(struct env_wanted *w, int n)
 			entry[used] = '\0';
 			if (!too_long) {
 				char *one[2] = { entry, NULL };
+				const char *before[8];
+				for (int k = 0; k < n; k++)
+					before[k] = w[k].value;
 				env_from_strings(one, w, n);
+				for (int k = 0; k < n; k++) {
+					if (w[k].value != before[k]) {
+						mp_memcpy(w[k].copy, w[k].value, mp_strlen(w[k].value) + 1);
+						w[k].value = w[k].copy;
+					}
+				}
 			}
 			used = 0;
 			too_long = 0;
@@ -254,7 +234,7 @@ static void env_from_proc(struct env_wanted *w, int n)
 static void read_env(struct env_wanted *w, int n)
 {
 	for (int i = 0; i < n; i++)
-		w[i].value[0] = '\0';
+		w[i].value = NULL;
 	if (environ)
 		env_from_strings(environ, w, n);
 	else
@@ -307,11 +287,11 @@ static int loader_program(char *out, size_t size)
  * /proc/self/fd/N resolves links as /proc/self/exe does. A program that does
  * not open (a name ld.so found on its library path) is exe-unknown: the
  * system route. */
-static const char *exe_name(void)
+static const char *exe_name(char *exe_path, size_t size)
 {
 	long n = -1;
 	if (getauxval(AT_BASE) == 0) {
-		const char *argv0 = loader_program(exe_path, sizeof exe_path) ? exe_path : NULL;
+		const char *argv0 = loader_program(exe_path, size) ? exe_path : NULL;
 		int fd = argv0 ? (int)syscall(SYS_openat, AT_FDCWD, argv0, O_PATH | O_CLOEXEC) : -1;
 		if (fd >= 0) {
 			char link[32] = "/proc/self/fd/";
@@ -322,13 +302,13 @@ static const char *exe_name(void)
 			while (k)
 				*d++ = digits[--k];
 			*d = '\0';
-			n = syscall(SYS_readlinkat, AT_FDCWD, link, exe_path, sizeof exe_path - 1);
+			n = syscall(SYS_readlinkat, AT_FDCWD, link, exe_path, size - 1);
 			syscall(SYS_close, fd);
 		}
 	} else {
-		n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe_path, sizeof exe_path - 1);
+		n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe_path, size - 1);
 	}
-	if (n <= 0 || n >= (long)sizeof exe_path - 1)
+	if (n <= 0 || n >= (long)size - 1)
 		return NULL;
 	exe_path[n] = '\0';
 	static const char deleted[] = " (deleted)";
@@ -381,30 +361,34 @@ static void debug_line(const char *exe, const struct mp_decision *d)
 	}
 }
 
-/* Tables are built in place and published once; a second decision in the
- * same memory (a child forked inside the decision decides again) uses the
- * next slot, so a published table is never written. */
-static struct mp_route tables[4];
-static _Atomic int tables_used;
 
 static void publish(const struct mp_route *built)
 {
-	int slot = atomic_fetch_add(&tables_used, 1);
-	if (slot >= (int)(sizeof tables / sizeof *tables) || RT() != &mp_boot_route)
+	int slot = atomic_fetch_add(&state.tables_used, 1);
+	if (slot >= (int)(sizeof state.tables / sizeof *state.tables) || RT() != &mp_boot_route)
 		return;
-	tables[slot] = *built;
-	atomic_store_explicit(&mp_current, &tables[slot], memory_order_release);
+	const struct mp_route *t = &state.tables[slot];
+	state.tables[slot] = *built;
+	atomic_store_explicit(&mp_current, t, memory_order_release);
+	/* Then each entry point's slot (route.h), from the same table. */
+#define SLOT(f) __atomic_store_n(&mp_live.f, t->f, __ATOMIC_RELEASE)
+	SLOT(malloc); SLOT(free); SLOT(calloc); SLOT(realloc); SLOT(reallocarray); SLOT(memalign);
+	SLOT(aligned_alloc); SLOT(posix_memalign); SLOT(valloc); SLOT(pvalloc); SLOT(usable_size);
+	SLOT(trim); SLOT(mallopt); SLOT(mallinfo); SLOT(mallinfo2); SLOT(stats); SLOT(info);
+	for (int i = 0; i < OPS; i++)
+		SLOT(cxx[i]);
+#undef SLOT
 }
 
 static void decide(void)
 {
 	int saved_errno = errno;
-	mp_objects_scan(&objects);
+	mp_objects_scan(&state.objects);
 	const struct mp_object *libc = NULL;
-	int *index = mp_objects_index(&objects);
+	int *index = mp_objects_index(&state.objects);
 	struct mp_chain chain = { 0, chain_has, index };
-	for (int i = 0; i < objects.count; i++) {
-		const struct mp_object *o = &objects.obj[i];
+	for (int i = 0; i < state.objects.count; i++) {
+		const struct mp_object *o = &state.objects.obj[i];
 		/* By SONAME: any function's address could be interposed. */
 		if (!libc && o->soname && mp_strcmp(o->soname, "libc.so.6") == 0) {
 			libc = o;
@@ -419,33 +403,32 @@ static void decide(void)
 	struct mp_inputs in = { 0 };
 	in.libc_missing = !libc || !mp_object_symbol(libc, "malloc");
 	in.secure = getauxval(AT_SECURE) != 0;
-	static char env_conf[PATH_MAX], env_debug[8];
 	struct env_wanted env[] = {
-		{ "MEMPROXY_CONF", env_conf, sizeof env_conf },
-		{ "MEMPROXY_DEBUG", env_debug, sizeof env_debug },
+		{ "MEMPROXY_CONF", NULL, sizeof state.env_conf, state.env_conf },
+		{ "MEMPROXY_DEBUG", NULL, sizeof state.env_debug, state.env_debug },
 	};
 	if (!in.secure)
 		read_env(env, 2);
-	const char *conf_path = !in.secure && env_conf[0] ? env_conf : memproxy_config_path;
+	const char *conf_path = env[0].value && env[0].value[0] ? env[0].value : config_path;
 	in.status = read_config(conf_path, &in.conf_len);
-	in.conf = conf_buf;
-	in.exe_path = exe_name();
+	in.conf = state.text;
+	in.exe_path = exe_name(state.text + in.conf_len, PATH_MAX);
 
-	static struct mp_config cfg;
+	struct mp_config *cfg = &state.cfg;
 	struct mp_decision d;
-	mp_decide(&in, &chain, &cfg, &d);
+	mp_decide(&in, &chain, cfg, &d);
 	if (d.route == MP_ALLOCATOR) {
-		const struct mp_object *holder = d.object >= 0 ? &objects.obj[index[d.object]] : NULL;
-		mp_allocator_route(&built, &d, &cfg, holder, &objects, index, chain.count);
+		const struct mp_object *holder = d.object >= 0 ? &state.objects.obj[index[d.object]] : NULL;
+		mp_allocator_route(&built, &d, cfg, holder, &state.objects, index, chain.count);
 	} else if (mp_system_route(&built, libc)) {
 		mp_cxx_system(&built);
 	} else {
 		in.libc_missing = 1;  /* malloc is there, another of the family is not */
-		mp_decide(&in, &chain, &cfg, &d);
+		mp_decide(&in, &chain, cfg, &d);
 		if (d.route == MP_ALLOCATOR)
-			mp_allocator_route(&built, &d, &cfg, &objects.obj[index[d.object]], &objects, index, chain.count);
+			mp_allocator_route(&built, &d, cfg, &state.objects.obj[index[d.object]], &state.objects, index, chain.count);
 	}
-	const char *debug = in.secure ? NULL : env_debug;
+	const char *debug = env[1].value;  /* NULL in secure execution: read_env did not run */
 	if (in.libc_missing && d.route == MP_SYSTEM) {
 		static const char msg[] = "memproxy: libc.so.6's malloc not found and no allocator loaded: "
 					  "nothing can serve this process\n";
@@ -453,10 +436,10 @@ static void decide(void)
 		syscall(SYS_write, 2, msg, sizeof msg - 1);
 		syscall(SYS_exit_group, 127);
 	}
-	mp_arena_checks(&built, atomic_load(&arena_used) != 0);
+	mp_arena_checks(&built, state.reentered);
 	publish(&built);
 	if (debug && debug[0] && mp_strcmp(debug, "0") != 0)
 		debug_line(in.exe_path, &d);
-	mp_objects_release(&objects);
+	mp_objects_release(&state.objects);
 	errno = saved_errno;
 }

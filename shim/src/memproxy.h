@@ -48,6 +48,7 @@ struct mp_config {
 	enum mp_mode mode;
 	int profile;                      /* index in mp_profiles when mode == MP_NAMED */
 	int secure_allocator;             /* "@secure allocator" */
+	int names;                        /* lines that name a program (mp_config_lists reads them) */
 	char custom[MP_ROLES][MP_NAME_MAX]; /* "@symbol ROLE NAME", empty when unset */
 };
 

@@ -14,6 +14,7 @@ extern const struct mp_route mp_boot_route;
  * re-entering its own allocation (served from the arena). */
 const struct mp_route *mp_ready(void);
 
+/* arena.c */
 void *mp_arena_alloc(size_t alignment, size_t size);
 size_t mp_arena_size(const void *p);
 void *mp_arena_realloc(void *p, size_t size);
@@ -43,9 +44,29 @@ void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const s
 /* With arena blocks handed out, free/realloc must recognise them. */
 void mp_arena_checks(struct mp_route *t, int arena_in_use);
 
-/* cxx.c: the C++ slots of a table. */
+/* cxx.c: the C++ slots of a table, in this order (cxx.c names them). */
+enum op {
+	NEW, NEW_A, NEW_NT, NEW_A_NT, NEW_AL, NEW_A_AL, NEW_AL_NT, NEW_A_AL_NT,
+	DEL, DEL_A, DEL_SZ, DEL_A_SZ, DEL_NT, DEL_A_NT, DEL_AL, DEL_A_AL, DEL_SZ_AL, DEL_A_SZ_AL,
+	DEL_AL_NT, DEL_A_AL_NT,
+	OPS
+};
 void mp_cxx_system(struct mp_route *t);
 void mp_cxx_allocator(struct mp_route *t);
+/* The shim's own operators (cxx.c), over the published table's malloc and free. */
+void *mp_own_new(size_t n);
+void *mp_own_new_al(size_t n, size_t al);
+void *mp_own_new_nt(size_t n, const void *t);
+void *mp_own_new_a_nt(size_t n, const void *t);
+void *mp_own_new_al_nt(size_t n, size_t al, const void *t);
+void *mp_own_new_a_al_nt(size_t n, size_t al, const void *t);
+void mp_own_delete(void *p);
+/* The boot table's C++ slots, in enum op order. */
+#define MP_CXX_OWN { \
+	mp_own_new, mp_own_new, mp_own_new_nt, mp_own_new_a_nt, mp_own_new_al, mp_own_new_al, \
+	mp_own_new_al_nt, mp_own_new_a_al_nt, \
+	mp_own_delete, mp_own_delete, mp_own_delete, mp_own_delete, mp_own_delete, mp_own_delete, \
+	mp_own_delete, mp_own_delete, mp_own_delete, mp_own_delete, mp_own_delete, mp_own_delete }
 
 /* stats.c: the statistics slots of an allocator-route table. */
 void mp_stats_route(struct mp_route *t, const struct mp_object *holder);

@@ -3,6 +3,9 @@
 # "N passed, N failed" and exits non-zero when anything failed.
 # ARCH (x86_64, i386; default the host's) picks the build (SHIM_BUILD, default
 # build/ARCH), the allocators' directory (LIBDIR) and the real programs (PROGRAMS).
+# Under emulation (make test-aarch64) QEMU names qemu-aarch64-static, SHIM_BUILD the
+# trampolines that start the programs of GUEST_BUILD under it, and SHIM_BUILD/bin
+# the real arm64 programs.
 set -u
 cd "$(dirname "$0")/.."
 SHIM_DIR=$PWD
@@ -11,10 +14,13 @@ declare -A TRIPLET=([x86_64]=x86_64-linux-gnu [i386]=i386-linux-gnu [aarch64]=aa
 B=${SHIM_BUILD:-$SHIM_DIR/build/$ARCH}
 T=$B/tests
 SHIM=$B/libmemproxy.so
+QEMU=${QEMU:-}
+# Where the programs themselves are, for the checks that hand one to a loader or an emulator.
+GUEST_T=${GUEST_BUILD:-$B}/tests
 LIBDIR=${LIBDIR:-/usr/lib/${TRIPLET[$ARCH]}}
 PROGRAMS_FILE=${PROGRAMS:-$SHIM_DIR/tests/programs$([ "$ARCH" != x86_64 ] && echo -$ARCH).txt}
 echo "# $ARCH: $SHIM with the allocators in $LIBDIR"
-VECTORS=$SHIM_DIR/../samples/config-vectors.tsv
+VECTORS=$SHIM_DIR/tests/config-vectors.tsv
 export SAMPLES=$SHIM_DIR/../samples/build
 make -s -C "$SHIM_DIR/../samples" all || exit 1
 declare -A ALLOC_LIB=(
@@ -22,7 +28,9 @@ declare -A ALLOC_LIB=(
 	[tcmalloc]=$LIBDIR/libtcmalloc_minimal.so.4
 	[mimalloc]=$LIBDIR/libmimalloc.so.2
 )
-ALLOCATORS="jemalloc tcmalloc mimalloc"
+# The allocators of data/allocators.tsv (the shim's table), each of which needs its library above.
+ALLOCATORS=$(awk -F '\t' '!/^#/ && NF { print $1 }' "$SHIM_DIR/data/allocators.tsv")
+for a in $ALLOCATORS; do [ -n "${ALLOC_LIB[$a]:-}" ] || { echo "run.sh: no library for allocator $a of data/allocators.tsv"; exit 1; }; done
 
 WORK=$(mktemp -d /tmp/memproxy-test.XXXXXX)
 chmod 755 "$WORK"
@@ -30,7 +38,7 @@ trap 'rm -rf "$WORK"' EXIT
 : > "$WORK/empty.conf"
 printf '# listed programs\nprobe\ncontract\nstress\nctor\ncxxtest\nreenter\nnullerrno\nglibcapi\nnewedge\nnewedge-libc++\nobjects-main\npreinit\nconform\n' > "$WORK/listed.conf"
 printf '@allocator none\n' > "$WORK/none.conf"
-for a in jemalloc tcmalloc mimalloc; do printf '@allocator %s\n' $a > "$WORK/$a.conf"; done
+for a in $ALLOCATORS; do printf '@allocator %s\n' $a > "$WORK/$a.conf"; done
 # One chain for both classes, as installed machine-wide: $MULTI/$LIB/libmemproxy.so holds every built
 # shim, /usr/$LIB the allocator of the process's class.
 MULTI=$WORK/multiarch
@@ -97,28 +105,46 @@ glibc_malloc_api() {
 		grep -Ex '(__libc_)?(malloc|free|cfree|calloc|realloc|reallocarray|memalign|aligned_alloc|posix_memalign|valloc|pvalloc|mallopt|mallinfo2?|malloc_[a-z_]+)' |
 		sort -u
 }
+# The shim's exports, data/exports.txt (shared with the inspector), in this build's C++ mangling.
+listed_exports() {
+	awk -F '\t' '!/^#/ && NF == 2 { print $1 }' "$SHIM_DIR/data/exports.txt" |
+		sed -E "s/^(_Zn[wa]|_Zd[la]Pv)m/\\1$SZ/" | sort
+}
 exports() {
-	local want got
-	want=$( { glibc_malloc_api; printf '%s\n' _Znw$SZ _Zna$SZ _Znw${SZ}RKSt9nothrow_t _Zna${SZ}RKSt9nothrow_t \
-		_ZdlPv _ZdaPv _ZdlPv$SZ _ZdaPv$SZ _ZdlPvRKSt9nothrow_t _ZdaPvRKSt9nothrow_t \
-		_Znw${SZ}St11align_val_t _Zna${SZ}St11align_val_t _Znw${SZ}St11align_val_tRKSt9nothrow_t \
-		_Zna${SZ}St11align_val_tRKSt9nothrow_t _ZdlPvSt11align_val_t _ZdaPvSt11align_val_t \
-		_ZdlPv${SZ}St11align_val_t _ZdaPv${SZ}St11align_val_t _ZdlPvSt11align_val_tRKSt9nothrow_t \
-		_ZdaPvSt11align_val_tRKSt9nothrow_t memproxy_config_path; } | sort)
-	# memproxy_config_path: the compiled-in list path, read-only data that memproxy doctor reads.
+	local got
 	got=$(nm -D --defined-only "$SHIM" | awk '{print $3}' | sort)
 	[ "$(glibc_malloc_api | wc -l)" -ge 27 ] || { echo "too few malloc functions found in $LIBC"; return 1; }
-	diff <(echo "$want") <(echo "$got")
+	[ "$(listed_exports | wc -l)" -ge 48 ] || { echo "too few symbols in data/exports.txt"; return 1; }
+	echo "built library vs data/exports.txt:"
+	diff <(listed_exports) <(echo "$got") &&
+		echo "libc.so.6's malloc API missing from data/exports.txt:" &&
+		! comm -23 <(glibc_malloc_api) <(listed_exports) | grep .
 }
-check "exports glibc's whole malloc API (from $LIBC), the C++ operators and the config path, nothing else" exports
-# One atomic pointer to an immutable table, published with release, read with acquire.
+check "exports data/exports.txt, nothing else, and that covers glibc's whole malloc API (from $LIBC)" exports
+# One atomic pointer to an immutable table, published with release, read with acquire; then the
+# entry points' slots (route.h), each stored with release from that table, read with acquire.
 publication() {
-	! grep -n 'memory_order_relaxed' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
-		grep -q 'atomic_store_explicit(&mp_current, &tables\[slot\], memory_order_release)' "$SHIM_DIR/src/memproxy.c" &&
+	! grep -n 'memory_order_relaxed\|__ATOMIC_RELAXED\|__ATOMIC_CONSUME' "$SHIM_DIR"/src/*.c "$SHIM_DIR"/src/*.h &&
+		grep -q 'atomic_store_explicit(&mp_current, t, memory_order_release)' "$SHIM_DIR/src/memproxy.c" &&
 		grep -q 'atomic_load_explicit(&mp_current, memory_order_acquire)' "$SHIM_DIR/src/route.h" &&
-		[ "$(grep -c 'mp_current' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
+		grep -q '__atomic_store_n(&mp_live.f, t->f, __ATOMIC_RELEASE)' "$SHIM_DIR/src/memproxy.c" &&
+		grep -q '__atomic_load_n(&mp_live.slot, __ATOMIC_ACQUIRE)' "$SHIM_DIR/src/route.h" &&
+		[ "$(grep -c 'mp_current' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ] &&
+		[ "$(grep -c 'mp_live' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
 }
 check "the route is published with release and read with acquire (no relaxed or plain access)" publication
+# x86-64: an entry point that only forwards is one indirect jump through its slot, the least any
+# interposing library costs (BENCHMARKS.md "Shim overhead"); endbr64 before it when built with CET.
+one_jump() {
+	local f a out
+	for f in malloc free calloc realloc _Znwm _ZdlPv; do
+		a=$(nm -D --defined-only "$SHIM" | awk -v f="$f" '$3 == f { print $1 }')
+		out=$(objdump -d --no-show-raw-insn --start-address=0x$a --stop-address=$((0x$a + 16)) "$SHIM" |
+			grep -E '^ +[0-9a-f]+:' | grep -v endbr64 | head -1)
+		echo "$out" | grep -Eq 'jmp +\*0x[0-9a-f]+\(%rip\) +# [0-9a-f]+ <mp_live(\+0x[0-9a-f]+)?>' || { echo "$f: $out"; return 1; }
+	done
+}
+[ "$ARCH" = x86_64 ] && check "x86-64: malloc, free, calloc, realloc, new, delete are each one jmp *slot(%rip)" one_jump
 config_path_symbol() {
 	nm -D --defined-only "$SHIM" | grep -q ' R memproxy_config_path$'
 }
@@ -128,6 +154,10 @@ no_cxx_runtime() {
 }
 check "needs only libc (no C++ runtime)" no_cxx_runtime
 check "config vectors ($VECTORS)" "$T/vectors" "$VECTORS"
+compiled_profiles() {
+	diff <(grep -v '^#' "$SHIM_DIR/data/allocators.tsv" | cut -f 1-9) <("$T/vectors" --profiles)
+}
+check "the compiled allocator table is data/allocators.tsv (the inspector's too)" compiled_profiles
 man_page_clean() { [ -z "$(groff -t -man -Tutf8 -ww -z "$SHIM_DIR/memproxy.conf.5" 2>&1)" ]; }
 check "memproxy.conf.5 formats without warnings" man_page_clean
 
@@ -185,13 +215,24 @@ for a in $ALLOCATORS; do
 	done
 done
 
+echo "# fork handlers a library looks up at run time"
+# tcmalloc registers its fork handlers through a weak pthread_atfork, which arm64's libc.so.6 does not export
+# (src/atfork.c); the shim's must be the one it finds, on every architecture.
+atfork_binding() {
+	LD_DEBUG=bindings MEMPROXY_CONF=$WORK/empty.conf LD_PRELOAD=$SHIM:${ALLOC_LIB[tcmalloc]} "$T/probe" tcmalloc 2> "$WORK/bindings" &&
+		grep -E "binding file [^ ]*libtcmalloc_minimal\.so\.4 \[0\] to [^ ]*libmemproxy\.so \[0\]: normal symbol \`pthread_atfork'" "$WORK/bindings"
+}
+check "tcmalloc's pthread_atfork binds to the shim's (LD_DEBUG=bindings)" atfork_binding
+
 echo "# the decision's inputs, whatever the start"
-LDSO=$(readelf -l "$T/probe" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+LDSO=$(readelf -l "$GUEST_T/probe" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+# Under emulation the loader is started through its trampoline, and given the program itself.
+LDSO_RUN=$LDSO; [ -n "$QEMU" ] && LDSO_RUN=$B/ld.so
 for a in $ALLOCATORS; do
 	check "$a: started through the loader ($LDSO probe): the program's own name is listed" \
-		routed "$WORK/listed.conf" "$SHIM:${ALLOC_LIB[$a]}" system none excluded "$LDSO" "$T/probe" glibc
+		routed "$WORK/listed.conf" "$SHIM:${ALLOC_LIB[$a]}" system none excluded "$LDSO_RUN" "$GUEST_T/probe" glibc
 	check "$a: started through the loader: a program not listed gets $a" \
-		routed "$WORK/empty.conf" "$SHIM:${ALLOC_LIB[$a]}" allocator $a not-excluded "$LDSO" "$T/probe" $a
+		routed "$WORK/empty.conf" "$SHIM:${ALLOC_LIB[$a]}" allocator $a not-excluded "$LDSO_RUN" "$GUEST_T/probe" $a
 	check "$a: first allocation in .preinit_array: MEMPROXY_CONF and MEMPROXY_DEBUG honoured" \
 		routed "$WORK/listed.conf" "$SHIM:${ALLOC_LIB[$a]}" system none excluded "$T/preinit" glibc
 	check "$a: 300 shared objects before libc: the system route is glibc's" \
@@ -316,28 +357,45 @@ check "no-break space after a name -> system, bad-config" \
 check "MEMPROXY_DEBUG unset -> nothing on stderr" \
 	bash -c "MEMPROXY_CONF='$WORK/empty.conf' LD_PRELOAD='$JE' '$T/probe' jemalloc 2>&1 >/dev/null | wc -c | grep -qx 0"
 
-echo "# secure execution: setuid-root probe run as nobody"
-# The probe links jemalloc and finds the shim through its RPATH; the shim's
-# compiled-in config is $T/secure/memproxy.conf. MEMPROXY_CONF names a config
-# that would exclude the probe: in secure mode it must be ignored.
+echo "# secure execution: run as nobody through a setuid-root file"
+# The probe links jemalloc and finds the shim through its RPATH; the shim's compiled-in config is
+# $GUEST_T/secure/memproxy.conf. MEMPROXY_CONF names a config that would exclude the probe, and
+# MEMPROXY_DEBUG asks for the decision line: in secure mode both must be ignored.
+# Natively the probe itself is setuid root. Under emulation the kernel gives AT_SECURE to qemu, which hands
+# its own to the guest: a setuid-root copy of qemu-aarch64-static, in a directory only root and nobody's group
+# can enter, starts the arm64 probe in secure execution. qemu's static libc then drops LD_PRELOAD from its own
+# environment, so the preload is handed to the guest with -E (in both runs alike).
 SEC=$T/secure
 printf 'secprobe\n' > "$WORK/exclude-secprobe.conf"
-secure_run() {  # CONFIG-TEXT EXPECTED-OWNER ROUTE ALLOCATOR REASON
-	printf "$1" > "$SEC/memproxy.conf"
-	as_root chown root:root "$SEC/secprobe" "$SEC/libmemproxy.so" &&
-	as_root chmod 4755 "$SEC/secprobe" "$SEC/libmemproxy.so" &&
+if [ -n "$QEMU" ]; then
+	mkdir -m 0710 "$WORK/setuid" && as_root chown root:65534 "$WORK/setuid" && cp "$QEMU" "$WORK/setuid/qemu"
+	SETUID=$WORK/setuid/qemu
+	SECURE_CMD=("$SETUID" -E LD_PRELOAD=libmemproxy.so "$GUEST_T/secure/secprobe")
+else
+	SETUID=$SEC/secprobe
+	SECURE_CMD=(/usr/bin/env LD_PRELOAD=libmemproxy.so "$SEC/secprobe")
+fi
+as_nobody_through() {  # MODE CONFIG-TEXT OWNER: SECURE_CMD as nobody with SETUID and the shim in MODE
+	printf "$2" > "$SEC/memproxy.conf"
+	as_root chown root:root "$SETUID" "$SEC/libmemproxy.so" &&
+	as_root chmod "$1" "$SETUID" "$SEC/libmemproxy.so" &&
 	as_root setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/env \
-		LD_PRELOAD=libmemproxy.so MEMPROXY_CONF="$WORK/exclude-secprobe.conf" MEMPROXY_DEBUG=1 \
-		"$SEC/secprobe" "$2" 2> "$WORK/debug"
+		MEMPROXY_CONF="$WORK/exclude-secprobe.conf" MEMPROXY_DEBUG=1 "${SECURE_CMD[@]}" "$3" 2> "$WORK/debug"
 	local rc=$?
-	as_root chmod 0755 "$SEC/secprobe" "$SEC/libmemproxy.so"
+	as_root chmod 0755 "$SETUID" "$SEC/libmemproxy.so"
 	cat "$WORK/debug"
+	return $rc
+}
+secure_run() {  # CONFIG-TEXT EXPECTED-OWNER: setuid root
 	# MEMPROXY_DEBUG is ignored in secure execution: the probe's owner check is the evidence.
-	[ $rc = 0 ] && ! grep -q '^memproxy:' "$WORK/debug"
+	as_nobody_through 4755 "$1" "$2" && ! grep -q '^memproxy:' "$WORK/debug"
 }
 check "secure: default -> system (MEMPROXY_DEBUG ignored)" secure_run '' glibc
 check "secure: @secure allocator -> MEMPROXY_CONF ignored, jemalloc" secure_run '@secure allocator\n' jemalloc
 check "secure: the compiled-in list still applies" secure_run '@secure allocator\nsecprobe\n' glibc
+# The same command as nobody with nothing setuid: not secure, so both variables apply.
+not_secure_same_command() { as_nobody_through 0755 '@secure allocator\n' glibc && expect_line system none excluded; }
+check "not secure (the same command, nothing setuid): MEMPROXY_CONF and MEMPROXY_DEBUG apply" not_secure_same_command
 not_secure_control() {
 	printf '@secure allocator\n' > "$SEC/memproxy.conf"
 	MEMPROXY_CONF="$WORK/exclude-secprobe.conf" MEMPROXY_DEBUG=1 LD_PRELOAD=libmemproxy.so \
@@ -369,14 +427,18 @@ fi
 
 echo "# real programs: identical output and exit status with the shim"
 REAL_PROGRAM="ls /"; [ "$ARCH" = i386 ] && REAL_PROGRAM="tree -L 1 /"  # tree:i386: make deps
+# Under emulation the arm64 programs come first in PATH: trampolines named after them (shim/Makefile).
+PROGRAM_PATH=$PATH
+if [ -n "$QEMU" ]; then PROGRAM_PATH=$B/bin:$PATH; REAL_PROGRAM="$B/bin/ls /"; fi
 mapfile -t PROGRAMS < <(grep -v -e '^#' -e '^$' "$PROGRAMS_FILE")
+[ "${#PROGRAMS[@]}" -gt 0 ] || { echo "no programs in $PROGRAMS_FILE"; failed=$((failed + 1)); }
 cd "$WORK"
 for i in "${!PROGRAMS[@]}"; do
-	bash -c "${PROGRAMS[$i]}" > "base.$i.out" 2> "base.$i.err"
+	PATH=$PROGRAM_PATH bash -c "${PROGRAMS[$i]}" > "base.$i.out" 2> "base.$i.err"
 	echo $? > "base.$i.rc"
 done
 same_as_without() {  # INDEX PRELOAD
-	LD_PRELOAD=$2 MEMPROXY_CONF=$WORK/empty.conf bash -c "${PROGRAMS[$1]}" > "shim.out" 2> "shim.err"
+	LD_PRELOAD=$2 MEMPROXY_CONF=$WORK/empty.conf PATH=$PROGRAM_PATH bash -c "${PROGRAMS[$1]}" > "shim.out" 2> "shim.err"
 	echo $? > "shim.rc"
 	cmp -s "base.$1.rc" shim.rc || { echo "exit status $(cat "base.$1.rc") -> $(cat shim.rc)"; return 1; }
 	diff "base.$1.out" shim.out >/dev/null || { echo "stdout differs"; diff "base.$1.out" shim.out | head; return 1; }

@@ -1,5 +1,6 @@
-/* Runs the shared config test vectors (samples/config-vectors.tsv) through
- * the shim's own decision code. Format: see the header of that file. */
+/* Runs the shared config test vectors (tests/config-vectors.tsv) through
+ * the shim's own decision code. Format: see the header of that file.
+ * With --profiles, prints the allocator table the code was compiled with. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +90,25 @@ static size_t unescape(char *s)
 	return (size_t)(out - s);
 }
 
+/* The compiled-in allocator table as data/allocators.tsv's first nine fields (name, marker, the role
+ * symbols), for tests/run.sh to compare with that file. */
+static int print_profiles(void)
+{
+	for (int i = 0; mp_profiles[i].name; i++) {
+		printf("%s\t%s", mp_profiles[i].name, mp_profiles[i].marker ? mp_profiles[i].marker : "-");
+		for (int r = 0; r < MP_ROLES; r++)
+			printf("\t%s", mp_profiles[i].sym[r] ? mp_profiles[i].sym[r] : "-");
+		printf("\n");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--profiles") == 0)
+		return print_profiles();
 	if (argc != 2) {
-		fprintf(stderr, "usage: vectors FILE.tsv\n");
+		fprintf(stderr, "usage: vectors FILE.tsv | vectors --profiles\n");
 		return 2;
 	}
 	FILE *f = fopen(argv[1], "r");

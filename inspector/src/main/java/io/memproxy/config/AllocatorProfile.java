@@ -1,11 +1,20 @@
 package io.memproxy.config;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The allocators the shim knows, in the order it tries them (shim/src/config.c: mp_profiles). An object
- * provides a profile when it defines the marker (if any) and every role but trim.
+ * The allocators the shim knows, in the order it tries them. An object provides a profile when it defines the
+ * marker (if any) and every role but trim. The table is shim/data/allocators.tsv, which the shim's build turns
+ * into its mp_profiles table and Maven copies into the jar, so the two cannot differ.
  *
  * @param name    the profile's name, as in {@code @allocator NAME} and the shim's debug line
  * @param marker  a symbol that identifies the allocator besides the role names
@@ -13,17 +22,10 @@ import java.util.Optional;
  * @param trim    what {@code malloc_trim} does under the shim with this allocator
  */
 public record AllocatorProfile(String name, Optional<String> marker, List<String> symbols, String trim) {
-    public static final List<AllocatorProfile> ALL = List.of(
-            new AllocatorProfile("jemalloc", Optional.of("mallocx"),
-                    List.of("malloc", "free", "calloc", "realloc", "memalign", "malloc_usable_size", "mallctl"),
-                    "purges every arena (mallctl \"arena.<all>.purge\")"),
-            new AllocatorProfile("tcmalloc", Optional.empty(),
-                    List.of("tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign", "tc_malloc_size",
-                            "MallocExtension_ReleaseFreeMemory"),
-                    "releases free memory to the system (MallocExtension_ReleaseFreeMemory)"),
-            new AllocatorProfile("mimalloc", Optional.empty(),
-                    List.of("mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_memalign", "mi_usable_size", "mi_collect"),
-                    "collects free memory (mi_collect(true))"));
+    /** Where the jar holds shim/data/allocators.tsv (inspector/pom.xml). */
+    static final String TABLE = "/memproxy-shim/allocators.tsv";
+
+    public static final List<AllocatorProfile> ALL = read();
 
     public String symbol(Role r) {
         return symbols.get(r.ordinal());
@@ -31,5 +33,37 @@ public record AllocatorProfile(String name, Optional<String> marker, List<String
 
     public static Optional<AllocatorProfile> named(String name) {
         return ALL.stream().filter(p -> p.name.equals(name)).findFirst();
+    }
+
+    /** Fields: name, marker, one symbol per role, then trim_kind, errno_roles, big_no_errno, stats (the shim's), trim_effect. */
+    private static List<AllocatorProfile> read() {
+        List<AllocatorProfile> out = new ArrayList<>();
+        int roles = Role.values().length;
+        for (String[] f : rows(TABLE)) {
+            if (f.length != 7 + roles) {
+                throw new IllegalStateException(TABLE + ": " + (7 + roles) + " fields expected: " + String.join("\t", f));
+            }
+            List<String> symbols = Arrays.asList(f).subList(2, 2 + roles);
+            out.add(new AllocatorProfile(f[0], dash(f[1]), symbols.contains("-") ? symbols.subList(0, roles - 1) : List.copyOf(symbols),
+                    f[f.length - 1]));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Optional<String> dash(String field) {
+        return field.equals("-") ? Optional.empty() : Optional.of(field);
+    }
+
+    /** The TAB-separated lines of a table in the jar, comments and empty lines left out. */
+    static List<String[]> rows(String resource) {
+        InputStream in = AllocatorProfile.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("the jar lacks " + resource);
+        }
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            return r.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> l.split("\t", -1)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(resource, e);
+        }
     }
 }

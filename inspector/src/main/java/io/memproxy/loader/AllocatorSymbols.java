@@ -1,35 +1,47 @@
 package io.memproxy.loader;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The symbols an allocator replaces: the C malloc family and the C++ operators new and delete. */
+/**
+ * The symbols an allocator replaces: the C malloc family and the C++ operators new and delete. They are the
+ * "malloc" and "c++" groups of the shim's export list, shim/data/exports.txt, which the shim's build links by
+ * and Maven copies into the jar.
+ */
 public final class AllocatorSymbols {
     private AllocatorSymbols() {}
 
-    public static final List<String> MALLOC_FAMILY = List.of(
-            "malloc", "free", "calloc", "realloc", "reallocarray", "posix_memalign", "aligned_alloc", "memalign",
-            "valloc", "pvalloc", "malloc_usable_size", "malloc_trim", "mallopt", "mallinfo", "mallinfo2",
-            "malloc_stats", "malloc_info", "cfree");
+    /** Where the jar holds shim/data/exports.txt (inspector/pom.xml). */
+    static final String TABLE = "/memproxy-shim/exports.txt";
 
-    /** operator new/delete in all their Itanium-mangled forms (sized, nothrow, aligned), for 64-bit size_t ('m'). */
-    private static final List<String> NEW_DELETE_LP64 = List.of(
-            "_Znwm", "_Znam", "_ZnwmRKSt9nothrow_t", "_ZnamRKSt9nothrow_t",
-            "_ZnwmSt11align_val_t", "_ZnamSt11align_val_t", "_ZnwmSt11align_val_tRKSt9nothrow_t",
-            "_ZnamSt11align_val_tRKSt9nothrow_t",
-            "_ZdlPv", "_ZdaPv", "_ZdlPvm", "_ZdaPvm", "_ZdlPvRKSt9nothrow_t", "_ZdaPvRKSt9nothrow_t",
-            "_ZdlPvSt11align_val_t", "_ZdaPvSt11align_val_t", "_ZdlPvmSt11align_val_t", "_ZdaPvmSt11align_val_t",
-            "_ZdlPvSt11align_val_tRKSt9nothrow_t", "_ZdaPvSt11align_val_tRKSt9nothrow_t");
+    private static final List<String[]> EXPORTS = read();
+
+    public static final List<String> MALLOC_FAMILY = group("malloc");
 
     /**
-     * operator new/delete for both word sizes: on i386 size_t is unsigned int, mangled 'j' ({@code _Znwj},
-     * {@code _ZdlPvj}) where x86-64 has 'm'.
+     * operator new/delete in all their Itanium-mangled forms (sized, nothrow, aligned) for both word sizes: the
+     * list has them for a 64-bit size_t ('m'); on i386 size_t is unsigned int, mangled 'j' ({@code _Znwj},
+     * {@code _ZdlPvj}).
      */
-    public static final List<String> NEW_DELETE = both();
+    public static final List<String> NEW_DELETE = both(group("c++"));
 
-    private static List<String> both() {
-        List<String> out = new java.util.ArrayList<>(NEW_DELETE_LP64);
-        for (String s : NEW_DELETE_LP64) {
+    /** Both families. */
+    public static final Set<String> ALL = Set.copyOf(concat());
+
+    private static List<String> group(String name) {
+        return EXPORTS.stream().filter(f -> f[1].equals(name)).map(f -> f[0]).toList();
+    }
+
+    private static List<String> both(List<String> lp64) {
+        List<String> out = new ArrayList<>(lp64);
+        for (String s : lp64) {
             String ilp32 = s.replaceFirst("^(_Zn[wa]|_Zd[la]Pv)m", "$1j");
             if (!ilp32.equals(s)) {
                 out.add(ilp32);
@@ -38,12 +50,33 @@ public final class AllocatorSymbols {
         return List.copyOf(out);
     }
 
-    /** Both families. */
-    public static final Set<String> ALL = Set.copyOf(concat());
-
     private static List<String> concat() {
-        List<String> all = new java.util.ArrayList<>(MALLOC_FAMILY);
+        List<String> all = new ArrayList<>(MALLOC_FAMILY);
         all.addAll(NEW_DELETE);
         return all;
+    }
+
+    /** Lines "SYMBOL TAB GROUP"; '#' lines and empty lines are comments. */
+    private static List<String[]> read() {
+        InputStream in = AllocatorSymbols.class.getResourceAsStream(TABLE);
+        if (in == null) {
+            throw new IllegalStateException("the jar lacks " + TABLE);
+        }
+        List<String[]> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String[] f = line.split("\t", -1);
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                if (f.length != 2) {
+                    throw new IllegalStateException(TABLE + ": SYMBOL<TAB>GROUP expected: " + line);
+                }
+                out.add(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(TABLE, e);
+        }
+        return out;
     }
 }

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs every scenario of samples/chains/ (one per finding id) and checks the id, severity and exit code. */
+/** Runs every scenario of inspector/src/test/chains/ (one per finding id) and checks the id, severity and exit code. */
 class ChainScenarioTest {
     static final Path TOP = Path.of(System.getProperty("user.dir")).getParent();
-    static final Path CHAINS = TOP.resolve("samples/chains");
+    static final Path CHAINS = TOP.resolve("inspector/src/test/chains");
 
     @TempDir
     Path tmp;

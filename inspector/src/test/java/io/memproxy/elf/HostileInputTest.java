@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Damaged and non-ELF input: every case ends in one {@link ElfException} whose one-line message names the
@@ -74,39 +76,129 @@ class HostileInputTest {
         assertTrue(malformedCount > 100, "most truncations break something: " + malformedCount);
     }
 
-    @Test
-    void truncatedInsideTheElfHeader() throws Exception {
-        assertContains("truncated: the ELF header needs 64 bytes, file has 40", malformed(lib.write(dir, "h.so", 40)));
-        assertContains("truncated: the ELF identification needs 16 bytes", malformed(lib.write(dir, "i.so", 10)));
+    /** A way to damage the fixture: changes lib's bytes, returns how many of them to write (-1: all). */
+    interface Damage {
+        int apply(Patch lib) throws Exception;
     }
 
-    @Test
-    void programHeadersOutsideTheFile() throws Exception {
-        lib.u64(0x20, lib.bytes.length - 8L);
-        assertContains("program header table", malformed(lib.write(dir, "phoff.so")));
+    /** One damaged copy of libver.so and the words its one-line error must contain. */
+    record Case(String name, Damage damage, String... expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void absurdProgramHeaderCountViaExtendedNumbering() throws Exception {
-        // PN_XNUM: the real count lives in section 0's sh_info.
-        long shoff = lib.u64At(0x28);
-        lib.u16(0x38, 0xffff).u32(shoff + 44, 0x7fffffff);
-        assertContains("absurd size", malformed(lib.write(dir, "phnum.so")));
+    static Case damaged(String name, Damage damage, String... expected) {
+        return new Case(name, damage, expected);
     }
 
-    @Test
-    void tinyProgramHeaderEntrySize() throws Exception {
-        lib.u16(0x36, 8);
-        assertContains("program header entry size 8", malformed(lib.write(dir, "phent.so")));
+    /** The damage table: each row must end in one malformed-file error naming the file and the problem. */
+    static List<Case> damages() {
+        return List.of(
+                damaged("truncated inside the ELF header", lib -> 40, "truncated: the ELF header needs 64 bytes, file has 40"),
+                damaged("truncated inside the identification", lib -> 10, "truncated: the ELF identification needs 16 bytes"),
+                damaged("program headers outside the file", lib -> {
+                    lib.u64(0x20, lib.bytes.length - 8L);
+                    return -1;
+                }, "program header table"),
+                damaged("absurd program header count via extended numbering", lib -> {
+                    // PN_XNUM: the real count lives in section 0's sh_info.
+                    long shoff = lib.u64At(0x28);
+                    lib.u16(0x38, 0xffff).u32(shoff + 44, 0x7fffffff);
+                    return -1;
+                }, "absurd size"),
+                damaged("tiny program header entry size", lib -> {
+                    lib.u16(0x36, 8);
+                    return -1;
+                }, "program header entry size 8"),
+                damaged("unknown class", lib -> {
+                    lib.bytes[4] = 7;
+                    return -1;
+                }, "unknown ELF class 7"),
+                damaged("unknown encoding", lib -> {
+                    lib.bytes[4] = 2;
+                    lib.bytes[5] = 9;
+                    return -1;
+                }, "unknown ELF data encoding 9"),
+                damaged("absurd string table size", lib -> {
+                    lib.u64(lib.dynamicValue(ElfImage.DT_STRSZ), 0x4000_0000_0000L);
+                    return -1;
+                }, "dynamic string table"),
+                damaged("needed name outside the string table", lib -> {
+                    lib.u64(lib.dynamicValue(ElfImage.DT_NEEDED), 0x10_0000L);
+                    return -1;
+                }, "DT_NEEDED name at 0x100000 lies outside the dynamic string table"),
+                damaged("unterminated string table", lib -> {
+                    long soname = lib.u64At(lib.dynamicValue(ElfImage.DT_SONAME));
+                    lib.u64(lib.dynamicValue(ElfImage.DT_STRSZ), soname + 3);
+                    return -1;
+                }, "DT_SONAME", "not terminated"),
+                damaged("unterminated symbol names cost one scan", lib -> {
+                    // Every byte of .dynstr made non-zero: thousands of lookups must not each rescan the table.
+                    long strtab = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_STRTAB)));
+                    long strsz = lib.u64At(lib.dynamicValue(ElfImage.DT_STRSZ));
+                    for (long i = strtab; i < strtab + strsz; i++) {
+                        lib.bytes[(int) i] = 'x';
+                    }
+                    return -1;
+                }, "not terminated"),
+                damaged("string table address outside every segment", lib -> {
+                    lib.u64(lib.dynamicValue(ElfImage.DT_STRTAB), 0x7000_0000L);
+                    return -1;
+                }, "DT_STRTAB address 0x70000000 is not inside any loadable segment"),
+                damaged("absurd dynamic symbol count", lib -> {
+                    long sh = lib.sectionHeader(".dynsym");
+                    lib.u64(sh + 32, 0x7fff_ffff_ff00L);
+                    return -1;
+                }, "dynamic symbol table"),
+                damaged("huge version definition count", lib -> {
+                    lib.u64(lib.dynamicValue(ElfImage.DT_VERDEFNUM), 0xffff_ffffL);
+                    return -1;
+                }, "DT_VERDEFNUM says 4294967295 entries, more than the file could hold"),
+                damaged("version chain running off the file", lib -> {
+                    long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
+                    lib.u64(lib.dynamicValue(ElfImage.DT_VERDEFNUM), lib.bytes.length / 20 - 1);
+                    lib.u32(verdef + 16, 0x7000_0000L);
+                    return -1;
+                }, "version definition 1"),
+                damaged("huge auxiliary chain", lib -> {
+                    // vd_cnt 0xffff with each Verdaux pointing 8 bytes further: bounded by the file, then out of it.
+                    long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
+                    lib.u16(verdef + 6, 0xffff);
+                    long aux = verdef + lib.u32At(verdef + 12);
+                    lib.u32(aux + 4, 0x1000_0000L);
+                    return -1;
+                }, "version definition 0 name entry 1"),
+                damaged("version requirement count too large", lib -> {
+                    lib.u64(lib.dynamicValue(ElfImage.DT_VERNEEDNUM), 0x1_0000_0000L);
+                    return -1;
+                }, "DT_VERNEEDNUM"),
+                damaged("relocation table outside the file", lib -> {
+                    lib.u64(lib.dynamicValue(ElfImage.DT_RELASZ), 0x10_0000_0000L);
+                    return -1;
+                }, "relocation table"),
+                damaged("bad symbol entry size", lib -> {
+                    lib.u64(lib.dynamicValue(ElfImage.DT_SYMENT), 4096);
+                    return -1;
+                }, "DT_SYMENT is 4096, expected 24"),
+                damaged("note running past its segment", lib -> {
+                    ProgramHeader note = lib.original.programHeaders().stream().filter(p -> p.type() == ProgramHeader.PT_NOTE)
+                            .findFirst().orElseThrow();
+                    lib.u32(note.offset(), 0x7fff_fff0L);
+                    return -1;
+                }, "runs past the end of its PT_NOTE segment"));
     }
 
-    @Test
-    void unknownClassAndEncoding() throws Exception {
-        lib.bytes[4] = 7;
-        assertContains("unknown ELF class 7", malformed(lib.write(dir, "class.so")));
-        lib.bytes[4] = 2;
-        lib.bytes[5] = 9;
-        assertContains("unknown ELF data encoding 9", malformed(lib.write(dir, "data.so")));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("damages")
+    void damageEndsInOneMalformedFileError(Case c) throws Exception {
+        int length = c.damage().apply(lib);
+        Path f = length < 0 ? lib.write(dir, "damaged.so") : lib.write(dir, "damaged.so", length);
+        MalformedElfException e = malformed(f);
+        for (String expected : c.expected()) {
+            assertContains(expected, e);
+        }
     }
 
     @Test
@@ -120,87 +212,12 @@ class HostileInputTest {
     }
 
     @Test
-    void absurdStringTableSize() throws Exception {
-        lib.u64(lib.dynamicValue(ElfImage.DT_STRSZ), 0x4000_0000_0000L);
-        assertContains("dynamic string table", malformed(lib.write(dir, "strsz.so")));
-    }
-
-    @Test
-    void neededNameOutsideTheStringTable() throws Exception {
-        lib.u64(lib.dynamicValue(ElfImage.DT_NEEDED), 0x10_0000L);
-        assertContains("DT_NEEDED name at 0x100000 lies outside the dynamic string table", malformed(lib.write(dir, "n.so")));
-    }
-
-    @Test
-    void unterminatedStringTable() throws Exception {
-        long soname = lib.u64At(lib.dynamicValue(ElfImage.DT_SONAME));
-        lib.u64(lib.dynamicValue(ElfImage.DT_STRSZ), soname + 3);
-        assertContains("DT_SONAME", malformed(lib.write(dir, "unterminated.so")));
-        assertContains("not terminated", malformed(lib.write(dir, "unterminated.so")));
-    }
-
-    @Test
-    void unterminatedSymbolNamesCostOneScan() throws Exception {
-        // Every byte of .dynstr made non-zero: thousands of lookups must not each rescan the table.
-        long strtab = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_STRTAB)));
-        long strsz = lib.u64At(lib.dynamicValue(ElfImage.DT_STRSZ));
-        for (long i = strtab; i < strtab + strsz; i++) {
-            lib.bytes[(int) i] = 'x';
-        }
-        assertContains("not terminated", malformed(lib.write(dir, "nonul.so")));
-    }
-
-    @Test
-    void stringTableAddressOutsideEverySegment() throws Exception {
-        lib.u64(lib.dynamicValue(ElfImage.DT_STRTAB), 0x7000_0000L);
-        assertContains("DT_STRTAB address 0x70000000 is not inside any loadable segment", malformed(lib.write(dir, "a.so")));
-    }
-
-    @Test
-    void absurdDynamicSymbolCount() throws Exception {
-        long sh = lib.sectionHeader(".dynsym");
-        lib.u64(sh + 32, 0x7fff_ffff_ff00L);
-        assertContains("dynamic symbol table", malformed(lib.write(dir, "dynsym.so")));
-    }
-
-    @Test
-    void hugeVersionDefinitionCount() throws Exception {
-        lib.u64(lib.dynamicValue(ElfImage.DT_VERDEFNUM), 0xffff_ffffL);
-        assertContains("DT_VERDEFNUM says 4294967295 entries, more than the file could hold",
-                malformed(lib.write(dir, "verdefnum.so")));
-    }
-
-    @Test
     void versionChainThatStopsEarlyEndsWithoutLooping() throws Exception {
         // vd_next = 0 on the first entry while the count says 3: glibc and we stop there.
         long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
         lib.u32(verdef + 16, 0);
         Path f = lib.write(dir, "chain.so");
         assertEquals(1, ElfImage.read(f).versionDefinitions().size());
-    }
-
-    @Test
-    void versionChainRunningOffTheFile() throws Exception {
-        long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
-        lib.u64(lib.dynamicValue(ElfImage.DT_VERDEFNUM), lib.bytes.length / 20 - 1);
-        lib.u32(verdef + 16, 0x7000_0000L);
-        assertContains("version definition 1", malformed(lib.write(dir, "offchain.so")));
-    }
-
-    @Test
-    void hugeAuxiliaryChain() throws Exception {
-        // vd_cnt 0xffff with each Verdaux pointing 8 bytes further: bounded by the file, then out of it.
-        long verdef = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_VERDEF)));
-        lib.u16(verdef + 6, 0xffff);
-        long aux = verdef + lib.u32At(verdef + 12);
-        lib.u32(aux + 4, 0x1000_0000L);
-        assertContains("version definition 0 name entry 1", malformed(lib.write(dir, "aux.so")));
-    }
-
-    @Test
-    void versionRequirementCountTooLarge() throws Exception {
-        lib.u64(lib.dynamicValue(ElfImage.DT_VERNEEDNUM), 0x1_0000_0000L);
-        assertContains("DT_VERNEEDNUM", malformed(lib.write(dir, "verneednum.so")));
     }
 
     @Test
@@ -215,18 +232,6 @@ class HostileInputTest {
     }
 
     @Test
-    void relocationTableOutsideTheFile() throws Exception {
-        lib.u64(lib.dynamicValue(ElfImage.DT_RELASZ), 0x10_0000_0000L);
-        assertContains("relocation table", malformed(lib.write(dir, "rela.so")));
-    }
-
-    @Test
-    void badSymbolEntrySize() throws Exception {
-        lib.u64(lib.dynamicValue(ElfImage.DT_SYMENT), 4096);
-        assertContains("DT_SYMENT is 4096, expected 24", malformed(lib.write(dir, "syment.so")));
-    }
-
-    @Test
     void bindSaysWhenAPreloadsSymbolTableIsBroken() throws Exception {
         lib.u64(lib.dynamicValue(ElfImage.DT_SYMENT), 4096);
         Path broken = lib.write(dir, "syment.so");
@@ -238,14 +243,6 @@ class HostileInputTest {
         assertEquals(1, code, out + "" + err);
         assertTrue(err.toString().contains(broken + ": DT_SYMENT is 4096, expected 24 (malformed; its bindings are not shown)"),
                 err.toString());
-    }
-
-    @Test
-    void noteRunningPastItsSegment() throws Exception {
-        ProgramHeader note = lib.original.programHeaders().stream().filter(p -> p.type() == ProgramHeader.PT_NOTE)
-                .findFirst().orElseThrow();
-        lib.u32(note.offset(), 0x7fff_fff0L);
-        assertContains("runs past the end of its PT_NOTE segment", malformed(lib.write(dir, "note.so")));
     }
 
     // ---- not ELF at all ----

@@ -20,11 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shim's own test vectors (samples/config-vectors.tsv, also run by shim/tests/vectors.c): the
+ * The shim's own test vectors (shim/tests/config-vectors.tsv, also run by shim/tests/vectors.c): the
  * inspector's grammar and decision must give the shim's route, allocator and reason for every one.
  */
 class ConfigVectorsTest {
-    static final Path VECTORS = Path.of(System.getProperty("user.dir")).getParent().resolve("samples/config-vectors.tsv");
+    static final Path VECTORS = Path.of(System.getProperty("user.dir")).getParent().resolve("shim/tests/config-vectors.tsv");
 
     @TestFactory
     Stream<DynamicTest> everyVector() throws IOException {
