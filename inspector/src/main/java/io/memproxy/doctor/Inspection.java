@@ -481,21 +481,21 @@ public final class Inspection {
 
     /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */
     public List<MappedObject> loadOrder(String exe) {
-        List<MappedObject> out = new ArrayList<>();
-        for (LinkMapEntry l : linkMap(exe).loadOrder()) {
-            if (l.found()) {
-                out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
-            }
-        }
-        return out;
+        return mapped(exe, linkMap(exe).loadOrder());
     }
 
     /** The global scope: the order in which ld.so looks for a symbol. */
     public List<MappedObject> scope(String exe) {
+        return mapped(exe, linkMap(exe).scope());
+    }
+
+    /** The entries ld.so found, as the shim sees each mapped object; the executable as the user named it. */
+    private List<MappedObject> mapped(String exe, List<LinkMapEntry> entries) {
+        LinkMapEntry executable = linkMap(exe).executable();
         List<MappedObject> out = new ArrayList<>();
-        for (LinkMapEntry l : linkMap(exe).scope()) {
+        for (LinkMapEntry l : entries) {
             if (l.found()) {
-                out.add(l == linkMap(exe).executable() ? object(exe) : object(l));
+                out.add(l == executable ? object(exe) : object(l));
             }
         }
         return out;
