@@ -152,24 +152,21 @@ final class CommandModel {
             } else {
                 java.lang.reflect.Member member = readMember(in);
                 PositionalParamSpec.Builder b = PositionalParamSpec.builder();
-                String index = readString(in);
-                if (index != null) {
-                    b.index(index);
-                }
+                b.index(readRange(in));
                 spec.addPositional(apply(readArg(in, member, userObject, spec), b).build());
             }
         }
     }
 
     /** What every option and positional parameter has (picocli's ArgSpec.Builder is not public: applied to each kind below). */
-    private record Arg(String arity, String paramLabel, boolean hideParamSyntax, String[] description, String descriptionKey,
+    private record Arg(CommandLine.Range arity, String paramLabel, boolean hideParamSyntax, String[] description, String descriptionKey,
             boolean required, boolean hidden, String defaultValue, CommandLine.Help.Visibility showDefaultValue, String splitRegex,
             String splitRegexSynopsisLabel, String mapFallbackValue, Class<?> type,
             Class<?>[] auxiliaryTypes, CommandLine.ITypeConverter<?>[] converters, Iterable<String> completionCandidates,
             java.lang.reflect.Member member, IGetter getter, ISetter setter, boolean hasInitialValue, Object initialValue) {}
 
     private Arg readArg(DataInputStream in, java.lang.reflect.Member member, Object userObject, CommandSpec spec) throws IOException {
-        String arity = readString(in);
+        CommandLine.Range arity = readRange(in);
         String paramLabel = readString(in);
         boolean hideParamSyntax = in.readBoolean();
         String[] description = readStrings(in);
@@ -210,9 +207,7 @@ final class CommandModel {
     }
 
     private static OptionSpec.Builder apply(Arg a, OptionSpec.Builder b) {
-        if (a.arity() != null) {
-            b.arity(a.arity());
-        }
+        b.arity(a.arity());
         if (a.completionCandidates() != null) {
             b.completionCandidates(a.completionCandidates());
         }
@@ -239,9 +234,7 @@ final class CommandModel {
     }
 
     private static PositionalParamSpec.Builder apply(Arg a, PositionalParamSpec.Builder b) {
-        if (a.arity() != null) {
-            b.arity(a.arity());
-        }
+        b.arity(a.arity());
         if (a.completionCandidates() != null) {
             b.completionCandidates(a.completionCandidates());
         }
@@ -354,6 +347,10 @@ final class CommandModel {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static CommandLine.Range readRange(DataInputStream in) throws IOException {
+        return new CommandLine.Range(in.readInt(), in.readInt(), in.readBoolean(), in.readBoolean(), readString(in));
     }
 
     private static String readString(DataInputStream in) throws IOException {

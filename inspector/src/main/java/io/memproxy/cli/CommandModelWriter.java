@@ -234,8 +234,13 @@ public final class CommandModelWriter {
         }
     }
 
+    /** A range as picocli holds it, unspecified ones too (their defaults depend on how the argument was declared). */
     private static void writeRange(DataOutputStream out, CommandLine.Range r) throws IOException {
-        writeString(out, r.isUnspecified() ? null : r.originalValue());
+        out.writeInt(r.min());
+        out.writeInt(r.max());
+        out.writeBoolean(r.isVariable());
+        out.writeBoolean(r.isUnspecified());
+        writeString(out, r.originalValue());
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {
