@@ -147,10 +147,11 @@ public final class CommandModelWriter {
         out.writeUTF(a.type().getName());
         writeStrings(out, java.util.Arrays.stream(a.auxiliaryTypes()).map(Class::getName).toArray(String[]::new));
         writeStrings(out, java.util.Arrays.stream(a.converters()).map(c -> c.getClass().getName()).toArray(String[]::new));
-        // Explicit candidates only: for an enum, picocli lists the constants itself.
+        // Declared candidates are an instance of the class the annotation names; a JDK list is picocli's own,
+        // the constants of an enum, which it makes again from the type.
         Iterable<String> candidates = a.completionCandidates();
-        boolean explicit = candidates != null && !(a.typeInfo().isEnum() && !(candidates instanceof Format.Offered));
-        writeString(out, explicit ? candidates.getClass().getName() : null);
+        boolean declared = candidates != null && !candidates.getClass().getName().startsWith("java.");
+        writeString(out, declared ? candidates.getClass().getName() : null);
         out.writeBoolean(a.hasInitialValue());
         if (a.interactive() || a.inherited() || a.scopeType() != CommandLine.ScopeType.LOCAL || a.parameterConsumer() != null
                 || !a.preprocessor().getClass().getName().equals("picocli.CommandLine$NoOpParameterPreprocessor")) {
