@@ -2,7 +2,6 @@ package io.memproxy.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** Builds the picocli command tree around given writers, so tests run commands in-process. */
 public final class CommandLines {
@@ -28,26 +27,45 @@ public final class CommandLines {
         }
     }
 
-    /** The whole command tree, as help and the generated completion and man page see it. */
+    /** The whole command tree, as {@code memproxy --help} builds it. */
     static CommandLine full() {
         return create(new PrintWriter(System.out, true), new PrintWriter(System.err, true), Terminal.none(), CallerEnvironment.none(), "--help");
     }
 
     /**
-     * The command tree for {@code args}. Picocli reflects over every registered command when it
-     * builds the tree, which dominated start-up (BENCHMARKS.md), so when the first argument names a
-     * command only that one is built; help, errors and everything else get the whole tree.
+     * The whole command tree as picocli reads it from the annotations: the source the build writes the
+     * command model from (CommandModelWriter), and the tree completion and man pages are generated from.
+     * Never on the path of a command.
+     */
+    static CommandLine fromAnnotations() {
+        CommandLine cl = new CommandLine(new MemproxyCommand(Terminal.none(), CallerEnvironment.none()));
+        for (Class<?> command : MemproxyCommand.SUBCOMMANDS) {
+            cl.addSubcommand(command);
+        }
+        return configure(cl, new PrintWriter(System.out, true), new PrintWriter(System.err, true), Terminal.none());
+    }
+
+    /**
+     * The command tree for {@code args}, from the command model the build wrote from the annotations
+     * (CommandModel): reading annotations at run time dominated start-up (BENCHMARKS.md). When the first
+     * argument names a command only that one is built; help, errors and everything else get the whole tree.
      */
     private static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal, CallerEnvironment caller, String... args) {
-        CommandLine cl = new CommandLine(new MemproxyCommand(terminal, caller));
+        CommandModel model = CommandModel.load();
+        MemproxyCommand root = new MemproxyCommand(terminal, caller);
+        CommandLine cl = new CommandLine(model.root(root));
         String first = args.length > 0 ? args[0] : "";
         boolean versionOnly = first.equals("--version") || first.equals("-V");
-        Class<?> only = commandNamed(first);
+        Class<?> only = first.equals("help") ? null : model.subcommandNamed(first);
         for (Class<?> command : MemproxyCommand.SUBCOMMANDS) {
             if (!versionOnly && (only == null || only == command)) {
-                cl.addSubcommand(command);
+                cl.addSubcommand(new CommandLine(model.subcommand(command, root)));
             }
         }
+        return configure(cl, out, err, terminal);
+    }
+
+    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err, Terminal terminal) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
@@ -134,19 +152,5 @@ public final class CommandLines {
         CommandLine owner = c.getSubcommands().isEmpty() && c.getParent() != null ? c.getParent() : c;
         return "unknown command '" + m.group(1) + "'"
                 + Suggestions.didYouMean(Suggestions.closest(m.group(1), owner.getSubcommands().keySet(), 3));
-    }
-
-    /** The command {@code name} names, or null; {@code help} needs the others, so it is never alone. */
-    private static Class<?> commandNamed(String name) {
-        for (Class<?> command : MemproxyCommand.SUBCOMMANDS) {
-            if (command == picocli.CommandLine.HelpCommand.class) {
-                continue;
-            }
-            Command c = command.getAnnotation(Command.class);
-            if (c.name().equals(name) || java.util.Arrays.asList(c.aliases()).contains(name)) {
-                return command;
-            }
-        }
-        return null;
     }
 }

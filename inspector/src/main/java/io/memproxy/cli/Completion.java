@@ -17,7 +17,7 @@ public final class Completion {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
-        String bash = AutoComplete.bash("memproxy", CommandLines.full());
+        String bash = AutoComplete.bash("memproxy", CommandLines.fromAnnotations());
         Files.writeString(dir.resolve("memproxy"), bash, StandardCharsets.UTF_8);
         // zsh runs the same functions through its bash compatibility (bashcompinit): compinit autoloads
         // _memproxy (#compdef) on first use; it defines them, and then completes the current word through

@@ -8,8 +8,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        // The version needs no command model: building picocli's (annotation proxies, converters) is most
-        // of the start-up (BENCHMARKS.md), so `memproxy --version` answers before it.
+        // The version needs no command model: building picocli's (its classes, its converters) is most of
+        // the start-up (BENCHMARKS.md), so `memproxy --version` answers before it.
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             System.out.println(new Version().getVersion()[0]);
             System.exit(ExitCodes.OK);

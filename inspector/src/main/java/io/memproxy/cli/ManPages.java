@@ -21,7 +21,7 @@ public final class ManPages {
 
     public static void main(String[] args) throws IOException {
         Path dir = Files.createDirectories(Path.of(args[0]));
-        for (Map.Entry<String, CommandLine> c : CommandLines.full().getSubcommands().entrySet()) {
+        for (Map.Entry<String, CommandLine> c : CommandLines.fromAnnotations().getSubcommands().entrySet()) {
             if (c.getKey().equals("help")) {
                 continue;
             }

@@ -22,6 +22,8 @@ public final class Training {
         {"ldd", "--tree", "/bin/sh"},
         {"bind", "/bin/sh"},
         {"doctor", "--preload", LIBC},
+        // The one-program form (docs/doctor.md): --exe's setter has a lambda of its own.
+        {"doctor", "--preload", LIBC, "--exe", "/bin/sh"},
         {"doctor", "--format", "json", "--preload", LIBC},
         {"check", "--preload", LIBC},
         // The demo chain (`make` builds the shim before the jar): the doctor's full path, allocator found.
