@@ -38,20 +38,28 @@ public final class CommandLines {
      * Never on the path of a command.
      */
     static CommandLine fromAnnotations() {
-        CommandLine cl = new CommandLine(new MemproxyCommand(Terminal.none(), CallerEnvironment.none()));
+        return fromAnnotations(new PrintWriter(System.out, true), new PrintWriter(System.err, true), Terminal.none(), CallerEnvironment.none());
+    }
+
+    private static CommandLine fromAnnotations(PrintWriter out, PrintWriter err, Terminal terminal, CallerEnvironment caller) {
+        CommandLine cl = new CommandLine(new MemproxyCommand(terminal, caller));
         for (Class<?> command : MemproxyCommand.SUBCOMMANDS) {
             cl.addSubcommand(command);
         }
-        return configure(cl, new PrintWriter(System.out, true), new PrintWriter(System.err, true), Terminal.none());
+        return configure(cl, out, err, terminal);
     }
 
     /**
      * The command tree for {@code args}, from the command model the build wrote from the annotations
-     * (CommandModel): reading annotations at run time dominated start-up (BENCHMARKS.md). When the first
+     * (CommandModel): reading annotations at run time dominated start-up (BENCHMARKS.md); without that
+     * model (classes compiled outside Maven) the annotations are read instead. When the first
      * argument names a command only that one is built; help, errors and everything else get the whole tree.
      */
     private static CommandLine create(PrintWriter out, PrintWriter err, Terminal terminal, CallerEnvironment caller, String... args) {
         CommandModel model = CommandModel.load();
+        if (model == null) {
+            return fromAnnotations(out, err, terminal, caller);
+        }
         MemproxyCommand root = new MemproxyCommand(terminal, caller);
         CommandLine cl = new CommandLine(model.root(root));
         String first = args.length > 0 ? args[0] : "";

@@ -43,10 +43,8 @@ final class CommandModel {
     private final List<Entry> commands = new ArrayList<>();
     private final Map<String, Class<?>> classes = new HashMap<>();
 
+    /** Reads the resource after its format number. */
     private CommandModel(DataInputStream in) throws IOException {
-        if (in.readInt() != FORMAT) {
-            throw new IllegalStateException(RESOURCE + ": written by another build");
-        }
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             String className = in.readUTF();
@@ -58,13 +56,18 @@ final class CommandModel {
         }
     }
 
-    /** The model the build wrote next to this class. */
+    /**
+     * The model the build wrote next to this class, or null when there is none that this build can read
+     * (classes compiled without Maven's process-classes phase, as an IDE does): the caller then reads the
+     * annotations, which give the same model, only more slowly.
+     */
     static CommandModel load() {
         try (InputStream in = CommandModel.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path (it is written by the build)");
+                return null;
             }
-            return new CommandModel(new DataInputStream(new java.io.BufferedInputStream(in)));
+            DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in));
+            return data.readInt() == FORMAT ? new CommandModel(data) : null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
