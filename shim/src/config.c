@@ -285,9 +285,14 @@ static void libc_missing(const struct mp_chain *chain, struct mp_decision *out)
 	route(out, MP_SYSTEM, "none", "libc-missing");
 }
 
+void mp_config_of(const struct mp_inputs *in, struct mp_config *cfg)
+{
+	mp_config_parse(in->status == MP_CONF_OK ? in->conf : "", in->status == MP_CONF_OK ? in->conf_len : 0, cfg);
+}
+
 /* The rules in the order of the decision table in memproxy.conf(5), DECISION, the table's one home. */
 void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
-	       struct mp_config *cfg, struct mp_decision *out)
+	       const struct mp_config *cfg, struct mp_decision *out)
 {
 	static const char *const status_reason[] = {
 		[MP_CONF_UNREADABLE] = "config-unreadable",
@@ -296,7 +301,6 @@ void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 	};
 	out->profile = -1;
 	out->object = -1;
-	mp_config_parse(in->status == MP_CONF_OK ? in->conf : "", in->status == MP_CONF_OK ? in->conf_len : 0, cfg);
 
 	if (in->libc_missing)
 		return libc_missing(chain, out);
@@ -306,10 +310,11 @@ void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 		return route(out, MP_SYSTEM, "none", "bad-config");
 	if (in->secure && !cfg->secure_allocator)
 		return route(out, MP_SYSTEM, "none", "secure-exec");
-	if (!in->exe_path)
+	/* A list of directives and comments only (the installed one) names no
+	 * program: the executable's name is not needed, and not read (memproxy.c). */
+	if (cfg->names && !in->exe_path)
 		return route(out, MP_SYSTEM, "none", "exe-unknown");
-	/* A list of directives and comments only (the installed one) names no program: no second pass. */
-	if (in->status == MP_CONF_OK && cfg->names && mp_config_lists(in->conf, in->conf_len, in->exe_path))
+	if (cfg->names && mp_config_lists(in->conf, in->conf_len, in->exe_path))
 		return route(out, MP_SYSTEM, "none", "excluded");
 	if (cfg->mode == MP_NONE)
 		return route(out, MP_SYSTEM, "none", "forced");

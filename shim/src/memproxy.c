@@ -285,7 +285,7 @@ static int loader_program(char *out, size_t size)
  * without an interpreter (AT_BASE is 0) and /proc/self/exe names ld.so: the
  * program is then the one ld.so was given; opening it and reading
  * /proc/self/fd/N resolves links as /proc/self/exe does. A program that does
- * not open (a name ld.so found on its library path) is exe-unknown: the
+ * not open (a name ld.so found on its library path) is unknown: exe-unknown,
  * system route. */
 static const char *exe_name(char *exe_path, size_t size)
 {
@@ -412,9 +412,17 @@ static void decide(void)
 	const char *conf_path = env[0].value && env[0].value[0] ? env[0].value : config_path;
 	in.status = read_config(conf_path, &in.conf_len);
 	in.conf = state.text;
-	in.exe_path = exe_name(state.text + in.conf_len, PATH_MAX);
-
 	struct mp_config *cfg = &state.cfg;
+	mp_config_of(&in, cfg);
+	const char *debug = env[1].value;  /* NULL in secure execution: read_env did not run */
+	int debugging = debug && debug[0] && mp_strcmp(debug, "0") != 0;
+	/* Reading /proc/self/exe is most of the decision's cost (BENCHMARKS.md
+	 * "Per-exec cost"): only a list that names a program needs the name,
+	 * and the debug line prints it. */
+	char *exe_buf = state.text + in.conf_len;
+	if (cfg->names || debugging)
+		in.exe_path = exe_name(exe_buf, PATH_MAX);
+
 	struct mp_decision d;
 	mp_decide(&in, &chain, cfg, &d);
 	if (d.route == MP_ALLOCATOR) {
@@ -428,17 +436,16 @@ static void decide(void)
 		if (d.route == MP_ALLOCATOR)
 			mp_allocator_route(&built, &d, cfg, &state.objects.obj[index[d.object]], &state.objects, index, chain.count);
 	}
-	const char *debug = env[1].value;  /* NULL in secure execution: read_env did not run */
 	if (in.libc_missing && d.route == MP_SYSTEM) {
 		static const char msg[] = "memproxy: libc.so.6's malloc not found and no allocator loaded: "
 					  "nothing can serve this process\n";
-		debug_line(in.exe_path, &d);
+		debug_line(in.exe_path ? in.exe_path : exe_name(exe_buf, PATH_MAX), &d);
 		syscall(SYS_write, 2, msg, sizeof msg - 1);
 		syscall(SYS_exit_group, 127);
 	}
 	mp_arena_checks(&built, state.reentered);
 	publish(&built);
-	if (debug && debug[0] && mp_strcmp(debug, "0") != 0)
+	if (debugging)
 		debug_line(in.exe_path, &d);
 	mp_objects_release(&state.objects);
 	errno = saved_errno;

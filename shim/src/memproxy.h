@@ -83,13 +83,16 @@ struct mp_inputs {
 	enum mp_config_status status;
 	const char *conf;       /* contents when status == MP_CONF_OK */
 	size_t conf_len;
-	const char *exe_path;   /* NULL when unknown */
+	const char *exe_path;   /* NULL when unknown; read only when the list names a program */
 	int secure;             /* AT_SECURE */
 	int libc_missing;       /* libc.so.6's malloc family could not be found */
 };
 
+/* The list as the decision reads it: a file not read is an empty list. */
+void mp_config_of(const struct mp_inputs *in, struct mp_config *cfg);
+/* cfg: mp_config_of(in). in->exe_path is read only when cfg->names is not 0. */
 void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
-	       struct mp_config *cfg, struct mp_decision *out);
+	       const struct mp_config *cfg, struct mp_decision *out);
 
 #define MP_CONF_MAX (64 * 1024)
 

@@ -161,6 +161,7 @@ int main(int argc, char **argv)
 		struct mp_chain mc = { chain.count, fake_has, &chain };
 		struct mp_config cfg;
 		struct mp_decision d;
+		mp_config_of(&in, &cfg);
 		mp_decide(&in, &mc, &cfg, &d);
 		const char *route = d.route == MP_SYSTEM ? "system" : "allocator";
 		CHECK(strcmp(route, field[5]) == 0 && strcmp(d.allocator, field[6]) == 0 &&
