@@ -62,10 +62,11 @@ enum mp_config_status {
 	MP_CONF_OK, MP_CONF_MISSING, MP_CONF_UNREADABLE, MP_CONF_NOT_REGULAR, MP_CONF_TOO_LARGE
 };
 
-/* The objects of the process in load order, libmemproxy and libc left out. */
+/* The objects of the process in load order, libmemproxy and libc left out.
+ * find: the address of a function the object defines, or NULL. */
 struct mp_chain {
 	int count;
-	int (*has)(void *ctx, int object, const char *symbol);
+	void *(*find)(void *ctx, int object, const char *symbol);
 	void *ctx;
 };
 
@@ -77,6 +78,10 @@ struct mp_decision {
 	const char *reason;
 	int profile;            /* index in mp_profiles, -1 for custom/none */
 	int object;             /* chain object holding the profile, -1 otherwise */
+	/* On the allocator route, each role's function as the decision found it
+	 * (the route is built from them: no second lookup); fn[MP_TRIM] only for
+	 * custom, a profile's trim is optional and looked up by the route. */
+	void *fn[MP_ROLES];
 };
 
 struct mp_inputs {
