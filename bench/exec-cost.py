@@ -12,8 +12,10 @@ which the kernel keeps per task: time spent waiting for the CPU does not
 count) and the minor page faults. The figure is the median of the per-pair
 differences, with a distribution-free 95% confidence interval (order
 statistics of the sorted differences). Both routes, with the list the
-package installs (shim/memproxy.conf): allocator (as installed) and system
-(`ls` added to it).
+package installs (shim/memproxy.conf): allocator (as installed: it names no
+program, so the shim does not read the program's name) and system (`ls` added
+to it); --routes named is the allocator route with a list that names another
+program (`vim` added), which makes the shim read /proc/self/exe.
 
 Then the floors, each against the empty library: the shim loaded in a
 process that never allocates (so it never decides), an empty library that
@@ -24,7 +26,7 @@ makes (strace -f); the instructions one start executes (valgrind
 --tool=callgrind, exact and repeatable). Prints Markdown tables.
 
 Usage: exec-cost.py [--pairs N] [--allocators jemalloc,tcmalloc,mimalloc]
-                    [--routes allocator,system] [--base LIB] [--shim LIB]
+                    [--routes allocator,system,named] [--base LIB] [--shim LIB]
                     [--no-floors | --only-floors] [--no-perf] [--no-strace] [--no-callgrind]"""
 import argparse
 import os
@@ -153,7 +155,7 @@ def floors(args, work, argv, base_lib, conf):
         f.write("int main(void) { return 0; }\n")
     subprocess.run(["cc", "-O2", "-o", nop, nop_src], check=True)
     sources = [f"unsigned char memproxy_bench_bss[{bss}];\n"] + \
-        [f"#define PARTS {parts}\n" + SYSCALLS_C for parts in (7, 1, 2, 4)]
+        [f"#define PARTS {parts}\n" + SYSCALLS_C for parts in (7, 1, 2, 4, 3)]
     for i, source in enumerate(sources):
         src, so = os.path.join(work, f"floor{i}.c"), os.path.join(work, f"libfloor{i}.so")
         with open(src, "w") as f:
@@ -169,8 +171,10 @@ def floors(args, work, argv, base_lib, conf):
          args.shim, argv, mimalloc),
         (f"empty library + {bss // 1024} KiB of zero-filled data (the size of the shim's, mapped by ld.so)",
          build[0], argv, jemalloc),
-        ("empty library + the decision's system calls (gettid; openat, fstat, read, close of the list; "
-         "readlinkat of /proc/self/exe)", build[1], argv, jemalloc),
+        ("empty library + the decision's system calls with a list that names a program (gettid; openat, fstat, "
+         "read, close of the list; readlinkat of /proc/self/exe)", build[1], argv, jemalloc),
+        ("empty library + the decision's system calls with a list that names none, as installed (gettid; "
+         "openat, fstat, read, close of the list)", build[5], argv, jemalloc),
         ("empty library + gettid only", build[2], argv, jemalloc),
         ("empty library + openat, fstat, read, close of the list only", build[3], argv, jemalloc),
         ("empty library + readlinkat of /proc/self/exe only", build[4], argv, jemalloc),
@@ -218,11 +222,14 @@ def main():
     # The list the package installs (shim/memproxy.conf), and the same with ls listed.
     with open(os.path.join(ROOT, "shim/memproxy.conf")) as f:
         sample = f.read()
-    confs = {"allocator": os.path.join(work, "memproxy.conf"), "system": os.path.join(work, "listed.conf")}
+    confs = {"allocator": os.path.join(work, "memproxy.conf"), "system": os.path.join(work, "listed.conf"),
+             "named": os.path.join(work, "names-vim.conf")}
     with open(confs["allocator"], "w") as f:
         f.write(sample)
     with open(confs["system"], "w") as f:
         f.write(sample + "ls\n")
+    with open(confs["named"], "w") as f:
+        f.write(sample + "vim\n")
 
     chains = []
     for name in args.allocators.split(","):

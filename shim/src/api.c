@@ -388,29 +388,24 @@ static int trim_int(size_t pad)
 	return ((int (*)(size_t))mp_raw.trim_target)(pad);
 }
 
-void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const struct mp_config *cfg,
-			const struct mp_object *holder, const struct mp_objects *objects, const int *chain,
-			int chain_count)
+void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const struct mp_object *holder)
 {
-	void *fn[MP_ROLES] = { 0 };
+	void *fn[MP_ROLES];
 	enum mp_trim_kind trim = MP_TRIM_NONE;
 	unsigned errno_roles = MP_ROLE_BIT(MP_MALLOC) | MP_ROLE_BIT(MP_CALLOC) | MP_ROLE_BIT(MP_REALLOC);
 	int big_no_errno = 0;
 	mp_memset(t, 0, sizeof *t);
+	mp_memcpy(fn, d->fn, sizeof fn);  /* found by the decision */
 	if (d->profile >= 0) {
 		const struct mp_profile *p = &mp_profiles[d->profile];
-		for (int r = 0; r < MP_ROLES; r++)
-			fn[r] = p->sym[r] ? mp_object_symbol(holder, p->sym[r]) : NULL;
+		fn[MP_TRIM] = p->sym[MP_TRIM] ? mp_object_symbol(holder, p->sym[MP_TRIM]) : NULL;
 		trim = fn[MP_TRIM] ? p->trim : MP_TRIM_NONE;
 		errno_roles = p->errno_roles;
 		big_no_errno = p->big_no_errno;
 		mp_raw.allocator = p->name;
 		mp_raw.stats = p->stats;
 	} else {
-		/* Each role: the first object in load order defining the name. */
-		for (int r = 0; r < MP_ROLES; r++)
-			for (int i = 0; cfg->custom[r][0] && !fn[r] && i < chain_count; i++)
-				fn[r] = mp_object_symbol(&objects->obj[chain[i]], cfg->custom[r]);
+		/* @symbol: each role's first definition in load order (mp_decide). */
 		trim = fn[MP_TRIM] ? MP_TRIM_INT : MP_TRIM_NONE;
 		mp_raw.allocator = "custom";
 		mp_raw.stats = MP_STATS_NONE;

@@ -71,8 +71,15 @@ static size_t line_end(const char *p, size_t n)
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t v = load8(p + i) ^ (ONES * '\n');
-		if ((v - ONES) & ~v & HIGHS)  /* a zero byte: a '\n' in these eight */
+		uint64_t zero = (v - ONES) & ~v & HIGHS;  /* a zero byte: a '\n' in these eight */
+		if (zero) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* The lowest flagged byte is the first zero (only bytes after it can be flagged falsely). */
+			return i + (size_t)__builtin_ctzll(zero) / 8;
+#else
 			break;
+#endif
+		}
 	}
 	for (; i < n; i++)
 		if (p[i] == '\n')
@@ -80,12 +87,20 @@ static size_t line_end(const char *p, size_t n)
 	return n;
 }
 
+/* The offset of the first byte >= 0x80 in p[0..n), or n. */
+static size_t ascii_prefix(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i + 8 <= n && !(load8(p + i) & HIGHS))
+		i += 8;
+	while (i < n && (unsigned char)p[i] < 0x80)
+		i++;
+	return i;
+}
+
 static int has_unicode_blank(const char *p, size_t n)
 {
-	size_t ascii = 0;
-	while (ascii + 8 <= n && !(load8(p + ascii) & HIGHS))
-		ascii += 8;
-	for (size_t i = ascii; i < n; i++)
+	for (size_t i = ascii_prefix(p, n); i < n; i++)
 		if ((unsigned char)p[i] >= 0x80 && unicode_blank((const unsigned char *)p + i, n - i))
 			return 1;
 	return 0;
@@ -202,13 +217,21 @@ static int parse_directive(struct span line, struct mp_config *cfg)
 
 void mp_config_parse(const char *buf, size_t len, struct mp_config *cfg)
 {
-	mp_memset(cfg, 0, sizeof *cfg);
+	/* Not the whole struct: each name is written with its NUL (every process
+	 * parses the list at start, BENCHMARKS.md "Per-exec cost"). */
+	cfg->bad = 0;
 	cfg->mode = MP_AUTO;
 	cfg->profile = -1;
+	cfg->secure_allocator = 0;
+	cfg->names = 0;
+	for (int r = 0; r < MP_ROLES; r++)
+		cfg->custom[r][0] = '\0';
 	size_t pos = bom(buf, len);
+	/* A list in ASCII (the installed one) holds no Unicode blank: one pass over the file, not one per line. */
+	int ascii = pos + ascii_prefix(buf + pos, len - pos) == len;
 	struct span line;
 	while (next_line(buf, len, &pos, &line)) {
-		if (has_unicode_blank(line.p, line.n))
+		if (!ascii && has_unicode_blank(line.p, line.n))
 			cfg->bad = 1;
 		else if (is_comment(line))
 			continue;
@@ -249,22 +272,28 @@ static void route(struct mp_decision *out, enum mp_route_kind r, const char *all
 	out->reason = reason;
 }
 
-static int object_has_profile(const struct mp_chain *chain, int obj, const struct mp_profile *p)
+/* 1 when obj defines the profile's marker and every role but trim, whose
+ * functions are then in fn. */
+static int object_has_profile(const struct mp_chain *chain, int obj, const struct mp_profile *p, void **fn)
 {
-	if (p->marker && !chain->has(chain->ctx, obj, p->marker))
+	if (p->marker && !chain->find(chain->ctx, obj, p->marker))
 		return 0;
 	for (int r = 0; r < MP_TRIM; r++)
-		if (!chain->has(chain->ctx, obj, p->sym[r]))
+		if (!(fn[r] = chain->find(chain->ctx, obj, p->sym[r])))
 			return 0;
+	fn[MP_TRIM] = NULL;
 	return 1;
 }
 
-static int chain_has(const struct mp_chain *chain, const char *symbol)
+/* The first definition of symbol in load order, or NULL. */
+static void *chain_find(const struct mp_chain *chain, const char *symbol)
 {
-	for (int obj = 0; obj < chain->count; obj++)
-		if (chain->has(chain->ctx, obj, symbol))
-			return 1;
-	return 0;
+	for (int obj = 0; obj < chain->count; obj++) {
+		void *f = chain->find(chain->ctx, obj, symbol);
+		if (f)
+			return f;
+	}
+	return NULL;
 }
 
 /* A process whose libc.so.6 malloc family cannot be found has no system
@@ -275,7 +304,7 @@ static void libc_missing(const struct mp_chain *chain, struct mp_decision *out)
 {
 	for (int obj = 0; obj < chain->count; obj++) {
 		for (int i = 0; mp_profiles[i].name; i++) {
-			if (object_has_profile(chain, obj, &mp_profiles[i])) {
+			if (object_has_profile(chain, obj, &mp_profiles[i], out->fn)) {
 				out->profile = i;
 				out->object = obj;
 				return route(out, MP_ALLOCATOR, mp_profiles[i].name, "libc-missing");
@@ -285,9 +314,14 @@ static void libc_missing(const struct mp_chain *chain, struct mp_decision *out)
 	route(out, MP_SYSTEM, "none", "libc-missing");
 }
 
+void mp_config_of(const struct mp_inputs *in, struct mp_config *cfg)
+{
+	mp_config_parse(in->status == MP_CONF_OK ? in->conf : "", in->status == MP_CONF_OK ? in->conf_len : 0, cfg);
+}
+
 /* The rules in the order of the decision table in memproxy.conf(5), DECISION, the table's one home. */
 void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
-	       struct mp_config *cfg, struct mp_decision *out)
+	       const struct mp_config *cfg, struct mp_decision *out)
 {
 	static const char *const status_reason[] = {
 		[MP_CONF_UNREADABLE] = "config-unreadable",
@@ -296,7 +330,6 @@ void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 	};
 	out->profile = -1;
 	out->object = -1;
-	mp_config_parse(in->status == MP_CONF_OK ? in->conf : "", in->status == MP_CONF_OK ? in->conf_len : 0, cfg);
 
 	if (in->libc_missing)
 		return libc_missing(chain, out);
@@ -306,26 +339,29 @@ void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
 		return route(out, MP_SYSTEM, "none", "bad-config");
 	if (in->secure && !cfg->secure_allocator)
 		return route(out, MP_SYSTEM, "none", "secure-exec");
-	if (!in->exe_path)
+	/* A list of directives and comments only (the installed one) names no
+	 * program: the executable's name is not needed, and not read (memproxy.c). */
+	if (cfg->names && !in->exe_path)
 		return route(out, MP_SYSTEM, "none", "exe-unknown");
-	/* A list of directives and comments only (the installed one) names no program: no second pass. */
-	if (in->status == MP_CONF_OK && cfg->names && mp_config_lists(in->conf, in->conf_len, in->exe_path))
+	if (cfg->names && mp_config_lists(in->conf, in->conf_len, in->exe_path))
 		return route(out, MP_SYSTEM, "none", "excluded");
 	if (cfg->mode == MP_NONE)
 		return route(out, MP_SYSTEM, "none", "forced");
 
 	const char *ok = in->status == MP_CONF_MISSING ? "no-config" : "not-excluded";
 	if (cfg->mode == MP_CUSTOM) {
-		for (int r = 0; r < MP_ROLES; r++)
-			if (cfg->custom[r][0] && !chain_has(chain, cfg->custom[r]))
+		for (int r = 0; r < MP_ROLES; r++) {
+			out->fn[r] = cfg->custom[r][0] ? chain_find(chain, cfg->custom[r]) : NULL;
+			if (cfg->custom[r][0] && !out->fn[r])
 				return route(out, MP_SYSTEM, "none", "allocator-missing");
+		}
 		return route(out, MP_ALLOCATOR, "custom", ok);
 	}
 	for (int obj = 0; obj < chain->count; obj++) {
 		for (int i = 0; mp_profiles[i].name; i++) {
 			if (cfg->mode == MP_NAMED && i != cfg->profile)
 				continue;
-			if (object_has_profile(chain, obj, &mp_profiles[i])) {
+			if (object_has_profile(chain, obj, &mp_profiles[i], out->fn)) {
 				out->profile = i;
 				out->object = obj;
 				return route(out, MP_ALLOCATOR, mp_profiles[i].name, ok);

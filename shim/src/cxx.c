@@ -44,7 +44,6 @@ static int runtime_one(struct dl_phdr_info *info, size_t size, void *data)
 	struct mp_object *o = data;
 	mp_memset(o, 0, sizeof *o);
 	o->base = info->dlpi_addr;
-	o->name = info->dlpi_name;
 	mp_object_load(o, info);
 	return mp_object_usable(o) && mp_object_symbol(o, "_ZSt15get_new_handlerv") != NULL;
 }

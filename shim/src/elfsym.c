@@ -28,12 +28,12 @@ static ElfW(Addr) dyn_ptr(const struct mp_object *o, ElfW(Addr) p)
 	return p < o->base ? p + o->base : p;
 }
 
-static void load_dynamic(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
+/* The extent and the dynamic section's address, from the program headers. */
+static void load_phdrs(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
 {
-	const ElfW(Dyn) *dyn = NULL;
 	for (int i = 0; i < phnum; i++) {
 		if (ph[i].p_type == PT_DYNAMIC)
-			dyn = (const ElfW(Dyn) *)(o->base + ph[i].p_vaddr);
+			o->dynamic = (const ElfW(Dyn) *)(o->base + ph[i].p_vaddr);
 		if (ph[i].p_type == PT_LOAD) {
 			ElfW(Addr) lo = o->base + ph[i].p_vaddr, hi = lo + ph[i].p_memsz;
 			if (!o->lo || lo < o->lo)
@@ -42,8 +42,16 @@ static void load_dynamic(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
 				o->hi = hi;
 		}
 	}
+}
+
+int mp_object_parse(struct mp_object *o)
+{
+	if (o->parsed)
+		return mp_object_usable(o);
+	o->parsed = 1;
+	const ElfW(Dyn) *dyn = o->dynamic;
 	if (!dyn)
-		return;
+		return 0;
 	ElfW(Xword) soname = 0;
 	int has_soname = 0;
 	for (; dyn->d_tag != DT_NULL; dyn++) {
@@ -59,11 +67,12 @@ static void load_dynamic(struct mp_object *o, const ElfW(Phdr) *ph, int phnum)
 	}
 	if (has_soname && o->strtab && soname < o->strsz)
 		o->soname = o->strtab + soname;
+	return mp_object_usable(o);
 }
 
 struct collect {
 	struct mp_objects *set;
-	int seen;  /* objects with a symbol table, recorded or not */
+	int seen;  /* objects, recorded or not */
 };
 
 static int collect_one(struct dl_phdr_info *info, size_t size, void *data)
@@ -71,15 +80,12 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *data)
 	(void)size;
 	struct collect *c = data;
 	struct mp_objects *set = c->set;
-	struct mp_object o;
-	mp_memset(&o, 0, sizeof o);
-	o.base = info->dlpi_addr;
-	o.name = info->dlpi_name;
-	load_dynamic(&o, info->dlpi_phdr, info->dlpi_phnum);
-	if (!o.symtab || !o.strtab || !(o.gnu_hash || o.sysv_hash))
-		return 0;
-	if (set->count < set->capacity)
-		set->obj[set->count++] = o;
+	if (set->count < set->capacity) {
+		struct mp_object *o = &set->obj[set->count++];
+		mp_memset(o, 0, sizeof *o);
+		o->base = info->dlpi_addr;
+		load_phdrs(o, info->dlpi_phdr, info->dlpi_phnum);
+	}
 	c->seen++;
 	return 0;
 }
@@ -91,7 +97,8 @@ struct search {
 
 void mp_object_load(struct mp_object *o, const struct dl_phdr_info *info)
 {
-	load_dynamic(o, info->dlpi_phdr, info->dlpi_phnum);
+	load_phdrs(o, info->dlpi_phdr, info->dlpi_phnum);
+	mp_object_parse(o);
 }
 
 int mp_object_usable(const struct mp_object *o)
@@ -103,8 +110,8 @@ static int search_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct search *s = data;
-	struct mp_object o = { .base = info->dlpi_addr, .name = info->dlpi_name };
-	load_dynamic(&o, info->dlpi_phdr, info->dlpi_phnum);
+	struct mp_object o = { .base = info->dlpi_addr };
+	mp_object_load(&o, info);
 	if (mp_object_usable(&o))
 		s->found = mp_object_symbol(&o, s->name);
 	return s->found != NULL;

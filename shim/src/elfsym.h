@@ -7,7 +7,8 @@
 
 struct mp_object {
 	ElfW(Addr) base, lo, hi;   /* load bias; extent of the PT_LOAD segments */
-	const char *name;          /* dlpi_name ("" for the executable) */
+	const ElfW(Dyn) *dynamic;  /* PT_DYNAMIC, read by mp_object_parse when needed */
+	int parsed;                /* the fields below are set */
 	const char *soname;        /* DT_SONAME, or NULL */
 	const ElfW(Sym) *symtab;
 	const char *strtab;
@@ -30,13 +31,16 @@ struct mp_objects {
 	struct mp_object inline_obj[MP_OBJECTS_INLINE];
 };
 
-/* Fills set in load order (dl_iterate_phdr); objects without a symbol table are
- * skipped. Every object is recorded, whatever their number. */
+/* Fills set in load order (dl_iterate_phdr) with each object's extent; its
+ * dynamic section is read by mp_object_parse, only for the objects the
+ * decision asks about. Every object is recorded, whatever their number. */
 void mp_objects_scan(struct mp_objects *set);
+/* Reads o's dynamic section (once); 1 when o has a symbol table to search. */
+int mp_object_parse(struct mp_object *o);
 int *mp_objects_index(struct mp_objects *set);
 void mp_objects_release(struct mp_objects *set);
 int mp_object_contains(const struct mp_object *o, const void *addr);
-/* The address of a defined, default-version function NAME in o, or NULL. */
+/* The address of a defined, default-version function NAME in o, or NULL; o parsed and usable. */
 void *mp_object_symbol(const struct mp_object *o, const char *name);
 
 /* One object of a dl_iterate_phdr walk; usable when it has a symbol table. */

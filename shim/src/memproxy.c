@@ -33,7 +33,9 @@ EXPORT extern const char memproxy_config_path[sizeof MEMPROXY_CONFIG_PATH] __att
 /* Everything the decision writes, in one place and in the order it is
  * written, so that it touches as few pages as it can: each page of the shim
  * first written in a process is a page fault (BENCHMARKS.md "Per-exec
- * cost"). The buffers come last, and only their first bytes are used. */
+ * cost"). It starts on the page of .data that ld.so has written, which holds
+ * everything up to a process's first two dozen objects; the list's text is
+ * on the next page touched. Only the first bytes of the buffers are used. */
 static struct {
 	/* The thread that decides, by kernel thread id; 0 before. One atomic
 	 * word, claimed by compare-and-swap, so no moment exists in which the
@@ -48,14 +50,22 @@ static struct {
 	struct mp_config cfg;
 	/* Tables are built in place and published once; a second decision in the
 	 * same memory (a child forked inside the decision decides again) uses the
-	 * next slot, so a published table is never written. */
-	struct mp_route tables[4];
+	 * next one, so a published table is never written (table()). */
+	struct mp_route first_table;
 	struct mp_objects objects;
+	struct mp_route more_tables[3];
 	/* The config's contents, then the executable's path right after them. */
 	char text[MP_CONF_MAX + 1 + PATH_MAX];
 	/* MEMPROXY_CONF and MEMPROXY_DEBUG when read from /proc (read_env). */
 	char env_conf[PATH_MAX], env_debug[8];
 } state;
+
+#define TABLES (1 + (int)(sizeof state.more_tables / sizeof *state.more_tables))
+
+static struct mp_route *table(int slot)
+{
+	return slot == 0 ? &state.first_table : &state.more_tables[slot - 1];
+}
 
 static void decide(void);
 
@@ -107,10 +117,11 @@ const struct mp_route *mp_ready(void)
 struct mp_raw mp_raw;
 
 
-static int chain_has(void *ctx, int object, const char *symbol)
+static void *chain_find(void *ctx, int object, const char *symbol)
 {
 	const int *index = ctx;
-	return mp_object_symbol(&state.objects.obj[index[object]], symbol) != NULL;
+	struct mp_object *o = &state.objects.obj[index[object]];
+	return mp_object_parse(o) ? mp_object_symbol(o, symbol) : NULL;
 }
 
 static enum mp_config_status read_config(const char *path, size_t *len)
@@ -285,7 +296,7 @@ static int loader_program(char *out, size_t size)
  * without an interpreter (AT_BASE is 0) and /proc/self/exe names ld.so: the
  * program is then the one ld.so was given; opening it and reading
  * /proc/self/fd/N resolves links as /proc/self/exe does. A program that does
- * not open (a name ld.so found on its library path) is exe-unknown: the
+ * not open (a name ld.so found on its library path) is unknown: exe-unknown,
  * system route. */
 static const char *exe_name(char *exe_path, size_t size)
 {
@@ -365,10 +376,10 @@ static void debug_line(const char *exe, const struct mp_decision *d)
 static void publish(const struct mp_route *built)
 {
 	int slot = atomic_fetch_add(&state.tables_used, 1);
-	if (slot >= (int)(sizeof state.tables / sizeof *state.tables) || RT() != &mp_boot_route)
+	if (slot >= TABLES || RT() != &mp_boot_route)
 		return;
-	const struct mp_route *t = &state.tables[slot];
-	state.tables[slot] = *built;
+	struct mp_route *t = table(slot);
+	*t = *built;
 	atomic_store_explicit(&mp_current, t, memory_order_release);
 	/* Then each entry point's slot (route.h), from the same table. */
 #define SLOT(f) __atomic_store_n(&mp_live.f, t->f, __ATOMIC_RELEASE)
@@ -386,16 +397,18 @@ static void decide(void)
 	mp_objects_scan(&state.objects);
 	const struct mp_object *libc = NULL;
 	int *index = mp_objects_index(&state.objects);
-	struct mp_chain chain = { 0, chain_has, index };
+	struct mp_chain chain = { 0, chain_find, index };
 	for (int i = 0; i < state.objects.count; i++) {
-		const struct mp_object *o = &state.objects.obj[i];
-		/* By SONAME: any function's address could be interposed. */
-		if (!libc && o->soname && mp_strcmp(o->soname, "libc.so.6") == 0) {
+		struct mp_object *o = &state.objects.obj[i];
+		if (mp_object_contains(o, (const void *)decide))
+			continue;
+		/* By SONAME: any function's address could be interposed. Only the
+		 * objects up to libc's are read for it; those after it only when
+		 * the decision looks into them (BENCHMARKS.md "Per-exec cost"). */
+		if (!libc && mp_object_parse(o) && o->soname && mp_strcmp(o->soname, "libc.so.6") == 0) {
 			libc = o;
 			continue;
 		}
-		if (mp_object_contains(o, (const void *)decide))
-			continue;
 		index[chain.count++] = i;
 	}
 
@@ -412,33 +425,40 @@ static void decide(void)
 	const char *conf_path = env[0].value && env[0].value[0] ? env[0].value : config_path;
 	in.status = read_config(conf_path, &in.conf_len);
 	in.conf = state.text;
-	in.exe_path = exe_name(state.text + in.conf_len, PATH_MAX);
-
 	struct mp_config *cfg = &state.cfg;
+	mp_config_of(&in, cfg);
+	const char *debug = env[1].value;  /* NULL in secure execution: read_env did not run */
+	int debugging = debug && debug[0] && mp_strcmp(debug, "0") != 0;
+	/* Reading /proc/self/exe is most of the decision's cost (BENCHMARKS.md
+	 * "Per-exec cost"): only a list that names a program needs the name,
+	 * and the debug line prints it. */
+	char *exe_buf = state.text + in.conf_len;
+	if (cfg->names || debugging)
+		in.exe_path = exe_name(exe_buf, PATH_MAX);
+
 	struct mp_decision d;
 	mp_decide(&in, &chain, cfg, &d);
 	if (d.route == MP_ALLOCATOR) {
 		const struct mp_object *holder = d.object >= 0 ? &state.objects.obj[index[d.object]] : NULL;
-		mp_allocator_route(&built, &d, cfg, holder, &state.objects, index, chain.count);
+		mp_allocator_route(&built, &d, holder);
 	} else if (mp_system_route(&built, libc)) {
 		mp_cxx_system(&built);
 	} else {
 		in.libc_missing = 1;  /* malloc is there, another of the family is not */
 		mp_decide(&in, &chain, cfg, &d);
 		if (d.route == MP_ALLOCATOR)
-			mp_allocator_route(&built, &d, cfg, &state.objects.obj[index[d.object]], &state.objects, index, chain.count);
+			mp_allocator_route(&built, &d, &state.objects.obj[index[d.object]]);
 	}
-	const char *debug = env[1].value;  /* NULL in secure execution: read_env did not run */
 	if (in.libc_missing && d.route == MP_SYSTEM) {
 		static const char msg[] = "memproxy: libc.so.6's malloc not found and no allocator loaded: "
 					  "nothing can serve this process\n";
-		debug_line(in.exe_path, &d);
+		debug_line(in.exe_path ? in.exe_path : exe_name(exe_buf, PATH_MAX), &d);
 		syscall(SYS_write, 2, msg, sizeof msg - 1);
 		syscall(SYS_exit_group, 127);
 	}
 	mp_arena_checks(&built, state.reentered);
 	publish(&built);
-	if (debug && debug[0] && mp_strcmp(debug, "0") != 0)
+	if (debugging)
 		debug_line(in.exe_path, &d);
 	mp_objects_release(&state.objects);
 	errno = saved_errno;

@@ -62,10 +62,11 @@ enum mp_config_status {
 	MP_CONF_OK, MP_CONF_MISSING, MP_CONF_UNREADABLE, MP_CONF_NOT_REGULAR, MP_CONF_TOO_LARGE
 };
 
-/* The objects of the process in load order, libmemproxy and libc left out. */
+/* The objects of the process in load order, libmemproxy and libc left out.
+ * find: the address of a function the object defines, or NULL. */
 struct mp_chain {
 	int count;
-	int (*has)(void *ctx, int object, const char *symbol);
+	void *(*find)(void *ctx, int object, const char *symbol);
 	void *ctx;
 };
 
@@ -77,19 +78,26 @@ struct mp_decision {
 	const char *reason;
 	int profile;            /* index in mp_profiles, -1 for custom/none */
 	int object;             /* chain object holding the profile, -1 otherwise */
+	/* On the allocator route, each role's function as the decision found it
+	 * (the route is built from them: no second lookup); fn[MP_TRIM] only for
+	 * custom, a profile's trim is optional and looked up by the route. */
+	void *fn[MP_ROLES];
 };
 
 struct mp_inputs {
 	enum mp_config_status status;
 	const char *conf;       /* contents when status == MP_CONF_OK */
 	size_t conf_len;
-	const char *exe_path;   /* NULL when unknown */
+	const char *exe_path;   /* NULL when unknown; read only when the list names a program */
 	int secure;             /* AT_SECURE */
 	int libc_missing;       /* libc.so.6's malloc family could not be found */
 };
 
+/* The list as the decision reads it: a file not read is an empty list. */
+void mp_config_of(const struct mp_inputs *in, struct mp_config *cfg);
+/* cfg: mp_config_of(in). in->exe_path is read only when cfg->names is not 0. */
 void mp_decide(const struct mp_inputs *in, const struct mp_chain *chain,
-	       struct mp_config *cfg, struct mp_decision *out);
+	       const struct mp_config *cfg, struct mp_decision *out);
 
 #define MP_CONF_MAX (64 * 1024)
 

@@ -37,10 +37,9 @@ extern struct mp_raw mp_raw;
 
 /* Fills t with libc.so.6's own functions; 0 when libc or one of them is missing. */
 int mp_system_route(struct mp_route *t, const struct mp_object *libc);
-/* Fills t for the allocator the decision chose. */
-void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const struct mp_config *cfg,
-			const struct mp_object *holder, const struct mp_objects *objects, const int *chain,
-			int chain_count);
+/* Fills t for the allocator the decision chose, from the functions it found;
+ * holder: the object of a profile's allocator (its optional functions are looked up there). */
+void mp_allocator_route(struct mp_route *t, const struct mp_decision *d, const struct mp_object *holder);
 /* With arena blocks handed out, free/realloc must recognise them. */
 void mp_arena_checks(struct mp_route *t, int arena_in_use);
 

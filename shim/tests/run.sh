@@ -133,6 +133,15 @@ publication() {
 		[ "$(grep -c 'mp_live' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
 }
 check "the route is published with release and read with acquire (no relaxed or plain access)" publication
+# Linked with -z noseparate-code (Makefile): ld.so maps two segments, code and data, and no page is
+# both writable and executable.
+two_segments() {
+	readelf -lW "$SHIM" | grep -E '^ +LOAD ' > "$WORK/segments"
+	cat "$WORK/segments"
+	[ "$(wc -l < "$WORK/segments")" = 2 ] && grep -q ' R E ' "$WORK/segments" && grep -q ' RW ' "$WORK/segments" &&
+		! grep -Eq 'RWE|W E' "$WORK/segments"
+}
+check "two segments (code and data), none both writable and executable" two_segments
 # x86-64: an entry point that only forwards is one indirect jump through its slot, the least any
 # interposing library costs (BENCHMARKS.md "Shim overhead"); endbr64 before it when built with CET.
 one_jump() {
@@ -240,6 +249,54 @@ for a in $ALLOCATORS; do
 done
 check "no allocator: 300 shared objects before libc" \
 	routed "$WORK/empty.conf" "$SHIM" system none no-allocator "$T/objects/objects-main" glibc
+# The program's name is read (readlinkat of /proc/self/exe) only when the list names a program or
+# MEMPROXY_DEBUG is set: without /proc (a mount namespace with an empty tmpfs over it) a list that names
+# one gives exe-unknown, one that names none the allocator. qemu answers a readlink of /proc/self/exe
+# itself, without /proc, so under emulation the name is always known: these run on the host's classes.
+if [ -z "$QEMU" ]; then
+	without_proc() {  # CONF PRELOAD CMD...: routed, in a mount namespace where /proc is an empty tmpfs
+		local conf=$1 preload=$2
+		shift 2
+		as_root unshare --mount sh -c 'mount -t tmpfs none /proc && [ ! -e /proc/self/exe ] && exec "$@"' sh \
+			env MEMPROXY_CONF="$conf" MEMPROXY_DEBUG=1 LD_PRELOAD="$preload" "$@" 2> "$WORK/debug"
+		local rc=$?
+		cat "$WORK/debug" >&2
+		return $rc
+	}
+	exe_unknown_named() {  # ALLOCATOR
+		without_proc "$WORK/listed.conf" "$SHIM:${ALLOC_LIB[$1]}" "$T/probe" glibc &&
+			expect_line system none exe-unknown && grep -q " exe=? " "$WORK/debug"
+	}
+	exe_unknown_unnamed() {  # ALLOCATOR CONF
+		without_proc "$2" "$SHIM:${ALLOC_LIB[$1]}" "$T/probe" "$1" &&
+			expect_line allocator "$1" not-excluded && grep -q " exe=? " "$WORK/debug"
+	}
+	for a in $ALLOCATORS; do
+		check "$a: /proc/self/exe unreadable, the list names a program -> system, exe-unknown" exe_unknown_named $a
+		check "$a: /proc/self/exe unreadable, an empty list -> $a" exe_unknown_unnamed $a "$WORK/empty.conf"
+	done
+	check "jemalloc: /proc/self/exe unreadable, the installed list (names none) -> jemalloc" \
+		exe_unknown_unnamed jemalloc "$SHIM_DIR/memproxy.conf"
+	# strace: the decision's readlinkat of /proc/self/exe happens exactly when the name is needed.
+	exe_reads() {  # CONF DEBUG: how many times the probe (jemalloc chain) reads /proc/self/exe's link
+		MEMPROXY_CONF=$1 MEMPROXY_DEBUG=$2 LD_PRELOAD=$SHIM:${ALLOC_LIB[jemalloc]} \
+			strace -f -qq -e trace=readlink,readlinkat -o "$WORK/strace" "$T/probe" jemalloc > /dev/null 2>&1 ||
+			{ echo "probe failed under strace"; return 1; }
+		grep -c '"/proc/self/exe"' "$WORK/strace" || true
+	}
+	no_exe_read() {
+		local n
+		n=$(exe_reads "$WORK/empty.conf" 0) && [ "$n" = 0 ] || { echo "empty list: $n reads"; cat "$WORK/strace"; return 1; }
+		n=$(exe_reads "$SHIM_DIR/memproxy.conf" 0) && [ "$n" = 0 ] || { echo "installed list: $n reads"; cat "$WORK/strace"; return 1; }
+		n=$(exe_reads "$WORK/does-not-exist.conf" 0) && [ "$n" = 0 ] || { echo "no list: $n reads"; cat "$WORK/strace"; return 1; }
+		# The same start reads it when the list names a program, or for the debug line.
+		printf 'ls\n' > "$WORK/names-ls.conf"
+		n=$(exe_reads "$WORK/names-ls.conf" 0) && [ "$n" = 1 ] || { echo "a list naming ls: $n reads"; cat "$WORK/strace"; return 1; }
+		n=$(exe_reads "$WORK/empty.conf" 1) && [ "$n" = 1 ] || { echo "MEMPROXY_DEBUG=1: $n reads"; cat "$WORK/strace"; return 1; }
+	}
+	check "strace: no readlinkat of /proc/self/exe for a list without names (empty, installed, missing); one with names or MEMPROXY_DEBUG" \
+		no_exe_read
+fi
 
 echo "# conformance oracle (docs/shim.md, \"Conformance oracle\")"
 "$T/conform" > "$WORK/oracle.none.txt" 2>/dev/null

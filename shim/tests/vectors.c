@@ -17,13 +17,14 @@ struct fake_chain {
 	const char *sym[MAX_OBJ][MAX_SYM];
 };
 
-static int fake_has(void *ctx, int obj, const char *symbol)
+/* The symbol's own entry stands for its address. */
+static void *fake_find(void *ctx, int obj, const char *symbol)
 {
 	struct fake_chain *c = ctx;
 	for (int i = 0; i < c->nsym[obj]; i++)
 		if (strcmp(c->sym[obj][i], symbol) == 0)
-			return 1;
-	return 0;
+			return &c->sym[obj][i];
+	return NULL;
 }
 
 static void add_sym(struct fake_chain *c, const char *s)
@@ -158,9 +159,10 @@ int main(int argc, char **argv)
 		in.secure = strcmp(field[3], "1") == 0;
 		struct fake_chain chain;
 		parse_chain(field[4], &chain, &in.libc_missing);
-		struct mp_chain mc = { chain.count, fake_has, &chain };
+		struct mp_chain mc = { chain.count, fake_find, &chain };
 		struct mp_config cfg;
 		struct mp_decision d;
+		mp_config_of(&in, &cfg);
 		mp_decide(&in, &mc, &cfg, &d);
 		const char *route = d.route == MP_SYSTEM ? "system" : "allocator";
 		CHECK(strcmp(route, field[5]) == 0 && strcmp(d.allocator, field[6]) == 0 &&

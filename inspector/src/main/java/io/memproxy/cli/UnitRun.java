@@ -70,7 +70,8 @@ final class UnitRun {
                 + (unit.dropIns().isEmpty() ? "" : ", drop-ins " + String.join(", ", unit.dropIns())) + "; program " + program
                 + service.script().map(s -> " (the interpreter of the script " + s + ")").orElse("")
                 + "; LD_PRELOAD " + service.variable("LD_PRELOAD").map(v -> "'" + v + "'").orElse("unset")));
-        findings.addAll(UnitFindings.of(service, List.copyOf(chain), secure, programRoot));
+        boolean listNamesPrograms = inspection.config().list().map(l -> !l.names().isEmpty()).orElse(false);
+        findings.addAll(UnitFindings.of(service, List.copyOf(chain), secure, programRoot, listNamesPrograms));
         List<CheckResult> checks = new ArrayList<>();
         checks.add(new CheckResult(CHECK, "systemd unit " + unit.name(), findings, Optional.empty()));
         checks.addAll(d.checks());

@@ -57,7 +57,8 @@ public final class ShimModel {
 
     /**
      * @param config  the exclusion list as the shim would read it
-     * @param exePath the executable with links resolved (/proc/self/exe), or "" when unknown
+     * @param exePath the executable with links resolved (/proc/self/exe), or "" when unknown (which matters only
+     *                when the list names a program)
      * @param secure  AT_SECURE: set-user-ID, set-group-ID or file capabilities
      * @param objects the process's objects in load order, without the shim and libc
      */
@@ -95,10 +96,12 @@ public final class ShimModel {
         if (secure && !list.secureAllocator()) {
             return system(ShimReason.SECURE_EXEC);
         }
-        if (exePath.isEmpty()) {
+        // A list that names no program (the installed one) needs no name: the shim does not read /proc/self/exe.
+        boolean namesPrograms = !list.names().isEmpty();
+        if (namesPrograms && exePath.isEmpty()) {
             return system(ShimReason.EXE_UNKNOWN);
         }
-        if (config.state() == ConfigFile.State.READ && list.lists(exePath)) {
+        if (namesPrograms && list.lists(exePath)) {
             return system(ShimReason.EXCLUDED);
         }
         if (list.mode().equals("none")) {

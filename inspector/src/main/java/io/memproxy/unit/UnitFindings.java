@@ -18,10 +18,13 @@ public final class UnitFindings {
     /** Where memproxy install --unit writes its drop-in, relative to the unit's ".d" directory in /etc. */
     public static final String DROP_IN = "memproxy.conf";
 
-    /** What the shim calls at its first allocation: open the exclusion list, read /proc/self/exe. */
-    static final List<String> SHIM_SYSCALLS = List.of("openat", "readlink");
+    /**
+     * What the shim calls at its first allocation: open the exclusion list; read /proc/self/exe only when the list
+     * names a program or MEMPROXY_DEBUG is set (memproxy.conf(5), DECISION: exe-unknown).
+     */
+    static final String OPEN_LIST = "openat", READ_NAME = "readlink";
 
-    /** systemd's syscall groups that contain both of {@link #SHIM_SYSCALLS} (systemd-analyze syscall-filter). */
+    /** systemd's syscall groups that contain both {@link #OPEN_LIST} and {@link #READ_NAME} (systemd-analyze syscall-filter). */
     static final Set<String> GROUPS_WITH_SHIM_SYSCALLS = Set.of("@file-system", "@system-service", "@known");
 
     /** Settings that imply NoNewPrivileges=yes for a service that runs as a user other than root (systemd.exec(5)). */
@@ -35,8 +38,10 @@ public final class UnitFindings {
      * @param chain      the LD_PRELOAD entries the service would load (paths as the system names them)
      * @param secureProgram whether the program is set-user-ID, set-group-ID or has file capabilities
      * @param programRoot the root the program runs in (RootDirectory= inside the examined system)
+     * @param listNamesPrograms whether the exclusion list names a program: the shim then reads the program's name
      */
-    public static List<Finding> of(Service service, List<String> chain, boolean secureProgram, Root programRoot) {
+    public static List<Finding> of(Service service, List<String> chain, boolean secureProgram, Root programRoot,
+            boolean listNamesPrograms) {
         SystemdUnit u = service.unit();
         String name = u.name().name();
         List<Finding> out = new ArrayList<>();
@@ -59,7 +64,8 @@ public final class UnitFindings {
         if (secureProgram) {
             noNewPrivileges(service, out);
         }
-        systemCallFilter(u, out);
+        boolean debug = service.variable("MEMPROXY_DEBUG").filter(v -> !v.isEmpty() && !v.equals("0")).isPresent();
+        systemCallFilter(u, listNamesPrograms || debug ? List.of(OPEN_LIST, READ_NAME) : List.of(OPEN_LIST), out);
         Optional<UnitSyntax.Assignment> rootImage = u.last(Service.S, "RootImage");
         rootImage.ifPresent(a -> out.add(new Finding("unit.root-image", Severity.WARNING, List.of(a.where()),
                 name + " runs inside the disk image " + a.value() + " (RootImage= at " + a.where()
@@ -147,13 +153,13 @@ public final class UnitFindings {
      * SystemCallFilter=: the first assignment decides allow-list or deny-list ('~'); later ones add to it, or take
      * away when of the other kind. An empty assignment resets it.
      */
-    private static void systemCallFilter(SystemdUnit u, List<Finding> out) {
+    private static void systemCallFilter(SystemdUnit u, List<String> shimCalls, List<Finding> out) {
         List<UnitSyntax.Assignment> filters = u.list(Service.S, "SystemCallFilter");
         if (filters.isEmpty()) {
             return;
         }
         boolean allowList = !filters.get(0).value().startsWith("~");
-        for (String call : SHIM_SYSCALLS) {
+        for (String call : shimCalls) {
             boolean allowed = !allowList;
             UnitSyntax.Assignment decisive = filters.get(0);
             for (UnitSyntax.Assignment a : filters) {
@@ -169,10 +175,13 @@ public final class UnitFindings {
             if (!allowed) {
                 Optional<UnitSyntax.Assignment> errno = u.last(Service.S, "SystemCallErrorNumber");
                 String effect = errno.map(e -> "fails with " + e.value() + " (SystemCallErrorNumber= at " + e.where()
-                        + "): the shim cannot read its exclusion list or the program's name").orElse("kills the process with SIGSYS");
+                        + "): the shim cannot " + (call.equals(OPEN_LIST) ? "read its exclusion list" : "read the program's name")
+                        + ", so the process stays on glibc").orElse("kills the process with SIGSYS");
                 out.add(new Finding("unit.system-call-filter", errno.isPresent() ? Severity.WARNING : Severity.ERROR,
                         List.of(decisive.where()), "SystemCallFilter= (" + decisive.where() + ") forbids " + call
-                                + ", which the shim calls at the program's first allocation: the call " + effect,
+                                + ", which the shim calls at the program's first allocation"
+                                + (call.equals(READ_NAME) ? " (the exclusion list names programs, or MEMPROXY_DEBUG is set)" : "")
+                                + ": the call " + effect,
                         "add SystemCallFilter=" + call + " (or @file-system) in a drop-in, after the filter"));
             }
         }

@@ -168,8 +168,16 @@ class UnitCommandsTest {
         List<String> ids = ids(d.out());
         assertTrue(ids.contains("unit.environment-overridden"), d.out());
         assertTrue(ids.contains("unit.unset-preload"), d.out());
-        assertEquals(2, ids.stream().filter("unit.system-call-filter"::equals).count(), "openat and readlink: " + d.out());
+        // No list, so no program named: the shim opens the list but never reads the program's name.
+        assertEquals(1, ids.stream().filter("unit.system-call-filter"::equals).count(), "openat only: " + d.out());
+        assertFalse(d.out().contains("forbids readlink"), d.out());
         assertTrue(ids.contains("unit.hidden-preload"), d.out());
+
+        write("/etc/memproxy.conf", "# kept on glibc\nsh\n");
+        CliTest.Run named = run("doctor", "--unit", "demo.service", "--format", "json");
+        assertEquals(2, ids(named.out()).stream().filter("unit.system-call-filter"::equals).count(),
+                "openat and readlink once the list names a program: " + named.out());
+        assertTrue(named.out().contains("forbids readlink"), named.out());
 
         // check: the same findings, one line each, for scripts.
         CliTest.Run c = run("check", "--unit", "demo.service");
