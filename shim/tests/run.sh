@@ -133,15 +133,6 @@ publication() {
 		[ "$(grep -c 'mp_live' "$SHIM_DIR"/src/*.c | awk -F: '{s+=$2} END {print s}')" = 2 ]
 }
 check "the route is published with release and read with acquire (no relaxed or plain access)" publication
-# Linked with -z noseparate-code (Makefile): ld.so maps two segments, code and data, and no page is
-# both writable and executable.
-two_segments() {
-	readelf -lW "$SHIM" | grep -E '^ +LOAD ' > "$WORK/segments"
-	cat "$WORK/segments"
-	[ "$(wc -l < "$WORK/segments")" = 2 ] && grep -q ' R E ' "$WORK/segments" && grep -q ' RW ' "$WORK/segments" &&
-		! grep -Eq 'RWE|W E' "$WORK/segments"
-}
-check "two segments (code and data), none both writable and executable" two_segments
 # x86-64: an entry point that only forwards is one indirect jump through its slot, the least any
 # interposing library costs (BENCHMARKS.md "Shim overhead"); endbr64 before it when built with CET.
 one_jump() {
