@@ -295,6 +295,14 @@ public final class ElfImage implements AutoCloseable {
         return symbols;
     }
 
+    /** How many entries {@link #dynamicSymbols()} has, from the table's size, without reading them. */
+    public synchronized int dynamicSymbolCount() throws MalformedElfException {
+        if (symbols != null) {
+            return symbols.size();
+        }
+        return guard(() -> new SymbolReader(in, this).count());
+    }
+
     /**
      * The defined, non-local dynamic symbols named {@code name} (several when versions differ), in table order,
      * found through the object's hash table as ld.so finds them: a handful of entries are read, not the table.
@@ -334,6 +342,17 @@ public final class ElfImage implements AutoCloseable {
             relocations = guard(() -> new RelocationReader(in, this).relocations());
         }
         return relocations;
+    }
+
+    /**
+     * How many entries {@link #relocations()} has, with the same checks of the tables and of each entry's symbol
+     * index, without reading the symbols or decoding the entries (a cost check needs the number only).
+     */
+    public synchronized int relocationCount() throws MalformedElfException {
+        if (relocations != null) {
+            return relocations.size();
+        }
+        return guard(() -> new RelocationReader(in, this).count());
     }
 
     /**
