@@ -122,8 +122,8 @@ public final class ChainCostCheck implements Check {
                     mapped += h.memsz();
                 }
             }
-            long bytes = Files.size(in.file(o.path()));
-            out.put(o.path(), new Added(o.path(), bytes, mapped, o.elf().get().relocationCount()));
+            // The size of the file the loader emulation read, without resolving the path again.
+            out.put(o.path(), new Added(o.path(), o.elf().get().fileSize(), mapped, o.elf().get().relocationCount()));
         }
         return List.copyOf(out.values());
     }

@@ -261,6 +261,11 @@ public final class ElfImage implements AutoCloseable {
         return path;
     }
 
+    /** The file's size in bytes when it was read. */
+    public long fileSize() {
+        return in.size();
+    }
+
     /** Header facts: class, encoding, machine, type, interpreter, static/PIE, setuid/setgid, build-id. */
     public ElfHeader header() {
         return header;

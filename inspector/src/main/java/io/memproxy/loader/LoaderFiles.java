@@ -113,6 +113,7 @@ public final class LoaderFiles {
     private final Map<Object, Read> byKey = new ConcurrentHashMap<>();
     private final Map<String, Optional<Path>> dirs = new ConcurrentHashMap<>();
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    private final Map<String, Integer> misses = new ConcurrentHashMap<>();
 
     private volatile Optional<LdSoCache> cache;
     private volatile Optional<byte[]> preloadFile;
@@ -208,16 +209,27 @@ public final class LoaderFiles {
             return null;
         }
         // A name the directory's listing lacks is absent without a system call (and without the exception
-        // Java makes of ENOENT, which dominated long searches).
+        // Java makes of ENOENT, which dominated long searches). A directory is listed only once names have been
+        // missed in it: a run that finds each library where it first looks (the cache's paths, a program's own
+        // directory) would list /usr/bin and the library directories, thousands of names, for nothing.
         // The listing is kept with the directory's modification time and made again when that changes (a
         // file created during the run, such as the doctor's probe copy).
-        long mtime = mtime(dir.get());
-        Listing names = listings.compute(key, (k, old) -> old != null && old.mtime() == mtime ? old : list(dir.get(), mtime));
-        if (names.names() != null && !names.names().contains(leaf)) {
-            return null;
+        if (misses.getOrDefault(key, 0) >= MISSES_BEFORE_LISTING) {
+            long mtime = mtime(dir.get());
+            Listing names = listings.compute(key, (k, old) -> old != null && old.mtime() == mtime ? old : list(dir.get(), mtime));
+            if (names.names() != null && !names.names().contains(leaf)) {
+                return null;
+            }
         }
         Path file = dir.get().resolve(leaf);
-        if (Files.isSymbolicLink(file)) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            misses.merge(key, 1, Integer::sum);
+            return null;
+        }
+        if (attrs.isSymbolicLink()) {
             try {
                 return root.file(root.realPath(path));
             } catch (IOException | RuntimeException e) {
@@ -229,6 +241,9 @@ public final class LoaderFiles {
 
     /** Entries of one directory listed and remembered; a larger directory is probed name by name instead. */
     static final int MAX_LISTING = 1 << 16;
+
+    /** Names looked up and not found in a directory before it is listed. */
+    static final int MISSES_BEFORE_LISTING = 4;
 
     /** A directory's names (null: not listed, probe each name) as of its modification time. */
     private record Listing(Set<String> names, long mtime) {}

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The counts read from the tables' sizes (for the doctor's chain.cost, without reading the symbols) equal the
- * sizes of the full reads, on Debian's libraries of both word sizes (versioned symbol tables, DT_RELA and DT_REL,
+ * sizes of the full reads (and the file size kept is the file's), on Debian's libraries of both word sizes (versioned symbol tables, DT_RELA and DT_REL,
  * PLT tables inside and beside the dynamic ones) and on the fixtures.
  */
 class CountsTest {
@@ -19,7 +19,7 @@ class CountsTest {
         "/lib64/ld-linux-x86-64.so.2", "/usr/bin/bash", "/usr/bin/dash",
         "/usr/lib/i386-linux-gnu/libstdc++.so.6", "/usr/lib/i386-linux-gnu/libjemalloc.so.2", "/usr/lib32/libc.so.6",
         "fixture:libver.so", "fixture:libver32.so", "fixture:libbe.so", "fixture:prog", "fixture:prog32"})
-    void countsAgreeWithTheFullReads(String which) throws ElfException {
+    void countsAgreeWithTheFullReads(String which) throws Exception {
         Path file = which.startsWith("fixture:") ? Fixtures.get(which.substring(8)) : Path.of(which);
         ElfImage fresh = ElfImage.read(file);
         int symbols = fresh.dynamicSymbolCount();
@@ -31,5 +31,6 @@ class CountsTest {
         // Once the full reads are kept, the counts are their sizes.
         assertEquals(full.relocations().size(), full.relocationCount(), file.toString());
         assertEquals(full.dynamicSymbols().size(), full.dynamicSymbolCount(), file.toString());
+        assertEquals(java.nio.file.Files.size(file), fresh.fileSize(), file + ": size");
     }
 }
