@@ -67,7 +67,8 @@ public final class Inspection {
     private final Map<String, MappedObject> objects = new ConcurrentHashMap<>();
     private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
     private final Map<String, ExecutableProfile> profiles = new ConcurrentHashMap<>();
-    private volatile Map<String, String> capabilities;
+    /** Read on a thread of its own once the targets are known. */
+    private volatile java.util.concurrent.Future<Map<String, String>> capabilities;
     private volatile LinkMap normalModeReference;
     private Platform platform;
     private final Map<String, SymbolBinder> binders = new HashMap<>();
@@ -207,14 +208,17 @@ public final class Inspection {
     /** The executables to examine: those named, or /bin/sh and every listed program found on the search path. */
     public List<String> targets() {
         if (targets == null) {
+            List<String> found;
             if (!inputs.exes().isEmpty()) {
-                targets = inputs.exes();
+                found = inputs.exes();
             } else {
                 Set<String> out = new LinkedHashSet<>();
                 out.add(DEFAULT_TARGET);
                 config().list().ifPresent(l -> l.names().forEach(n -> onSearchPath(n).ifPresent(out::add)));
-                targets = List.copyOf(out);
+                found = List.copyOf(out);
             }
+            readCapabilities(found);
+            targets = found;
         }
         return targets;
     }
@@ -343,29 +347,51 @@ public final class Inspection {
         return platform;
     }
 
-    /** The targets' file capabilities, read with one getcap run for all of them (getcap skips links: ask for real files). */
+    /**
+     * The targets' file capabilities. Every target's link map waits for them (they decide secure mode), and reading
+     * them runs getcap, whose start and run would stall the examination: they are read on a thread of their own as
+     * soon as the targets are known, while the targets' files are parsed.
+     */
     private Map<String, String> capabilities() {
-        Map<String, String> known = capabilities;
-        if (known == null) {
-            synchronized (this) {
-                if (capabilities == null) {
-                    Map<String, String> fileOf = new HashMap<>();
-                    for (String exe : targets()) {
-                        fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
-                    }
-                    Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(fileOf.values().stream().distinct().toList());
-                    Map<String, String> out = new HashMap<>();
-                    fileOf.forEach((exe, f) -> {
-                        if (byFile.containsKey(f)) {
-                            out.put(exe, byFile.get(f));
-                        }
-                    });
-                    capabilities = Map.copyOf(out);
-                }
-                known = capabilities;
+        targets();
+        try {
+            return capabilities.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
         }
-        return known;
+    }
+
+    private void readCapabilities(List<String> exes) {
+        java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(() -> capabilitiesOf(exes));
+        capabilities = task;
+        Thread t = new Thread(task, "memproxy-capabilities");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The files' capabilities, read with one getcap run for all of them (getcap skips links: ask for real files). */
+    private Map<String, String> capabilitiesOf(List<String> exes) {
+        Map<String, String> fileOf = new HashMap<>();
+        for (String exe : exes) {
+            fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
+        }
+        Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(fileOf.values().stream().distinct().toList());
+        Map<String, String> out = new HashMap<>();
+        fileOf.forEach((exe, f) -> {
+            if (byFile.containsKey(f)) {
+                out.put(exe, byFile.get(f));
+            }
+        });
+        return Map.copyOf(out);
     }
 
     /** Whether ld.so runs the program in secure mode (set-user-ID, set-group-ID or file capabilities: AT_SECURE). */
@@ -390,7 +416,9 @@ public final class Inspection {
      * are most of a run's work. A target that cannot be loaded is left for the checks to report.
      */
     public void prepare() {
-        targets().parallelStream().forEach(exe -> {
+        List<String> exes = targets();
+        // One target is loaded here: a parallel stream would only start the fork-join machinery.
+        (exes.size() == 1 ? exes.stream() : exes.parallelStream()).forEach(exe -> {
             try {
                 linkMap(exe);
             } catch (RuntimeException e) {
