@@ -63,6 +63,9 @@ final class RelocationReader {
         int w = b.wordSize();
         int entsize = rela ? 3 * w : 2 * w;
         b.check(start, size, table == DynamicRelocation.Table.PLT ? "PLT relocation table" : "relocation table");
+        if (out == null) {
+            return count(start, size, entsize, symbolCount);
+        }
         int machine = image.header().machine();
         int n = 0;
         for (long o = start; o + entsize <= start + size; o += entsize, n++) {
@@ -72,14 +75,27 @@ final class RelocationReader {
                 throw b.malformed(String.format("relocation at 0x%x refers to symbol %d of %d",
                         b.word(o), Integer.toUnsignedLong(symbol), symbolCount));
             }
-            if (out == null) {
-                continue;
-            }
             long offset = b.word(o);
             int type = (int) (b.is64() ? info & 0xffffffffL : info & 0xff);
             long addend = rela ? (b.is64() ? b.u64(o + 2L * w) : (int) b.u32(o + 2L * w)) : 0;
             String name = symbol == 0 ? "" : symbols.get(symbol).name();
             out.add(new DynamicRelocation(table, offset, type, RelocationKind.of(machine, type), symbol, name, addend));
+        }
+        return n;
+    }
+
+    /** The entries of one checked table, each entry's symbol index checked as {@link #table} checks it. */
+    private int count(long start, long size, int entsize, int symbolCount) throws MalformedElfException {
+        int w = b.wordSize();
+        java.nio.ByteBuffer t = b.slice(start, (int) size);
+        int n = 0;
+        for (int o = 0; o + entsize <= size; o += entsize, n++) {
+            long info = b.is64() ? t.getLong(o + w) : t.getInt(o + w) & 0xffffffffL;
+            int symbol = (int) (b.is64() ? info >>> 32 : info >>> 8);
+            if (symbol < 0 || symbol >= symbolCount) {
+                throw b.malformed(String.format("relocation at 0x%x refers to symbol %d of %d",
+                        b.word(start + o), Integer.toUnsignedLong(symbol), symbolCount));
+            }
         }
         return n;
     }
