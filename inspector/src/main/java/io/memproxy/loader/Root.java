@@ -150,6 +150,20 @@ public final class Root {
      * appended as it is.
      */
     private String resolve(String loaderPath, boolean followLast, boolean mustExist) throws IOException {
+        if (dir == null && followLast) {
+            // On the host the kernel's own walk is this one (the same links, "..", 40-link limit): realpath(3) in
+            // one call instead of a Java lstat per component. What it cannot resolve is walked below, which
+            // names the cause as before (and appends a missing rest); java.io's stat, which makes no exception
+            // of ENOENT, sends a missing name there directly (the search path's candidates are mostly missing).
+            String abs = absolute(loaderPath);
+            try {
+                if (new java.io.File(abs).exists()) {
+                    return Path.of(abs).toRealPath().toString();
+                }
+            } catch (IOException | RuntimeException e) {
+                // Walked below.
+            }
+        }
         Walk w = new Walk(absolute(loaderPath), loaderPath);
         for (String c = w.next(); c != null; c = w.next()) {
             if (c.equals("..")) {
