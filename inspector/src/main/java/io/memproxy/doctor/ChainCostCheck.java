@@ -62,7 +62,11 @@ public final class ChainCostCheck implements Check {
 
     @Override
     public List<Finding> run(Inspection in) throws Exception {
-        if (in.chain().stream().noneMatch(Link::loaded)) {
+        boolean anyLoaded = false;
+        for (Link l : in.chain()) {
+            anyLoaded |= l.loaded();
+        }
+        if (!anyLoaded) {
             return List.of();
         }
         LinkMap m = in.referenceMap();
@@ -70,8 +74,12 @@ public final class ChainCostCheck implements Check {
         if (added.isEmpty()) {
             return List.of();
         }
-        long relocations = added.stream().mapToLong(Added::relocations).sum();
-        long mapped = added.stream().mapToLong(Added::mappedBytes).sum();
+        long relocations = 0;
+        long mapped = 0;
+        for (Added a : added) {
+            relocations += a.relocations();
+            mapped += a.mappedBytes();
+        }
         List<String> parts = new ArrayList<>();
         for (Added a : added) {
             parts.add(a.path().substring(a.path().lastIndexOf('/') + 1) + " (" + size(a.fileBytes()) + ", "
@@ -82,7 +90,9 @@ public final class ChainCostCheck implements Check {
                 + exe + " would not load itself: " + String.join(", ", parts) + "; "
                 + grouped(relocations) + " relocations and " + size(mapped) + " mapped at every start";
         List<String> subjects = new ArrayList<>();
-        added.forEach(a -> subjects.add(a.path()));
+        for (Added a : added) {
+            subjects.add(a.path());
+        }
         Optional<StartCost> cost = Optional.empty();
         if (measure.isPresent()) {
             Measured measuredCost = measured(in);

@@ -214,7 +214,14 @@ public final class Inspection {
             } else {
                 Set<String> out = new LinkedHashSet<>();
                 out.add(DEFAULT_TARGET);
-                config().list().ifPresent(l -> l.names().forEach(n -> onSearchPath(n).ifPresent(out::add)));
+                if (config().list().isPresent()) {
+                    for (String n : config().list().get().names()) {
+                        Optional<String> program = onSearchPath(n);
+                        if (program.isPresent()) {
+                            out.add(program.get());
+                        }
+                    }
+                }
                 found = List.copyOf(out);
             }
             readCapabilities(found);
@@ -232,7 +239,10 @@ public final class Inspection {
         LoaderRules first = referenceMap().rules();
         Map<LoaderRules, String> out = new java.util.LinkedHashMap<>();
         for (String exe : targets()) {
-            files.rulesFor(exe).filter(r -> r != first).ifPresent(r -> out.putIfAbsent(r, exe));
+            Optional<LoaderRules> r = files.rulesFor(exe);
+            if (r.isPresent() && r.get() != first) {
+                out.putIfAbsent(r.get(), exe);
+            }
         }
         if (inputs.exes().isEmpty()) {
             Set<LoaderRules> wanted = new LinkedHashSet<>(LoaderRules.ALL);
@@ -310,8 +320,7 @@ public final class Inspection {
     public MappedObject object(String systemPath) throws LoaderException {
         MappedObject o = objects.get(systemPath);
         if (o == null) {
-            ElfImage elf = files.elf(systemPath);
-            o = objects.computeIfAbsent(systemPath, p -> new MappedObject(p, elf));
+            o = shared(systemPath, files.elf(systemPath));
         }
         return o;
     }
@@ -322,7 +331,15 @@ public final class Inspection {
     }
 
     MappedObject object(LinkMapEntry l) {
-        return objects.computeIfAbsent(l.path(), p -> new MappedObject(p, l.elf().orElseThrow()));
+        MappedObject o = objects.get(l.path());
+        return o != null ? o : shared(l.path(), l.elf().orElseThrow());
+    }
+
+    /** The one object of a path for the run: the first made wins (plain map calls, not a lambda per call site). */
+    private MappedObject shared(String path, ElfImage elf) {
+        MappedObject made = new MappedObject(path, elf);
+        MappedObject first = objects.putIfAbsent(path, made);
+        return first != null ? first : made;
     }
 
     /** The target's class as the scan would report it: static, other libc, own malloc family, secure execution… */
@@ -371,7 +388,13 @@ public final class Inspection {
     }
 
     private void readCapabilities(List<String> exes) {
-        java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(() -> capabilitiesOf(exes));
+        java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(
+                new java.util.concurrent.Callable<Map<String, String>>() {
+                    @Override
+                    public Map<String, String> call() {
+                        return capabilitiesOf(exes);
+                    }
+                });
         capabilities = task;
         Thread t = new Thread(task, "memproxy-capabilities");
         t.setDaemon(true);
@@ -384,13 +407,13 @@ public final class Inspection {
         for (String exe : exes) {
             fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
         }
-        Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(fileOf.values().stream().distinct().toList());
+        Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(List.copyOf(new LinkedHashSet<>(fileOf.values())));
         Map<String, String> out = new HashMap<>();
-        fileOf.forEach((exe, f) -> {
-            if (byFile.containsKey(f)) {
-                out.put(exe, byFile.get(f));
+        for (Map.Entry<String, String> e : fileOf.entrySet()) {
+            if (byFile.containsKey(e.getValue())) {
+                out.put(e.getKey(), byFile.get(e.getValue()));
             }
-        });
+        }
         return Map.copyOf(out);
     }
 
@@ -417,14 +440,20 @@ public final class Inspection {
      */
     public void prepare() {
         List<String> exes = targets();
-        // One target is loaded here: a parallel stream would only start the fork-join machinery.
-        (exes.size() == 1 ? exes.stream() : exes.parallelStream()).forEach(exe -> {
-            try {
-                linkMap(exe);
-            } catch (RuntimeException e) {
-                // The checks meet the same failure and report it.
-            }
-        });
+        if (exes.size() == 1) {
+            // One target is loaded here: a parallel stream would only start the fork-join machinery.
+            loadQuietly(exes.get(0));
+            return;
+        }
+        exes.parallelStream().forEach(this::loadQuietly);
+    }
+
+    private void loadQuietly(String exe) {
+        try {
+            linkMap(exe);
+        } catch (RuntimeException e) {
+            // The checks meet the same failure and report it.
+        }
     }
 
     /**
@@ -451,18 +480,33 @@ public final class Inspection {
 
     /** The shim as loaded into the program, if it is. */
     public Optional<String> shimPath(String exe) {
-        return loadOrder(exe).stream().filter(MappedObject::isShim).map(MappedObject::path).findFirst();
+        Optional<MappedObject> shim = loadedShim(exe);
+        return shim.isPresent() ? Optional.of(shim.get().path()) : Optional.empty();
     }
 
     /** Whether the shim loaded into the program exports {@code symbol}. */
     public boolean shimExports(String exe, String symbol) throws MalformedElfException {
-        Optional<MappedObject> shim = loadOrder(exe).stream().filter(MappedObject::isShim).findFirst();
+        Optional<MappedObject> shim = loadedShim(exe);
         return shim.isPresent() && shim.get().exports(symbol);
+    }
+
+    private Optional<MappedObject> loadedShim(String exe) {
+        for (MappedObject o : loadOrder(exe)) {
+            if (o.isShim()) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
     }
 
     /** ld.so's symbol resolution for the program under the chain (elf/dl-lookup.c), created once. */
     public SymbolBinder binder(String exe) {
-        return binders.computeIfAbsent(exe, e -> new SymbolBinder(linkMap(e)));
+        SymbolBinder b = binders.get(exe);
+        if (b == null) {
+            b = new SymbolBinder(linkMap(exe));
+            binders.put(exe, b);
+        }
+        return b;
     }
 
     /**
@@ -479,7 +523,8 @@ public final class Inspection {
                 if (s.isDefined() || !AllocatorSymbols.ALL.contains(s.name())) {
                     continue;
                 }
-                Optional<String> v = s.version().filter(x -> x.index() > 1 && x.isNamed()).map(SymbolVersion::name);
+                SymbolVersion x = s.version().orElse(null);
+                Optional<String> v = x != null && x.index() > 1 && x.isNamed() ? Optional.of(x.name()) : Optional.empty();
                 known.add(new AllocatorBinding(exe, s.name(), exe, pathOf(exe, binder(exe).bind(m.executable(), s.name(), v).to())));
                 malloc |= s.name().equals("malloc");
             }
@@ -493,18 +538,28 @@ public final class Inspection {
 
     /** The object that provides the program's malloc ("" when nothing does). */
     public String mallocProvider(String exe) throws MalformedElfException {
-        return bindings(exe).stream().filter(b -> b.symbol().equals("malloc")).map(AllocatorBinding::to).findFirst().orElse("");
+        for (AllocatorBinding b : bindings(exe)) {
+            if (b.symbol().equals("malloc")) {
+                return b.to();
+            }
+        }
+        return "";
     }
 
     /** What dlsym(RTLD_NEXT, symbol) called from the shim would return in the program (elf/dl-sym.c). */
     public Optional<String> rtldNext(String exe, String symbol) {
         LinkMap m = linkMap(exe);
-        return m.loadOrder().stream().filter(l -> l.found() && object(l).isShim()).findFirst()
-                .flatMap(shim -> binder(exe).next(shim, symbol)).map(l -> pathOf(exe, Optional.of(l)));
+        for (LinkMapEntry l : m.loadOrder()) {
+            if (l.found() && object(l).isShim()) {
+                Optional<LinkMapEntry> next = binder(exe).next(l, symbol);
+                return next.isPresent() ? Optional.of(pathOf(exe, next)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private String pathOf(String exe, Optional<LinkMapEntry> l) {
-        return l.map(linkMap(exe)::shownName).orElse("");
+        return l.isPresent() ? linkMap(exe).shownName(l.get()) : "";
     }
 
     /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */
@@ -531,7 +586,10 @@ public final class Inspection {
 
     /** The chain as one line, for messages. */
     public String chainText() {
-        List<String> e = chain().stream().map(Link::entry).toList();
+        List<String> e = new ArrayList<>();
+        for (Link l : chain()) {
+            e.add(l.entry());
+        }
         return e.isEmpty() ? "(empty chain)" : String.join(":", e);
     }
 
@@ -547,7 +605,8 @@ public final class Inspection {
 
     /** Names of the preload file past {@link PreloadChain#MAX_ENTRIES}, which are not examined. */
     public long preloadEntriesNotExamined() {
-        return preloadFile().map(b -> Math.max(0, PreloadChain.countFile(b) - PreloadChain.MAX_ENTRIES)).orElse(0L);
+        Optional<byte[]> b = preloadFile();
+        return b.isPresent() ? Math.max(0, PreloadChain.countFile(b.get()) - PreloadChain.MAX_ENTRIES) : 0L;
     }
 
     /** Bytes at the end of the preload file beyond what is read ({@link PreloadChain#MAX_FILE}). */
@@ -598,8 +657,9 @@ public final class Inspection {
             case LOADED -> {
                 // Named by the entry's own path, also when the file is already loaded under another name.
                 ElfImage elf = p.object().isPresent() ? p.object().get().elf().orElseThrow() : files.elf(p.path());
-                yield new Link(p.entry(), source, p.path(), p.outcome(), "",
-                        Optional.of(objects.computeIfAbsent(p.path(), x -> new MappedObject(x, elf))), List.of());
+                MappedObject known = objects.get(p.path());
+                yield new Link(p.entry(), source, p.path(), p.outcome(), "", Optional.of(known != null ? known : shared(p.path(), elf)),
+                        List.of());
             }
             case NOT_ELF -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), scriptInputs(p.path()));
             default -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), List.of());

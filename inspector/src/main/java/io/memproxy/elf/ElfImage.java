@@ -284,7 +284,11 @@ public final class ElfImage implements AutoCloseable {
     /** The section header table with names resolved; empty when the file has none (e.g. stripped by sstrip). */
     public synchronized List<SectionHeader> sectionHeaders() throws MalformedElfException {
         if (sections == null) {
-            sections = guard(() -> SectionReader.read(in, shoff, shentsize, sectionCount, shstrndx));
+            try {
+                sections = SectionReader.read(in, shoff, shentsize, sectionCount, shstrndx);
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return sections;
     }
@@ -295,7 +299,11 @@ public final class ElfImage implements AutoCloseable {
      */
     public synchronized List<DynamicSymbol> dynamicSymbols() throws MalformedElfException {
         if (symbols == null) {
-            symbols = guard(() -> new SymbolReader(in, this).symbols());
+            try {
+                symbols = new SymbolReader(in, this).symbols();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return symbols;
     }
@@ -305,7 +313,11 @@ public final class ElfImage implements AutoCloseable {
         if (symbols != null) {
             return symbols.size();
         }
-        return guard(() -> new SymbolReader(in, this).count());
+        try {
+            return new SymbolReader(in, this).count();
+        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+            throw unparsable(e);
+        }
     }
 
     /**
@@ -315,17 +327,30 @@ public final class ElfImage implements AutoCloseable {
     public List<DynamicSymbol> definitions(String name) throws MalformedElfException {
         synchronized (this) {
             if (symbols != null) {
-                return symbols.stream()
-                        .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+                List<DynamicSymbol> out = new ArrayList<>(1);
+                for (DynamicSymbol d : symbols) {
+                    if (d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)) {
+                        out.add(d);
+                    }
+                }
+                return List.copyOf(out);
             }
         }
-        return guard(() -> new SymbolReader(in, this).lookup(name));
+        try {
+            return new SymbolReader(in, this).lookup(name);
+        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+            throw unparsable(e);
+        }
     }
 
     /** The versions this object defines ({@code .gnu.version_d}), base entry first; empty when none. */
     public synchronized List<VersionDefinition> versionDefinitions() throws MalformedElfException {
         if (definitions == null) {
-            definitions = guard(() -> new VersionReader(in, this).definitions());
+            try {
+                definitions = new VersionReader(in, this).definitions();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return definitions;
     }
@@ -333,7 +358,11 @@ public final class ElfImage implements AutoCloseable {
     /** The versions this object needs, per needed file ({@code .gnu.version_r}); empty when none. */
     public synchronized List<VersionRequirement> versionRequirements() throws MalformedElfException {
         if (requirements == null) {
-            requirements = guard(() -> new VersionReader(in, this).requirements());
+            try {
+                requirements = new VersionReader(in, this).requirements();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return requirements;
     }
@@ -344,7 +373,11 @@ public final class ElfImage implements AutoCloseable {
      */
     public synchronized List<DynamicRelocation> relocations() throws MalformedElfException {
         if (relocations == null) {
-            relocations = guard(() -> new RelocationReader(in, this).relocations());
+            try {
+                relocations = new RelocationReader(in, this).relocations();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return relocations;
     }
@@ -357,7 +390,11 @@ public final class ElfImage implements AutoCloseable {
         if (relocations != null) {
             return relocations.size();
         }
-        return guard(() -> new RelocationReader(in, this).count());
+        try {
+            return new RelocationReader(in, this).count();
+        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+            throw unparsable(e);
+        }
     }
 
     /**
@@ -409,7 +446,10 @@ public final class ElfImage implements AutoCloseable {
 
     private synchronized StringTable strings() throws MalformedElfException {
         if (strings == null) {
-            long address = tag(DT_STRTAB).orElseThrow(() -> in.malformed("dynamic section has strings but no DT_STRTAB"));
+            Long address = tags.get(DT_STRTAB);
+            if (address == null) {
+                throw in.malformed("dynamic section has strings but no DT_STRTAB");
+            }
             long start = offsetOf(address, "DT_STRTAB");
             long size = tag(DT_STRSZ).orElse(in.size() - start);
             strings = new StringTable(in, start, size, "dynamic string table");
@@ -419,16 +459,12 @@ public final class ElfImage implements AutoCloseable {
 
     private StringTable strings;
 
-    private interface Parse<T> {
-        T run() throws MalformedElfException;
-    }
-
-    private <T> T guard(Parse<T> parse) throws MalformedElfException {
-        try {
-            return parse.run();
-        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
-            throw new MalformedElfException(path, "cannot be parsed: " + e);
-        }
+    /**
+     * The backstop of every lazy part: each read is checked, but a parse bug must still end as one line naming
+     * the file. (A try in each reader's call, not a lambda: each lambda costs a run its linkage.)
+     */
+    private MalformedElfException unparsable(Throwable e) {
+        return new MalformedElfException(path, "cannot be parsed: " + e);
     }
 
     private static List<ProgramHeader> readProgramHeaders(ElfBytes b, long phoff, int phentsize, int phnum)

@@ -114,8 +114,13 @@ final class SymbolReader {
         Optional<Long> gnuHash = image.tag(ElfImage.DT_GNU_HASH);
         Optional<Long> sysvHash = image.tag(ElfImage.DT_HASH);
         if (gnuHash.isEmpty() && sysvHash.isEmpty()) {
-            return image.dynamicSymbols().stream()
-                    .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+            List<DynamicSymbol> out = new ArrayList<>(1);
+            for (DynamicSymbol d : image.dynamicSymbols()) {
+                if (d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)) {
+                    out.add(d);
+                }
+            }
+            return List.copyOf(out);
         }
         int entsize = b.is64() ? 24 : 16;
         long table = image.offsetOf(address, "DT_SYMTAB");

@@ -36,7 +36,13 @@ public final class AllocatorSymbols {
     public static final Set<String> ALL = Set.copyOf(concat());
 
     private static List<String> group(String name) {
-        return EXPORTS.stream().filter(f -> f[1].equals(name)).map(f -> f[0]).toList();
+        List<String> out = new ArrayList<>();
+        for (String[] f : EXPORTS) {
+            if (f[1].equals(name)) {
+                out.add(f[0]);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<String> both(List<String> lp64) {

@@ -136,7 +136,7 @@ public final class LoaderFiles {
 
     /** The profile whose ld.so loads this file (its class and machine), if it is ELF and one does. */
     public Optional<LoaderRules> rulesFor(String loaderPath) {
-        return byPath.computeIfAbsent(loaderPath, this::load) instanceof Image i ? LoaderRules.of(i.elf().header()) : Optional.empty();
+        return read(loaderPath) instanceof Image i ? LoaderRules.of(i.elf().header()) : Optional.empty();
     }
 
     /**
@@ -153,7 +153,7 @@ public final class LoaderFiles {
 
     /** Opens a loader path as the ld.so of {@code rules} would (open_verify's checks, in its order). */
     public Opened open(String loaderPath, LoaderRules rules) {
-        Read r = byPath.computeIfAbsent(loaderPath, this::load);
+        Read r = read(loaderPath);
         if (r instanceof Image i) {
             return check(i, rules);
         }
@@ -165,6 +165,21 @@ public final class LoaderFiles {
                     : new Fatal(j.notElf() ? LoadOutcome.NOT_ELF : LoadOutcome.UNLOADABLE, j.reason());
         }
         return ABSENT;
+    }
+
+    /**
+     * What reading the file behind a loader path gave, read once (two threads may both read it; the first answer
+     * is kept and every caller gets that one). Plain map calls rather than computeIfAbsent with a lambda: each
+     * lambda costs a run its linkage, more than these lookups.
+     */
+    private Read read(String loaderPath) {
+        Read r = byPath.get(loaderPath);
+        if (r == null) {
+            r = load(loaderPath);
+            Read first = byPath.putIfAbsent(loaderPath, r);
+            r = first != null ? first : r;
+        }
+        return r;
     }
 
     private Read load(String loaderPath) {
@@ -188,7 +203,13 @@ public final class LoaderFiles {
         Object key = attrs.fileKey() != null ? attrs.fileKey() : file.toAbsolutePath().normalize();
         final Path f = file;
         final long size = attrs.size();
-        return byKey.computeIfAbsent(key, k -> read(f, k, size));
+        Read r = byKey.get(key);
+        if (r == null) {
+            r = read(f, key, size);
+            Read first = byKey.putIfAbsent(key, r);
+            r = first != null ? first : r;
+        }
+        return r;
     }
 
     /**
@@ -204,7 +225,7 @@ public final class LoaderFiles {
             return root.stat(path).isPresent() ? root.file(path) : null;
         }
         String key = path.substring(0, slash + 1);
-        Optional<Path> dir = dirs.computeIfAbsent(key, this::directory);
+        Optional<Path> dir = knownDirectory(key);
         if (dir.isEmpty()) {
             return null;
         }
@@ -226,7 +247,9 @@ public final class LoaderFiles {
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
-            misses.merge(key, 1, Integer::sum);
+            // Counted without atomicity: a miss lost between threads only lists the directory one miss later.
+            Integer missed = misses.get(key);
+            misses.put(key, missed == null ? 1 : missed + 1);
             return null;
         }
         if (attrs.isSymbolicLink()) {
@@ -277,7 +300,17 @@ public final class LoaderFiles {
     /** Whether a search directory ("" is the working directory) exists in the root; remembered for the run. */
     public boolean directoryExists(String dir) {
         String abs = dir.startsWith("/") ? dir : root.cwd() + "/" + dir;
-        return dirs.computeIfAbsent(abs.endsWith("/") ? abs : abs + "/", this::directory).isPresent();
+        return knownDirectory(abs.endsWith("/") ? abs : abs + "/").isPresent();
+    }
+
+    /** {@link #directory}, remembered for the run. */
+    private Optional<Path> knownDirectory(String dir) {
+        Optional<Path> known = dirs.get(dir);
+        if (known == null) {
+            known = directory(dir);
+            dirs.putIfAbsent(dir, known);
+        }
+        return known;
     }
 
     /** A directory's host path with its links resolved inside the root, or empty when it is not one. */

@@ -179,7 +179,11 @@ public final class Root {
                 if (mustExist) {
                     throw new NoSuchFileException(loaderPath);
                 }
-                w.done.addAll(w.todo.stream().filter(s -> !s.isEmpty()).toList());
+                for (String s : w.todo) {
+                    if (!s.isEmpty()) {
+                        w.done.add(s);
+                    }
+                }
                 return lexical(w.path());
             }
             if (a.isSymbolicLink() && (followLast || w.more())) {
@@ -229,7 +233,12 @@ public final class Root {
 
         /** Whether a component other than an empty one is still to come. */
         boolean more() {
-            return todo.stream().anyMatch(s -> !s.isEmpty());
+            for (String s : todo) {
+                if (!s.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -244,7 +253,10 @@ public final class Root {
             if (absolute) {
                 done.clear();
             }
-            int length = target.length() + todo.stream().mapToInt(s -> s.length() + 1).sum();
+            int length = target.length();
+            for (String s : todo) {
+                length += s.length() + 1;
+            }
             if (length > MAX_PATH) {
                 throw new FileSystemException(named, null, "file name too long");
             }
