@@ -201,11 +201,9 @@ public final class LoaderFiles {
             return new Rejected("cannot read file data: " + Root.kind(file, attrs) + ", not a regular file", Long.MAX_VALUE, false);
         }
         Object key = attrs.fileKey() != null ? attrs.fileKey() : file.toAbsolutePath().normalize();
-        final Path f = file;
-        final long size = attrs.size();
         Read r = byKey.get(key);
         if (r == null) {
-            r = read(f, key, size);
+            r = read(file, key, attrs.size());
             Read first = byKey.putIfAbsent(key, r);
             r = first != null ? first : r;
         }
