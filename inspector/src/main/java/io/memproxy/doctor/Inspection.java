@@ -67,8 +67,8 @@ public final class Inspection {
     private final Map<String, MappedObject> objects = new ConcurrentHashMap<>();
     private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
     private final Map<String, ExecutableProfile> profiles = new ConcurrentHashMap<>();
-    /** Read on a thread of its own once the targets are known. */
-    private volatile java.util.concurrent.Future<Map<String, String>> capabilities;
+    /** Read on a thread of its own ({@link #capabilitiesRead}). */
+    private java.util.concurrent.Future<Map<String, String>> capabilities;
     private volatile LinkMap normalModeReference;
     private Platform platform;
     private final Map<String, SymbolBinder> binders = new HashMap<>();
@@ -224,7 +224,6 @@ public final class Inspection {
                 }
                 found = List.copyOf(out);
             }
-            readCapabilities(found);
             targets = found;
         }
         return targets;
@@ -383,13 +382,12 @@ public final class Inspection {
 
     /**
      * The targets' file capabilities. Every target's link map waits for them (they decide secure mode), and reading
-     * them runs getcap, whose start and run would stall the examination: they are read on a thread of their own as
-     * soon as the targets are known, while the targets' files are parsed.
+     * them runs getcap: {@link #prepare} starts the read on a thread of its own and does what every link map reads
+     * first while getcap runs. Asked for before that, they are read here and waited for.
      */
     private Map<String, String> capabilities() {
-        targets();
         try {
-            return capabilities.get();
+            return capabilitiesRead().get();
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -404,18 +402,23 @@ public final class Inspection {
         }
     }
 
-    private void readCapabilities(List<String> exes) {
-        java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(
-                new java.util.concurrent.Callable<Map<String, String>>() {
-                    @Override
-                    public Map<String, String> call() {
-                        return capabilitiesOf(exes);
-                    }
-                });
-        capabilities = task;
-        Thread t = new Thread(task, "memproxy-capabilities");
-        t.setDaemon(true);
-        t.start();
+    /** The read of the targets' capabilities, started on its own thread at the first call. */
+    private synchronized java.util.concurrent.Future<Map<String, String>> capabilitiesRead() {
+        if (capabilities == null) {
+            List<String> exes = targets();
+            java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(
+                    new java.util.concurrent.Callable<Map<String, String>>() {
+                        @Override
+                        public Map<String, String> call() {
+                            return capabilitiesOf(exes);
+                        }
+                    });
+            capabilities = task;
+            Thread t = new Thread(task, "memproxy-capabilities");
+            t.setDaemon(true);
+            t.start();
+        }
+        return capabilities;
     }
 
     /** The files' capabilities, read with one getcap run for all of them (getcap skips links: ask for real files). */
@@ -457,6 +460,17 @@ public final class Inspection {
      */
     public void prepare() {
         List<String> exes = targets();
+        capabilitiesRead();
+        // While getcap runs: what every link map reads first, ld.so.cache and the chain's files named by path
+        // (read once per run, so nothing is read twice), then the capabilities are waited for here, so that
+        // the thread never outlives the preparation.
+        files.cache();
+        for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), null)) {
+            if (e.name().startsWith("/") && !SearchPath.hasDst(e.name())) {
+                files.rulesFor(e.name());
+            }
+        }
+        capabilities();
         if (exes.size() == 1) {
             // One target is loaded here: a parallel stream would only start the fork-join machinery.
             loadQuietly(exes.get(0));
