@@ -464,13 +464,20 @@ public final class Inspection {
         // While getcap runs: what every link map reads first, ld.so.cache and the chain's files named by path
         // (read once per run, so nothing is read twice), then the capabilities are waited for here, so that
         // the thread never outlives the preparation.
-        files.cache();
-        for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), null)) {
-            if (e.name().startsWith("/") && !SearchPath.hasDst(e.name())) {
-                files.rulesFor(e.name());
+        try {
+            files.cache();
+            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), null)) {
+                if (e.name().startsWith("/") && !SearchPath.hasDst(e.name())) {
+                    files.rulesFor(e.name());
+                }
+            }
+        } finally {
+            try {
+                capabilities();
+            } catch (RuntimeException e) {
+                // The checks meet the same failure (kept by the read) and report it.
             }
         }
-        capabilities();
         if (exes.size() == 1) {
             // One target is loaded here: a parallel stream would only start the fork-join machinery.
             loadQuietly(exes.get(0));
