@@ -32,7 +32,12 @@ public record AllocatorProfile(String name, Optional<String> marker, List<String
     }
 
     public static Optional<AllocatorProfile> named(String name) {
-        return ALL.stream().filter(p -> p.name.equals(name)).findFirst();
+        for (AllocatorProfile p : ALL) {
+            if (p.name.equals(name)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Fields: name, marker, one symbol per role, then trim_kind, errno_roles, big_no_errno, stats (the shim's), trim_effect. */
@@ -61,7 +66,13 @@ public record AllocatorProfile(String name, Optional<String> marker, List<String
             throw new IllegalStateException("the jar lacks " + resource);
         }
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return r.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> l.split("\t", -1)).toList();
+            List<String[]> out = new ArrayList<>();
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    out.add(l.split("\t", -1));
+                }
+            }
+            return List.copyOf(out);
         } catch (IOException e) {
             throw new UncheckedIOException(resource, e);
         }

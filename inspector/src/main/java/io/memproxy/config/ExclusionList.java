@@ -1,5 +1,6 @@
 package io.memproxy.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,13 @@ public record ExclusionList(List<ConfigLine> lines, String mode, boolean secureA
     }
 
     public List<String> names() {
-        return lines.stream().filter(l -> l.kind() == ConfigLine.Kind.NAME).map(ConfigLine::value).toList();
+        List<String> out = new ArrayList<>();
+        for (ConfigLine l : lines) {
+            if (l.kind() == ConfigLine.Kind.NAME) {
+                out.add(l.value());
+            }
+        }
+        return List.copyOf(out);
     }
 
     public Optional<AllocatorProfile> namedProfile() {

@@ -30,12 +30,23 @@ public final class AllocatorCheck implements Check {
     @Override
     public List<Finding> run(Inspection in) throws MalformedElfException {
         List<Finding> out = new ArrayList<>();
-        Optional<Link> shim = in.chain().stream().filter(l -> l.loaded() && l.kind() == Link.Role.SHIM).findFirst();
+        Optional<Link> shim = Optional.empty();
+        for (Link l : in.chain()) {
+            if (l.loaded() && l.kind() == Link.Role.SHIM) {
+                shim = Optional.of(l);
+                break;
+            }
+        }
         if (shim.isEmpty()) {
             return out;
         }
-        List<MappedObject> objects = in.chain().stream().filter(Link::loaded).map(l -> l.object().get())
-                .filter(o -> !o.isShim() && !o.isLibc()).toList();
+        List<MappedObject> loaded = new ArrayList<>();
+        for (Link l : in.chain()) {
+            if (l.loaded() && !l.object().get().isShim() && !l.object().get().isLibc()) {
+                loaded.add(l.object().get());
+            }
+        }
+        List<MappedObject> objects = List.copyOf(loaded);
         ShimModel.Decision d = ShimModel.decide(in.config(), "/nonexistent/not-listed", false, objects);
         if (d.provider().isEmpty()) {
             for (MappedObject o : objects) {

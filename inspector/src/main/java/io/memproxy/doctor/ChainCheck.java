@@ -27,9 +27,12 @@ public final class ChainCheck implements Check {
     public List<Finding> run(Inspection in) {
         List<Finding> out = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        in.preloadFileProblem().ifPresent(p -> out.add(Finding.error("preload.file-unreadable", "/etc/ld.so.preload",
-                p + (p.contains("FIFO") ? ": every program that starts blocks reading it" : ": its entries are not examined"),
-                "make /etc/ld.so.preload a regular file of absolute library paths, or remove it")));
+        if (in.preloadFileProblem().isPresent()) {
+            String p = in.preloadFileProblem().get();
+            out.add(Finding.error("preload.file-unreadable", "/etc/ld.so.preload",
+                    p + (p.contains("FIFO") ? ": every program that starts blocks reading it" : ": its entries are not examined"),
+                    "make /etc/ld.so.preload a regular file of absolute library paths, or remove it"));
+        }
         long beyond = in.preloadEntriesNotExamined();
         long notRead = in.preloadBytesNotRead();
         if (beyond > 0 || notRead > 0) {

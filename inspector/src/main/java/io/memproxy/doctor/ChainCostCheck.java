@@ -18,7 +18,6 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,7 +62,11 @@ public final class ChainCostCheck implements Check {
 
     @Override
     public List<Finding> run(Inspection in) throws Exception {
-        if (in.chain().stream().noneMatch(Link::loaded)) {
+        boolean anyLoaded = false;
+        for (Link l : in.chain()) {
+            anyLoaded |= l.loaded();
+        }
+        if (!anyLoaded) {
             return List.of();
         }
         LinkMap m = in.referenceMap();
@@ -71,19 +74,25 @@ public final class ChainCostCheck implements Check {
         if (added.isEmpty()) {
             return List.of();
         }
-        long relocations = added.stream().mapToLong(Added::relocations).sum();
-        long mapped = added.stream().mapToLong(Added::mappedBytes).sum();
+        long relocations = 0;
+        long mapped = 0;
+        for (Added a : added) {
+            relocations += a.relocations();
+            mapped += a.mappedBytes();
+        }
         List<String> parts = new ArrayList<>();
         for (Added a : added) {
             parts.add(a.path().substring(a.path().lastIndexOf('/') + 1) + " (" + size(a.fileBytes()) + ", "
-                    + String.format(Locale.ROOT, "%,d", a.relocations()) + " relocations)");
+                    + grouped(a.relocations()) + " relocations)");
         }
         String exe = in.targets().get(0);
         String message = "the chain adds " + added.size() + " object" + (added.size() == 1 ? "" : "s") + " to every process that "
                 + exe + " would not load itself: " + String.join(", ", parts) + "; "
-                + String.format(Locale.ROOT, "%,d", relocations) + " relocations and " + size(mapped) + " mapped at every start";
+                + grouped(relocations) + " relocations and " + size(mapped) + " mapped at every start";
         List<String> subjects = new ArrayList<>();
-        added.forEach(a -> subjects.add(a.path()));
+        for (Added a : added) {
+            subjects.add(a.path());
+        }
         Optional<StartCost> cost = Optional.empty();
         if (measure.isPresent()) {
             Measured measuredCost = measured(in);
@@ -123,8 +132,8 @@ public final class ChainCostCheck implements Check {
                     mapped += h.memsz();
                 }
             }
-            long bytes = Files.size(in.file(o.path()));
-            out.put(o.path(), new Added(o.path(), bytes, mapped, o.elf().get().relocations().size()));
+            // The size of the file the loader emulation read, without resolving the path again.
+            out.put(o.path(), new Added(o.path(), o.elf().get().fileSize(), mapped, o.elf().get().relocationCount()));
         }
         return List.copyOf(out.values());
     }
@@ -181,11 +190,34 @@ public final class ChainCostCheck implements Check {
         }
     }
 
-    /** 2.1 MiB, 820 KiB. */
+    private static final long MIB = 1024 * 1024;
+
+    /**
+     * 2.1 MiB, 820 KiB: what {@code String.format(Locale.ROOT, "%.1f MiB", bytes / 1024.0 / 1024.0)} and
+     * {@code "%d KiB"} give, in integers. The formatter costs a doctor run some 10 ms of class loading and
+     * interpretation for these few numbers; the quotient is exact in a double, so rounding the exact tenths
+     * half up is what the formatter's rounding of its decimal digits gives.
+     */
     public static String size(long bytes) {
-        if (bytes >= 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f MiB", bytes / 1024.0 / 1024.0);
+        if (bytes >= MIB) {
+            long tenths = bytes * 10 / MIB + (bytes * 10 % MIB * 2 >= MIB ? 1 : 0);
+            return tenths / 10 + "." + tenths % 10 + " MiB";
         }
-        return String.format(Locale.ROOT, "%d KiB", (bytes + 1023) / 1024);
+        return (bytes + 1023) / 1024 + " KiB";
+    }
+
+    /** 12,345: what {@code String.format(Locale.ROOT, "%,d", n)} gives, without the formatter. */
+    public static String grouped(long n) {
+        String digits = Long.toString(n);
+        int sign = n < 0 ? 1 : 0;
+        StringBuilder out = new StringBuilder(digits.length() + digits.length() / 3);
+        for (int i = 0; i < digits.length(); i++) {
+            int fromEnd = digits.length() - i;
+            if (i > sign && fromEnd % 3 == 0) {
+                out.append(',');
+            }
+            out.append(digits.charAt(i));
+        }
+        return out.toString();
     }
 }

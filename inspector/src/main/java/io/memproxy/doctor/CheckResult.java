@@ -21,13 +21,22 @@ public record CheckResult(String name, String title, List<Finding> findings, Opt
         if (crash.isPresent()) {
             return Status.CRASHED;
         }
-        if (findings.stream().anyMatch(f -> f.severity() == Severity.ERROR)) {
+        if (any(Severity.ERROR)) {
             return Status.ERROR;
         }
-        if (findings.stream().anyMatch(f -> f.severity() == Severity.WARNING)) {
+        if (any(Severity.WARNING)) {
             return Status.WARNING;
         }
         return Status.OK;
+    }
+
+    private boolean any(Severity severity) {
+        for (Finding f : findings) {
+            if (f.severity() == severity) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The mark a check gets in every output format. */

@@ -56,7 +56,9 @@ public final class ConfigCheck implements Check {
                             + String.format("%04o", c.mode()) + "): anyone who can write it can re-route root's processes",
                     "chmod go-w " + p));
         }
-        c.list().ifPresent(l -> lintLines(in, p, l, out));
+        if (c.list().isPresent()) {
+            lintLines(in, p, c.list().get(), out);
+        }
         // Which file, and why that one (--config, the shim's compiled-in path, or the default).
         out.add(Finding.info("config.source", p, "examined " + p + ": " + in.configSource().why()));
         return out;

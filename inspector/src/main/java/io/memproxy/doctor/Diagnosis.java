@@ -2,6 +2,7 @@ package io.memproxy.doctor;
 
 import io.memproxy.finding.Finding;
 import io.memproxy.finding.Severity;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,18 +22,34 @@ public record Diagnosis(String memproxyVersion, String glibcVersion, String conf
     }
 
     public List<Finding> findings() {
-        return checks.stream().flatMap(c -> c.findings().stream()).toList();
+        List<Finding> out = new ArrayList<>();
+        for (CheckResult c : checks) {
+            out.addAll(c.findings());
+        }
+        return List.copyOf(out);
     }
 
     public long count(Severity severity) {
-        return findings().stream().filter(f -> f.severity() == severity).count();
+        long n = 0;
+        for (Finding f : findings()) {
+            n += f.severity() == severity ? 1 : 0;
+        }
+        return n;
     }
 
     public long crashedChecks() {
-        return checks.stream().filter(c -> c.crash().isPresent()).count();
+        long n = 0;
+        for (CheckResult c : checks) {
+            n += c.crash().isPresent() ? 1 : 0;
+        }
+        return n;
     }
 
     public long passedChecks() {
-        return checks.stream().filter(c -> c.status() == CheckResult.Status.OK).count();
+        long n = 0;
+        for (CheckResult c : checks) {
+            n += c.status() == CheckResult.Status.OK ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -44,8 +44,11 @@ public final class Doctor {
     public Diagnosis diagnose(Inspection inspection, String memproxyVersion) {
         inspection.prepare();
         List<CheckResult> results = run(inspection);
-        List<ChainEntry> chain = inspection.chain().stream()
-                .map(l -> new ChainEntry(l.entry(), l.source(), l.path(), l.role(), l.reason())).toList();
+        List<ChainEntry> chain = new ArrayList<>();
+        for (Link l : inspection.chain()) {
+            chain.add(new ChainEntry(l.entry(), l.source(), l.path(), l.role(), l.reason()));
+        }
+        chain = List.copyOf(chain);
         List<Route> routes = new ArrayList<>();
         for (String exe : inspection.targets()) {
             try {

@@ -67,7 +67,8 @@ public final class Inspection {
     private final Map<String, MappedObject> objects = new ConcurrentHashMap<>();
     private final Map<String, LinkMap> linkMaps = new ConcurrentHashMap<>();
     private final Map<String, ExecutableProfile> profiles = new ConcurrentHashMap<>();
-    private volatile Map<String, String> capabilities;
+    /** Read on a thread of its own ({@link #capabilitiesRead}). */
+    private java.util.concurrent.Future<Map<String, String>> capabilities;
     private volatile LinkMap normalModeReference;
     private Platform platform;
     private final Map<String, SymbolBinder> binders = new HashMap<>();
@@ -207,14 +208,23 @@ public final class Inspection {
     /** The executables to examine: those named, or /bin/sh and every listed program found on the search path. */
     public List<String> targets() {
         if (targets == null) {
+            List<String> found;
             if (!inputs.exes().isEmpty()) {
-                targets = inputs.exes();
+                found = inputs.exes();
             } else {
                 Set<String> out = new LinkedHashSet<>();
                 out.add(DEFAULT_TARGET);
-                config().list().ifPresent(l -> l.names().forEach(n -> onSearchPath(n).ifPresent(out::add)));
-                targets = List.copyOf(out);
+                if (config().list().isPresent()) {
+                    for (String n : config().list().get().names()) {
+                        Optional<String> program = onSearchPath(n);
+                        if (program.isPresent()) {
+                            out.add(program.get());
+                        }
+                    }
+                }
+                found = List.copyOf(out);
             }
+            targets = found;
         }
         return targets;
     }
@@ -228,7 +238,10 @@ public final class Inspection {
         LoaderRules first = referenceMap().rules();
         Map<LoaderRules, String> out = new java.util.LinkedHashMap<>();
         for (String exe : targets()) {
-            files.rulesFor(exe).filter(r -> r != first).ifPresent(r -> out.putIfAbsent(r, exe));
+            Optional<LoaderRules> r = files.rulesFor(exe);
+            if (r.isPresent() && r.get() != first) {
+                out.putIfAbsent(r.get(), exe);
+            }
         }
         if (inputs.exes().isEmpty()) {
             Set<LoaderRules> wanted = new LinkedHashSet<>(LoaderRules.ALL);
@@ -266,18 +279,9 @@ public final class Inspection {
                 continue;
             }
             java.util.Arrays.sort(names);
+            java.io.File hostDir = root.isHost() ? resolved.toFile() : null;
             for (String n : names) {
-                // Resolved inside the root like any name: only a link needs the walk, anything else is the entry itself.
-                Path entry = resolved.resolve(n);
-                Optional<LoaderRules> r;
-                try {
-                    var a = Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class,
-                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    r = a.isSymbolicLink() ? ElfIdent.rulesOf(file(dir + "/" + n))
-                            : a.isRegularFile() ? ElfIdent.rulesOfRegular(entry) : Optional.empty();
-                } catch (IOException | RuntimeException e) {
-                    continue;
-                }
+                Optional<LoaderRules> r = hostDir != null ? onHost(new java.io.File(hostDir, n)) : inRoot(dir, resolved, n);
                 if (r.isPresent() && wanted.contains(r.get()) && !found.containsKey(r.get())) {
                     found.put(r.get(), dir + "/" + n);
                     if (found.size() == wanted.size()) {
@@ -287,6 +291,32 @@ public final class Inspection {
             }
         }
         return found;
+    }
+
+    /** The class of the program {@code name} in the search directory {@code dir}, as the walk of the search path reads it. */
+    Optional<LoaderRules> programClass(String dir, String name) {
+        Path resolved = file(dir);
+        return root.isHost() ? onHost(new java.io.File(resolved.toFile(), name)) : inRoot(dir, resolved, name);
+    }
+
+    /**
+     * A program's class on this machine, where a link resolves inside the root as the kernel resolves it: java.io's
+     * stat (links followed, no exception made of a missing file) tells a regular file, and the kernel opens it. A
+     * fraction of the cost of an lstat and a walk of each link's target in Java, over a walk of the whole PATH.
+     */
+    private static Optional<LoaderRules> onHost(java.io.File f) {
+        return f.isFile() ? ElfIdent.rulesOfHostFile(f) : Optional.empty();
+    }
+
+    /** The same inside an image: only a link needs the root's walk, anything else is the entry itself. */
+    private Optional<LoaderRules> inRoot(String dir, Path resolved, String n) {
+        Path entry = resolved.resolve(n);
+        try {
+            var a = Files.readAttributes(entry, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return a.isSymbolicLink() ? ElfIdent.rulesOf(file(dir + "/" + n)) : a.isRegularFile() ? ElfIdent.rulesOfRegular(entry) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Why each target that cannot be examined cannot ("/x: invalid ELF header"); empty when all can. */
@@ -306,8 +336,7 @@ public final class Inspection {
     public MappedObject object(String systemPath) throws LoaderException {
         MappedObject o = objects.get(systemPath);
         if (o == null) {
-            ElfImage elf = files.elf(systemPath);
-            o = objects.computeIfAbsent(systemPath, p -> new MappedObject(p, elf));
+            o = shared(systemPath, files.elf(systemPath));
         }
         return o;
     }
@@ -318,7 +347,15 @@ public final class Inspection {
     }
 
     MappedObject object(LinkMapEntry l) {
-        return objects.computeIfAbsent(l.path(), p -> new MappedObject(p, l.elf().orElseThrow()));
+        MappedObject o = objects.get(l.path());
+        return o != null ? o : shared(l.path(), l.elf().orElseThrow());
+    }
+
+    /** The one object of a path for the run: the first made wins (plain map calls, not a lambda per call site). */
+    private MappedObject shared(String path, ElfImage elf) {
+        MappedObject made = new MappedObject(path, elf);
+        MappedObject first = objects.putIfAbsent(path, made);
+        return first != null ? first : made;
     }
 
     /** The target's class as the scan would report it: static, other libc, own malloc family, secure execution… */
@@ -343,29 +380,61 @@ public final class Inspection {
         return platform;
     }
 
-    /** The targets' file capabilities, read with one getcap run for all of them (getcap skips links: ask for real files). */
+    /**
+     * The targets' file capabilities. Every target's link map waits for them (they decide secure mode), and reading
+     * them runs getcap: {@link #prepare} starts the read on a thread of its own and does what every link map reads
+     * first while getcap runs. Asked for before that, they are read here and waited for.
+     */
     private Map<String, String> capabilities() {
-        Map<String, String> known = capabilities;
-        if (known == null) {
-            synchronized (this) {
-                if (capabilities == null) {
-                    Map<String, String> fileOf = new HashMap<>();
-                    for (String exe : targets()) {
-                        fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
-                    }
-                    Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(fileOf.values().stream().distinct().toList());
-                    Map<String, String> out = new HashMap<>();
-                    fileOf.forEach((exe, f) -> {
-                        if (byFile.containsKey(f)) {
-                            out.put(exe, byFile.get(f));
+        try {
+            return capabilitiesRead().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+    }
+
+    /** The read of the targets' capabilities, started on its own thread at the first call. */
+    private synchronized java.util.concurrent.Future<Map<String, String>> capabilitiesRead() {
+        if (capabilities == null) {
+            List<String> exes = targets();
+            java.util.concurrent.FutureTask<Map<String, String>> task = new java.util.concurrent.FutureTask<>(
+                    new java.util.concurrent.Callable<Map<String, String>>() {
+                        @Override
+                        public Map<String, String> call() {
+                            return capabilitiesOf(exes);
                         }
                     });
-                    capabilities = Map.copyOf(out);
-                }
-                known = capabilities;
+            capabilities = task;
+            Thread t = new Thread(task, "memproxy-capabilities");
+            t.setDaemon(true);
+            t.start();
+        }
+        return capabilities;
+    }
+
+    /** The files' capabilities, read with one getcap run for all of them (getcap skips links: ask for real files). */
+    private Map<String, String> capabilitiesOf(List<String> exes) {
+        Map<String, String> fileOf = new HashMap<>();
+        for (String exe : exes) {
+            fileOf.put(exe, file(realPath(exe).orElse(exe)).toString());
+        }
+        Map<String, String> byFile = FileCapabilities.forRoot(inputs.root()).of(List.copyOf(new LinkedHashSet<>(fileOf.values())));
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, String> e : fileOf.entrySet()) {
+            if (byFile.containsKey(e.getValue())) {
+                out.put(e.getKey(), byFile.get(e.getValue()));
             }
         }
-        return known;
+        return Map.copyOf(out);
     }
 
     /** Whether ld.so runs the program in secure mode (set-user-ID, set-group-ID or file capabilities: AT_SECURE). */
@@ -390,13 +459,39 @@ public final class Inspection {
      * are most of a run's work. A target that cannot be loaded is left for the checks to report.
      */
     public void prepare() {
-        targets().parallelStream().forEach(exe -> {
-            try {
-                linkMap(exe);
-            } catch (RuntimeException e) {
-                // The checks meet the same failure and report it.
+        List<String> exes = targets();
+        capabilitiesRead();
+        // While getcap runs: what every link map reads first, ld.so.cache and the chain's files named by path
+        // (read once per run, so nothing is read twice), then the capabilities are waited for here, so that
+        // the thread never outlives the preparation.
+        try {
+            files.cache();
+            for (PreloadChain.Entry e : PreloadChain.of(preloadVariable().orElse(null), null)) {
+                if (e.name().startsWith("/") && !SearchPath.hasDst(e.name())) {
+                    files.rulesFor(e.name());
+                }
             }
-        });
+        } finally {
+            try {
+                capabilities();
+            } catch (RuntimeException e) {
+                // The checks meet the same failure (kept by the read) and report it.
+            }
+        }
+        if (exes.size() == 1) {
+            // One target is loaded here: a parallel stream would only start the fork-join machinery.
+            loadQuietly(exes.get(0));
+            return;
+        }
+        exes.parallelStream().forEach(this::loadQuietly);
+    }
+
+    private void loadQuietly(String exe) {
+        try {
+            linkMap(exe);
+        } catch (RuntimeException e) {
+            // The checks meet the same failure and report it.
+        }
     }
 
     /**
@@ -423,18 +518,33 @@ public final class Inspection {
 
     /** The shim as loaded into the program, if it is. */
     public Optional<String> shimPath(String exe) {
-        return loadOrder(exe).stream().filter(MappedObject::isShim).map(MappedObject::path).findFirst();
+        Optional<MappedObject> shim = loadedShim(exe);
+        return shim.isPresent() ? Optional.of(shim.get().path()) : Optional.empty();
     }
 
     /** Whether the shim loaded into the program exports {@code symbol}. */
     public boolean shimExports(String exe, String symbol) throws MalformedElfException {
-        Optional<MappedObject> shim = loadOrder(exe).stream().filter(MappedObject::isShim).findFirst();
+        Optional<MappedObject> shim = loadedShim(exe);
         return shim.isPresent() && shim.get().exports(symbol);
+    }
+
+    private Optional<MappedObject> loadedShim(String exe) {
+        for (MappedObject o : loadOrder(exe)) {
+            if (o.isShim()) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
     }
 
     /** ld.so's symbol resolution for the program under the chain (elf/dl-lookup.c), created once. */
     public SymbolBinder binder(String exe) {
-        return binders.computeIfAbsent(exe, e -> new SymbolBinder(linkMap(e)));
+        SymbolBinder b = binders.get(exe);
+        if (b == null) {
+            b = new SymbolBinder(linkMap(exe));
+            binders.put(exe, b);
+        }
+        return b;
     }
 
     /**
@@ -451,7 +561,8 @@ public final class Inspection {
                 if (s.isDefined() || !AllocatorSymbols.ALL.contains(s.name())) {
                     continue;
                 }
-                Optional<String> v = s.version().filter(x -> x.index() > 1 && x.isNamed()).map(SymbolVersion::name);
+                SymbolVersion x = s.version().orElse(null);
+                Optional<String> v = x != null && x.index() > 1 && x.isNamed() ? Optional.of(x.name()) : Optional.empty();
                 known.add(new AllocatorBinding(exe, s.name(), exe, pathOf(exe, binder(exe).bind(m.executable(), s.name(), v).to())));
                 malloc |= s.name().equals("malloc");
             }
@@ -465,18 +576,28 @@ public final class Inspection {
 
     /** The object that provides the program's malloc ("" when nothing does). */
     public String mallocProvider(String exe) throws MalformedElfException {
-        return bindings(exe).stream().filter(b -> b.symbol().equals("malloc")).map(AllocatorBinding::to).findFirst().orElse("");
+        for (AllocatorBinding b : bindings(exe)) {
+            if (b.symbol().equals("malloc")) {
+                return b.to();
+            }
+        }
+        return "";
     }
 
     /** What dlsym(RTLD_NEXT, symbol) called from the shim would return in the program (elf/dl-sym.c). */
     public Optional<String> rtldNext(String exe, String symbol) {
         LinkMap m = linkMap(exe);
-        return m.loadOrder().stream().filter(l -> l.found() && object(l).isShim()).findFirst()
-                .flatMap(shim -> binder(exe).next(shim, symbol)).map(l -> pathOf(exe, Optional.of(l)));
+        for (LinkMapEntry l : m.loadOrder()) {
+            if (l.found() && object(l).isShim()) {
+                Optional<LinkMapEntry> next = binder(exe).next(l, symbol);
+                return next.isPresent() ? Optional.of(pathOf(exe, next)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private String pathOf(String exe, Optional<LinkMapEntry> l) {
-        return l.map(linkMap(exe)::shownName).orElse("");
+        return l.isPresent() ? linkMap(exe).shownName(l.get()) : "";
     }
 
     /** The process's objects in load order, as the shim's dl_iterate_phdr walk sees them. */
@@ -503,7 +624,10 @@ public final class Inspection {
 
     /** The chain as one line, for messages. */
     public String chainText() {
-        List<String> e = chain().stream().map(Link::entry).toList();
+        List<String> e = new ArrayList<>();
+        for (Link l : chain()) {
+            e.add(l.entry());
+        }
         return e.isEmpty() ? "(empty chain)" : String.join(":", e);
     }
 
@@ -519,7 +643,8 @@ public final class Inspection {
 
     /** Names of the preload file past {@link PreloadChain#MAX_ENTRIES}, which are not examined. */
     public long preloadEntriesNotExamined() {
-        return preloadFile().map(b -> Math.max(0, PreloadChain.countFile(b) - PreloadChain.MAX_ENTRIES)).orElse(0L);
+        Optional<byte[]> b = preloadFile();
+        return b.isPresent() ? Math.max(0, PreloadChain.countFile(b.get()) - PreloadChain.MAX_ENTRIES) : 0L;
     }
 
     /** Bytes at the end of the preload file beyond what is read ({@link PreloadChain#MAX_FILE}). */
@@ -570,8 +695,9 @@ public final class Inspection {
             case LOADED -> {
                 // Named by the entry's own path, also when the file is already loaded under another name.
                 ElfImage elf = p.object().isPresent() ? p.object().get().elf().orElseThrow() : files.elf(p.path());
-                yield new Link(p.entry(), source, p.path(), p.outcome(), "",
-                        Optional.of(objects.computeIfAbsent(p.path(), x -> new MappedObject(x, elf))), List.of());
+                MappedObject known = objects.get(p.path());
+                yield new Link(p.entry(), source, p.path(), p.outcome(), "", Optional.of(known != null ? known : shared(p.path(), elf)),
+                        List.of());
             }
             case NOT_ELF -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), scriptInputs(p.path()));
             default -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), List.of());

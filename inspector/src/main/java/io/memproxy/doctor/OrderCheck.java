@@ -24,7 +24,12 @@ public final class OrderCheck implements Check {
 
     @Override
     public List<Finding> run(Inspection in) throws MalformedElfException {
-        List<Link> loaded = in.chain().stream().filter(Link::loaded).toList();
+        List<Link> loaded = new ArrayList<>();
+        for (Link l : in.chain()) {
+            if (l.loaded()) {
+                loaded.add(l);
+            }
+        }
         List<Finding> out = new ArrayList<>();
         int shim = indexOf(loaded, Link.Role.SHIM);
         Optional<Link> firstMalloc = Optional.empty();
@@ -34,9 +39,15 @@ public final class OrderCheck implements Check {
                 break;
             }
         }
-        String provider = firstMalloc.map(Link::path).orElse("glibc (libc.so.6)");
+        String provider = firstMalloc.isPresent() ? firstMalloc.get().path() : "glibc (libc.so.6)";
         // Who provides malloc, as the binder resolves it for the first program examined.
-        Optional<String> exe = in.targets().stream().filter(in::routable).findFirst();
+        Optional<String> exe = Optional.empty();
+        for (String e : in.targets()) {
+            if (in.routable(e)) {
+                exe = Optional.of(e);
+                break;
+            }
+        }
         if (exe.isPresent() && !in.mallocProvider(exe.get()).isEmpty()) {
             provider = in.mallocProvider(exe.get()) + " (in " + exe.get() + ")";
         }

@@ -7,6 +7,7 @@ import io.memproxy.executable.ExecutableProfile;
 import io.memproxy.shimmodel.MappedObject;
 import io.memproxy.shimmodel.ShimModel;
 import io.memproxy.shimmodel.ShimRoute;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The shim's predicted decision for one executable, and who provides its malloc. */
@@ -24,17 +25,27 @@ final class Routes {
         }
         String mallocFrom = in.mallocProvider(exe);
         List<MappedObject> process = in.loadOrder(exe);
-        if (process.stream().noneMatch(MappedObject::isShim)) {
+        boolean shim = false;
+        boolean shimProvides = false;
+        boolean libc = false;
+        // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
+        List<MappedObject> objects = new ArrayList<>();
+        for (MappedObject o : process) {
+            shim |= o.isShim();
+            shimProvides |= o.isShim() && o.path().equals(mallocFrom);
+            libc |= o.isLibc();
+            if (!o.isShim() && !o.isLibc()) {
+                objects.add(o);
+            }
+        }
+        if (!shim) {
             return new Route(exe, ShimRoute.NONE, "", "no shim in the process", mallocFrom);
         }
-        if (process.stream().noneMatch(o -> o.isShim() && o.path().equals(mallocFrom))) {
+        if (!shimProvides) {
             // Nothing calls the shim's malloc, so it never decides.
             return new Route(exe, ShimRoute.NONE, "", "shim bypassed", mallocFrom);
         }
-        // The shim walks the process's objects in load order and skips itself and libc (shim/src/memproxy.c: decide).
-        List<MappedObject> objects = process.stream().filter(o -> !o.isShim() && !o.isLibc()).toList();
-        ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), objects,
-                process.stream().noneMatch(MappedObject::isLibc));
+        ShimModel.Decision d = ShimModel.decide(in.config(), in.realPath(exe).orElse(exe), in.secure(exe), List.copyOf(objects), !libc);
         return new Route(exe, d.route(), d.route() == ShimRoute.ALLOCATOR ? d.allocator() : "", d.reason().word(), mallocFrom);
     }
 

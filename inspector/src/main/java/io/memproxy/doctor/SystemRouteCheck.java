@@ -30,12 +30,23 @@ public final class SystemRouteCheck implements Check {
     @Override
     public List<Finding> run(Inspection in) throws Exception {
         List<Finding> out = new ArrayList<>();
-        Optional<String> exe = in.targets().stream().filter(in::routable).filter(e -> in.shimPath(e).isPresent()).findFirst();
+        Optional<String> exe = Optional.empty();
+        for (String e : in.targets()) {
+            if (in.routable(e) && in.shimPath(e).isPresent()) {
+                exe = Optional.of(e);
+                break;
+            }
+        }
         if (exe.isEmpty()) {
             return out;
         }
-        Optional<LinkMapEntry> libc = in.linkMap(exe.get()).loadOrder().stream()
-                .filter(l -> l.found() && l.soname().map("libc.so.6"::equals).orElse(false)).findFirst();
+        Optional<LinkMapEntry> libc = Optional.empty();
+        for (LinkMapEntry l : in.linkMap(exe.get()).loadOrder()) {
+            if (l.found() && l.soname().orElse("").equals("libc.so.6")) {
+                libc = Optional.of(l);
+                break;
+            }
+        }
         if (libc.isEmpty()) {
             out.add(Finding.error("system-route.unreachable", exe.get(), exe.get() + " loads no libc.so.6: the shim has no system route",
                     "the shim is for glibc programs; exclude this one"));

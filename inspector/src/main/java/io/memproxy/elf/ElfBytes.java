@@ -255,6 +255,15 @@ final class ElfBytes {
         r.buf.get((int) (offset - r.start), dst, 0, length);
     }
 
+    /**
+     * The checked bytes {@code [offset, offset + length)} as a buffer of their own in the file's byte order, indexed
+     * from 0: for a loop over a whole table, which would otherwise find its region again for every field.
+     */
+    ByteBuffer slice(long offset, int length) {
+        Region r = region(offset, length);
+        return r.buf.slice((int) (offset - r.start), length).order(order);
+    }
+
     byte[] bytes(long offset, int length) {
         byte[] out = new byte[length];
         copy(offset, out, length);

@@ -261,6 +261,11 @@ public final class ElfImage implements AutoCloseable {
         return path;
     }
 
+    /** The file's size in bytes when it was read. */
+    public long fileSize() {
+        return in.size();
+    }
+
     /** Header facts: class, encoding, machine, type, interpreter, static/PIE, setuid/setgid, build-id. */
     public ElfHeader header() {
         return header;
@@ -279,7 +284,11 @@ public final class ElfImage implements AutoCloseable {
     /** The section header table with names resolved; empty when the file has none (e.g. stripped by sstrip). */
     public synchronized List<SectionHeader> sectionHeaders() throws MalformedElfException {
         if (sections == null) {
-            sections = guard(() -> SectionReader.read(in, shoff, shentsize, sectionCount, shstrndx));
+            try {
+                sections = SectionReader.read(in, shoff, shentsize, sectionCount, shstrndx);
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return sections;
     }
@@ -290,9 +299,25 @@ public final class ElfImage implements AutoCloseable {
      */
     public synchronized List<DynamicSymbol> dynamicSymbols() throws MalformedElfException {
         if (symbols == null) {
-            symbols = guard(() -> new SymbolReader(in, this).symbols());
+            try {
+                symbols = new SymbolReader(in, this).symbols();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return symbols;
+    }
+
+    /** How many entries {@link #dynamicSymbols()} has, from the table's size, without reading them. */
+    public synchronized int dynamicSymbolCount() throws MalformedElfException {
+        if (symbols != null) {
+            return symbols.size();
+        }
+        try {
+            return new SymbolReader(in, this).count();
+        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+            throw unparsable(e);
+        }
     }
 
     /**
@@ -302,17 +327,30 @@ public final class ElfImage implements AutoCloseable {
     public List<DynamicSymbol> definitions(String name) throws MalformedElfException {
         synchronized (this) {
             if (symbols != null) {
-                return symbols.stream()
-                        .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+                List<DynamicSymbol> out = new ArrayList<>(1);
+                for (DynamicSymbol d : symbols) {
+                    if (d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)) {
+                        out.add(d);
+                    }
+                }
+                return List.copyOf(out);
             }
         }
-        return guard(() -> new SymbolReader(in, this).lookup(name));
+        try {
+            return new SymbolReader(in, this).lookup(name);
+        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+            throw unparsable(e);
+        }
     }
 
     /** The versions this object defines ({@code .gnu.version_d}), base entry first; empty when none. */
     public synchronized List<VersionDefinition> versionDefinitions() throws MalformedElfException {
         if (definitions == null) {
-            definitions = guard(() -> new VersionReader(in, this).definitions());
+            try {
+                definitions = new VersionReader(in, this).definitions();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return definitions;
     }
@@ -320,7 +358,11 @@ public final class ElfImage implements AutoCloseable {
     /** The versions this object needs, per needed file ({@code .gnu.version_r}); empty when none. */
     public synchronized List<VersionRequirement> versionRequirements() throws MalformedElfException {
         if (requirements == null) {
-            requirements = guard(() -> new VersionReader(in, this).requirements());
+            try {
+                requirements = new VersionReader(in, this).requirements();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return requirements;
     }
@@ -331,9 +373,28 @@ public final class ElfImage implements AutoCloseable {
      */
     public synchronized List<DynamicRelocation> relocations() throws MalformedElfException {
         if (relocations == null) {
-            relocations = guard(() -> new RelocationReader(in, this).relocations());
+            try {
+                relocations = new RelocationReader(in, this).relocations();
+            } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+                throw unparsable(e);
+            }
         }
         return relocations;
+    }
+
+    /**
+     * How many entries {@link #relocations()} has, with the same checks of the tables and of each entry's symbol
+     * index, without reading the symbols or decoding the entries (a cost check needs the number only).
+     */
+    public synchronized int relocationCount() throws MalformedElfException {
+        if (relocations != null) {
+            return relocations.size();
+        }
+        try {
+            return new RelocationReader(in, this).count();
+        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
+            throw unparsable(e);
+        }
     }
 
     /**
@@ -385,7 +446,10 @@ public final class ElfImage implements AutoCloseable {
 
     private synchronized StringTable strings() throws MalformedElfException {
         if (strings == null) {
-            long address = tag(DT_STRTAB).orElseThrow(() -> in.malformed("dynamic section has strings but no DT_STRTAB"));
+            Long address = tags.get(DT_STRTAB);
+            if (address == null) {
+                throw in.malformed("dynamic section has strings but no DT_STRTAB");
+            }
             long start = offsetOf(address, "DT_STRTAB");
             long size = tag(DT_STRSZ).orElse(in.size() - start);
             strings = new StringTable(in, start, size, "dynamic string table");
@@ -395,16 +459,12 @@ public final class ElfImage implements AutoCloseable {
 
     private StringTable strings;
 
-    private interface Parse<T> {
-        T run() throws MalformedElfException;
-    }
-
-    private <T> T guard(Parse<T> parse) throws MalformedElfException {
-        try {
-            return parse.run();
-        } catch (RuntimeException | OutOfMemoryError | InternalError e) {
-            throw new MalformedElfException(path, "cannot be parsed: " + e);
-        }
+    /**
+     * The backstop of every lazy part: each read is checked, but a parse bug must still end as one line naming
+     * the file. (A try in each reader's call, not a lambda: each lambda costs a run its linkage.)
+     */
+    private MalformedElfException unparsable(Throwable e) {
+        return new MalformedElfException(path, "cannot be parsed: " + e);
     }
 
     private static List<ProgramHeader> readProgramHeaders(ElfBytes b, long phoff, int phentsize, int phnum)

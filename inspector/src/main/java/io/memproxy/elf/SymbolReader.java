@@ -27,14 +27,9 @@ final class SymbolReader {
         if (address == null) {
             return List.of();
         }
-        int entsize = b.is64() ? 24 : 16;
-        long declared = image.tag(ElfImage.DT_SYMENT).orElse((long) entsize);
-        if (declared != entsize) {
-            throw b.malformed("DT_SYMENT is " + declared + ", expected " + entsize);
-        }
+        int entsize = entrySize();
         long table = image.offsetOf(address, "DT_SYMTAB");
-        long count = count(entsize);
-        b.checkTable(table, count, entsize, "dynamic symbol table");
+        long count = checkedCount(table, entsize);
         b.mapWhole();
 
         long versym = versymTable(count);
@@ -47,6 +42,38 @@ final class SymbolReader {
             out.add(symbolAt(table, entsize, i, versym, defined, needed));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The number of entries {@link #symbols()} lists, after the same checks of the table and of its version table,
+     * without reading a symbol (nor the versions' names).
+     */
+    int count() throws MalformedElfException {
+        Long address = image.tag(ElfImage.DT_SYMTAB).orElse(null);
+        if (address == null) {
+            return 0;
+        }
+        int entsize = entrySize();
+        long count = checkedCount(image.offsetOf(address, "DT_SYMTAB"), entsize);
+        versymTable(count);
+        return (int) count;
+    }
+
+    /** The class's symbol entry size, which DT_SYMENT must declare if it is present. */
+    private int entrySize() throws MalformedElfException {
+        int entsize = b.is64() ? 24 : 16;
+        long declared = image.tag(ElfImage.DT_SYMENT).orElse((long) entsize);
+        if (declared != entsize) {
+            throw b.malformed("DT_SYMENT is " + declared + ", expected " + entsize);
+        }
+        return entsize;
+    }
+
+    /** The symbol count, checked to lie inside the file. */
+    private long checkedCount(long table, int entsize) throws MalformedElfException {
+        long count = count(entsize);
+        b.checkTable(table, count, entsize, "dynamic symbol table");
+        return count;
     }
 
     /** The offset of DT_VERSYM checked for {@code count} entries, or -1 when the object has none. */
@@ -87,8 +114,13 @@ final class SymbolReader {
         Optional<Long> gnuHash = image.tag(ElfImage.DT_GNU_HASH);
         Optional<Long> sysvHash = image.tag(ElfImage.DT_HASH);
         if (gnuHash.isEmpty() && sysvHash.isEmpty()) {
-            return image.dynamicSymbols().stream()
-                    .filter(d -> d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)).toList();
+            List<DynamicSymbol> out = new ArrayList<>(1);
+            for (DynamicSymbol d : image.dynamicSymbols()) {
+                if (d.isDefined() && d.binding() != SymbolBinding.LOCAL && d.name().equals(name)) {
+                    out.add(d);
+                }
+            }
+            return List.copyOf(out);
         }
         int entsize = b.is64() ? 24 : 16;
         long table = image.offsetOf(address, "DT_SYMTAB");

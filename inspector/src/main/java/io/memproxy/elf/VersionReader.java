@@ -25,28 +25,46 @@ final class VersionReader {
     /** Verdef: vd_flags, vd_ndx, vd_cnt, vd_hash, vd_aux, vd_next (at 16); Verdaux: vda_name, vda_next (at 4). */
     List<VersionDefinition> definitions() throws MalformedElfException {
         return chain(ElfImage.DT_VERDEF, "DT_VERDEF", ElfImage.DT_VERDEFNUM, "DT_VERDEFNUM", VERDEF_SIZE, 16,
-                new Aux(VERDAUX_SIZE, 4, "version definition", " name entry "), (p, i, aux) -> {
-                    int flags = b.u16(p + 2);
-                    int index = b.u16(p + 4);
-                    List<String> names = new ArrayList<>();
-                    aux.walk(p + b.u32(p + 12), b.u16(p + 6), i, a -> names.add(image.dynamicString(b.u32(a), "version definition name")));
-                    return new VersionDefinition(index, flags, b.u32(p + 8), names.isEmpty() ? "" : names.get(0),
-                            names.isEmpty() ? List.of() : names.subList(1, names.size()));
+                new Aux(VERDAUX_SIZE, 4, "version definition", " name entry "), new EntryReader<VersionDefinition>() {
+                    @Override
+                    public VersionDefinition read(long p, long i, Aux aux) throws MalformedElfException {
+                        int flags = b.u16(p + 2);
+                        int index = b.u16(p + 4);
+                        List<String> names = new ArrayList<>();
+                        aux.walk(p + b.u32(p + 12), b.u16(p + 6), i, new AuxReader() {
+                            @Override
+                            public void read(long a) throws MalformedElfException {
+                                names.add(image.dynamicString(b.u32(a), "version definition name"));
+                            }
+                        });
+                        return new VersionDefinition(index, flags, b.u32(p + 8), names.isEmpty() ? "" : names.get(0),
+                                names.isEmpty() ? List.of() : names.subList(1, names.size()));
+                    }
                 });
     }
 
     /** Verneed: vn_cnt, vn_file, vn_aux, vn_next (at 12); Vernaux: vna_hash, vna_flags, vna_other, vna_name, vna_next (at 12). */
     List<VersionRequirement> requirements() throws MalformedElfException {
         return chain(ElfImage.DT_VERNEED, "DT_VERNEED", ElfImage.DT_VERNEEDNUM, "DT_VERNEEDNUM", VERNEED_SIZE, 12,
-                new Aux(VERNAUX_SIZE, 12, "version requirement", " entry "), (p, i, aux) -> {
-                    int cnt = b.u16(p + 2);
-                    String file = image.dynamicString(b.u32(p + 4), "version requirement file name");
-                    List<VersionRequirement.Need> needs = new ArrayList<>();
-                    aux.walk(p + b.u32(p + 8), cnt, i, a -> needs.add(new VersionRequirement.Need(
-                            image.dynamicString(b.u32(a + 8), "needed version name"), b.u32(a), b.u16(a + 4), b.u16(a + 6))));
-                    return new VersionRequirement(file, needs);
+                new Aux(VERNAUX_SIZE, 12, "version requirement", " entry "), new EntryReader<VersionRequirement>() {
+                    @Override
+                    public VersionRequirement read(long p, long i, Aux aux) throws MalformedElfException {
+                        int cnt = b.u16(p + 2);
+                        String file = image.dynamicString(b.u32(p + 4), "version requirement file name");
+                        List<VersionRequirement.Need> needs = new ArrayList<>();
+                        aux.walk(p + b.u32(p + 8), cnt, i, new AuxReader() {
+                            @Override
+                            public void read(long a) throws MalformedElfException {
+                                needs.add(new VersionRequirement.Need(image.dynamicString(b.u32(a + 8), "needed version name"), b.u32(a),
+                                        b.u16(a + 4), b.u16(a + 6)));
+                            }
+                        });
+                        return new VersionRequirement(file, needs);
+                    }
                 });
     }
+
+    // The readers are classes, not lambdas: they run once per object, where a lambda's linkage costs more than the read.
 
     /** Reads the entry at offset {@code p}, the {@code i}th of its chain, with its aux entries. */
     private interface EntryReader<T> {

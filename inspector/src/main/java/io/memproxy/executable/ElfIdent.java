@@ -27,17 +27,37 @@ public final class ElfIdent {
 
     /** The same for a file already known to be a regular file (from the caller's lstat). */
     public static Optional<LoaderRules> rulesOfRegular(Path file) {
+        if (file.getFileSystem() == FileSystems.getDefault()) {
+            return rulesOfHostFile(file.toFile());
+        }
         byte[] h = new byte[20];
-        // A stream on this machine's files: it costs far less per file than a channel, and a walk of the
-        // search path opens every file on it.
-        try (InputStream in = file.getFileSystem() == FileSystems.getDefault() ? new FileInputStream(file.toFile())
-                : Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file)) {
             if (in.readNBytes(h, 0, h.length) < h.length) {
                 return Optional.empty();
             }
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+        return rulesOf(h);
+    }
+
+    /**
+     * The same for a file of this machine that java.io's stat found to be a regular file, links followed by the
+     * kernel. A stream: it costs far less per file than a channel, and a walk of the search path opens every file.
+     */
+    public static Optional<LoaderRules> rulesOfHostFile(java.io.File file) {
+        byte[] h = new byte[20];
+        try (InputStream in = new FileInputStream(file)) {
+            if (in.readNBytes(h, 0, h.length) < h.length) {
+                return Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return rulesOf(h);
+    }
+
+    private static Optional<LoaderRules> rulesOf(byte[] h) {
         ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
         if (b.getInt(0) != 0x464c457f || b.get(5) != 1) {
             return Optional.empty();

@@ -38,7 +38,12 @@ public final class FileCapabilities {
     }
 
     public static FileCapabilities find() {
-        return new FileCapabilities(LOCATIONS.stream().map(Path::of).filter(Files::isExecutable).findFirst());
+        for (String l : LOCATIONS) {
+            if (Files.isExecutable(Path.of(l))) {
+                return new FileCapabilities(Optional.of(Path.of(l)));
+            }
+        }
+        return new FileCapabilities(Optional.empty());
     }
 
     /**

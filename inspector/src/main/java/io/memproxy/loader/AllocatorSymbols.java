@@ -36,18 +36,34 @@ public final class AllocatorSymbols {
     public static final Set<String> ALL = Set.copyOf(concat());
 
     private static List<String> group(String name) {
-        return EXPORTS.stream().filter(f -> f[1].equals(name)).map(f -> f[0]).toList();
+        List<String> out = new ArrayList<>();
+        for (String[] f : EXPORTS) {
+            if (f[1].equals(name)) {
+                out.add(f[0]);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<String> both(List<String> lp64) {
         List<String> out = new ArrayList<>(lp64);
         for (String s : lp64) {
-            String ilp32 = s.replaceFirst("^(_Zn[wa]|_Zd[la]Pv)m", "$1j");
+            String ilp32 = ilp32(s);
             if (!ilp32.equals(s)) {
                 out.add(ilp32);
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The i386 mangling of an LP64 operator new/delete: the size_t 'm' after {@code _Znw}, {@code _Zna},
+     * {@code _ZdlPv} or {@code _ZdaPv} becomes 'j'; any other name unchanged. (Plain string tests: a regular
+     * expression here cost every doctor run a pattern compilation per name.)
+     */
+    static String ilp32(String lp64) {
+        int m = lp64.startsWith("_Znw") || lp64.startsWith("_Zna") ? 4 : lp64.startsWith("_ZdlPv") || lp64.startsWith("_ZdaPv") ? 6 : -1;
+        return m > 0 && lp64.length() > m && lp64.charAt(m) == 'm' ? lp64.substring(0, m) + 'j' + lp64.substring(m + 1) : lp64;
     }
 
     private static List<String> concat() {

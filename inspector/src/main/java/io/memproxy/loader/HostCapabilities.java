@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,14 +44,19 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
     public static HostCapabilities fromCpuinfo(String cpuinfo) {
         Set<String> flags = new HashSet<>();
         String vendor = "";
-        for (String line : cpuinfo.split("\n")) {
+        // The first CPU's lines answer: the scan stops once both are read (a machine with many CPUs repeats them),
+        // and the flags are split by hand (a regular expression cost every run a pattern compilation).
+        for (int start = 0, end; start < cpuinfo.length() && (flags.isEmpty() || vendor.isEmpty()); start = end + 1) {
+            end = cpuinfo.indexOf('\n', start);
+            end = end < 0 ? cpuinfo.length() : end;
+            String line = cpuinfo.substring(start, end);
             int colon = line.indexOf(':');
             if (colon < 0) {
                 continue;
             }
             String key = line.substring(0, colon).trim();
             if (key.equals("flags") && flags.isEmpty()) {
-                flags.addAll(Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+                flags.addAll(words(line.substring(colon + 1)));
             } else if (key.equals("vendor_id") && vendor.isEmpty()) {
                 vendor = line.substring(colon + 1).trim();
             }
@@ -89,6 +93,31 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
      * /lib/ld-linux.so.2 --help confirms on an AVX512 CPU), and platform "i686" (haswell and xeon_phi are
      * x86-64 platforms).
      */
+    /** The words of a line separated by blanks, as {@code trim().split("\\s+")} gives them. */
+    static List<String> words(String untrimmed) {
+        String line = untrimmed.trim();
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < line.length()) {
+            while (i < line.length() && blank(line.charAt(i))) {
+                i++;
+            }
+            int from = i;
+            while (i < line.length() && !blank(line.charAt(i))) {
+                i++;
+            }
+            if (i > from) {
+                out.add(line.substring(from, i));
+            }
+        }
+        return out.isEmpty() ? List.of("") : out;
+    }
+
+    /** \s of java.util.regex: space, tab, newline, vertical tab, form feed, carriage return. */
+    private static boolean blank(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
+    }
+
     public static HostCapabilities forI386(HostCapabilities x86_64) {
         return new HostCapabilities(List.of(), List.of("sse2"), "i686", x86_64.isaLevels());
     }

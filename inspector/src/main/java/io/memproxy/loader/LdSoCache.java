@@ -186,8 +186,11 @@ public final class LdSoCache {
                 }
             }
         }
-        return new LdSoCache(format, b, base, base + NEW_HEADER, NEW_ENTRY, (int) nlibs, List.copyOf(
-                subdirNames.stream().map(n -> n == null ? "" : n).toList()), generator);
+        List<String> names = new ArrayList<>(subdirNames.size());
+        for (String n : subdirNames) {
+            names.add(n == null ? "" : n);
+        }
+        return new LdSoCache(format, b, base, base + NEW_HEADER, NEW_ENTRY, (int) nlibs, List.copyOf(names), generator);
     }
 
     /** Hwcaps subdirectory names kept from the extension; ld.so's own list (dl-hwcaps) has a few. */

@@ -119,7 +119,13 @@ public final class LinkMap {
     }
 
     public List<IgnoredPreload> ignoredPreloads() {
-        return preloads.stream().filter(p -> !p.loaded()).map(p -> new IgnoredPreload(p.entry(), p.source(), p.reason())).toList();
+        List<IgnoredPreload> out = new ArrayList<>();
+        for (Preload p : preloads) {
+            if (!p.loaded()) {
+                out.add(new IgnoredPreload(p.entry(), p.source(), p.reason()));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -247,11 +253,14 @@ public final class LinkMap {
             isStatic = elf.header().interpreter().isEmpty() && !elf.header().hasDynamicSection();
             secure = env.secureFor(elf.header(), env.root().file(exePath));
             boolean kernel = env.start() == LoaderEnvironment.Start.KERNEL;
-            java.util.function.Supplier<String> origin = () -> {
-                try {
-                    return kernel ? dirname(env.root().realPath(exePath)) : dirname(absolute(exePath));
-                } catch (IOException e) {
-                    return null;
+            java.util.function.Supplier<String> origin = new java.util.function.Supplier<String>() {
+                @Override
+                public String get() {
+                    try {
+                        return kernel ? dirname(env.root().realPath(exePath)) : dirname(absolute(exePath));
+                    } catch (IOException e) {
+                        return null;
+                    }
                 }
             };
             exe = new LinkMapEntry(kernel ? "" : exePath, kernel ? "" : exePath, elf, null, FoundBy.EXECUTABLE, "", null, false, origin);
@@ -268,14 +277,13 @@ public final class LinkMap {
                 return;
             }
             ElfImage rtldElf = ri instanceof LoaderFiles.Usable ru ? ru.elf() : null;
-            rtld = new LinkMapEntry(interp, interp, rtldElf, null, FoundBy.INTERPRETER, "", null, false, () -> dirname(interp));
+            rtld = new LinkMapEntry(interp, interp, rtldElf, null, FoundBy.INTERPRETER, "", null, false, new Known(dirname(interp)));
             if (rtldElf == null) {
                 rtld.names.add(interp.substring(interp.lastIndexOf('/') + 1));
             }
             queue.add(exe);
-            if (!secure) {
-                env.ldLibraryPath().filter(s -> !s.isEmpty())
-                        .ifPresent(llp -> libraryPath = SearchPath.parseList(llp, ":;", dst(exe)));
+            if (!secure && env.ldLibraryPath().isPresent() && !env.ldLibraryPath().get().isEmpty()) {
+                libraryPath = SearchPath.parseList(env.ldLibraryPath().get(), ":;", dst(exe));
             }
             try {
                 preloads();
@@ -337,7 +345,7 @@ public final class LinkMap {
                     try {
                         dep = map(l, name, false);
                     } catch (NotFound e) {
-                        dep = new LinkMapEntry(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, () -> null);
+                        dep = new LinkMapEntry(name, name, null, null, FoundBy.NOT_FOUND, "", l, false, new Known(null));
                         chain.add(dep);
                         missing.add(new Missing(name, l, e.tried));
                     }
@@ -416,7 +424,7 @@ public final class LinkMap {
             }
             String opened = absolute(hit.path());
             LinkMapEntry o = new LinkMapEntry(name, hit.path(), elf, hit.file().fileKey(), hit.by(), hit.dir(), loader, preload,
-                    () -> dirname(opened));
+                    new Known(dirname(opened)));
             chain.add(o);
             loaded.add(o);
             return o;
@@ -499,8 +507,8 @@ public final class LinkMap {
             boolean nodeflib = loader.image().dynamic().noDefaultLib();
             if (!s.securePreload) {
                 s.tried(FoundBy.CACHE, null);
-                Optional<String> cached = cache().flatMap(c -> c.lookup(s.name, host, rules));
-                if (cached.isPresent() && !(nodeflib && rules.systemDirs().stream().anyMatch(cached.get()::startsWith))) {
+                Optional<String> cached = cache().isPresent() ? cache().get().lookup(s.name, host, rules) : Optional.empty();
+                if (cached.isPresent() && !(nodeflib && startsWithAny(cached.get(), rules.systemDirs()))) {
                     LoaderFiles.Opened o = files.open(cached.get(), rules);
                     switch (o.outcome()) {
                         case LOADED -> {
@@ -524,8 +532,28 @@ public final class LinkMap {
          * so a search skips it without a look, and a long list of absent directories costs nothing per name.
          */
         private int[] existing(List<String> dirs) {
-            return existing.computeIfAbsent(dirs, d -> java.util.stream.IntStream.range(0, d.size())
-                    .filter(i -> files.directoryExists(d.get(i))).toArray());
+            int[] known = existing.get(dirs);
+            if (known == null) {
+                int[] found = new int[dirs.size()];
+                int n = 0;
+                for (int i = 0; i < dirs.size(); i++) {
+                    if (files.directoryExists(dirs.get(i))) {
+                        found[n++] = i;
+                    }
+                }
+                known = java.util.Arrays.copyOf(found, n);
+                existing.put(dirs, known);
+            }
+            return known;
+        }
+
+        private static boolean startsWithAny(String path, List<String> prefixes) {
+            for (String p : prefixes) {
+                if (path.startsWith(p)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private final java.util.Map<List<String>, int[]> existing = new IdentityHashMap<>();
@@ -535,8 +563,18 @@ public final class LinkMap {
          * (with their trailing '/'), then the directory itself; the same per directory for the whole run.
          */
         private List<String> prefixes(String dir) {
-            return prefixes.computeIfAbsent(dir, d -> SearchPath.candidates(d, "", host).stream()
-                    .filter(p -> p.equals(d) || files.directoryExists(p)).toList());
+            List<String> known = prefixes.get(dir);
+            if (known == null) {
+                List<String> found = new ArrayList<>();
+                for (String p : SearchPath.candidates(dir, "", host)) {
+                    if (p.equals(dir) || files.directoryExists(p)) {
+                        found.add(p);
+                    }
+                }
+                known = List.copyOf(found);
+                prefixes.put(dir, known);
+            }
+            return known;
         }
 
         private final java.util.Map<String, List<String>> prefixes = new java.util.HashMap<>();
@@ -585,7 +623,8 @@ public final class LinkMap {
 
         private List<String> runpath(LinkMapEntry l) {
             if (l.runpathDirs == null) {
-                l.runpathDirs = l.image().dynamic().runpath().map(r -> SearchPath.parseList(r, ":", dst(l))).orElse(List.of());
+                Optional<String> r = l.image().dynamic().runpath();
+                l.runpathDirs = r.isPresent() ? SearchPath.parseList(r.get(), ":", dst(l)) : List.of();
             }
             return l.runpathDirs;
         }
@@ -604,7 +643,13 @@ public final class LinkMap {
 
         /** The search list: the queue without the placeholders of missing objects. */
         List<LinkMapEntry> searchList() {
-            return queue.stream().filter(LinkMapEntry::found).toList();
+            List<LinkMapEntry> out = new ArrayList<>(queue.size());
+            for (LinkMapEntry l : queue) {
+                if (l.found()) {
+                    out.add(l);
+                }
+            }
+            return List.copyOf(out);
         }
 
         /**
@@ -620,6 +665,20 @@ public final class LinkMap {
                 out.add(prev == exe ? 0 : out.indexOf(prev) + 1, rtld);
             }
             return out;
+        }
+    }
+
+    /** An $ORIGIN known when the entry is made (a plain class: a lambda per kind of entry cost each run its linkage). */
+    private static final class Known implements java.util.function.Supplier<String> {
+        private final String origin;
+
+        Known(String origin) {
+            this.origin = origin;
+        }
+
+        @Override
+        public String get() {
+            return origin;
         }
     }
 

@@ -125,7 +125,7 @@ public final class LinkMapEntry {
         if (request.equals(name) || names.contains(request)) {
             return true;
         }
-        return elf.dynamic().soname().map(request::equals).orElse(false);
+        return elf.dynamic().soname().isPresent() && request.equals(elf.dynamic().soname().get());
     }
 
     @Override

@@ -113,6 +113,7 @@ public final class LoaderFiles {
     private final Map<Object, Read> byKey = new ConcurrentHashMap<>();
     private final Map<String, Optional<Path>> dirs = new ConcurrentHashMap<>();
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    private final Map<String, Integer> misses = new ConcurrentHashMap<>();
 
     private volatile Optional<LdSoCache> cache;
     private volatile Optional<byte[]> preloadFile;
@@ -135,7 +136,7 @@ public final class LoaderFiles {
 
     /** The profile whose ld.so loads this file (its class and machine), if it is ELF and one does. */
     public Optional<LoaderRules> rulesFor(String loaderPath) {
-        return byPath.computeIfAbsent(loaderPath, this::load) instanceof Image i ? LoaderRules.of(i.elf().header()) : Optional.empty();
+        return read(loaderPath) instanceof Image i ? LoaderRules.of(i.elf().header()) : Optional.empty();
     }
 
     /**
@@ -152,7 +153,7 @@ public final class LoaderFiles {
 
     /** Opens a loader path as the ld.so of {@code rules} would (open_verify's checks, in its order). */
     public Opened open(String loaderPath, LoaderRules rules) {
-        Read r = byPath.computeIfAbsent(loaderPath, this::load);
+        Read r = read(loaderPath);
         if (r instanceof Image i) {
             return check(i, rules);
         }
@@ -164,6 +165,21 @@ public final class LoaderFiles {
                     : new Fatal(j.notElf() ? LoadOutcome.NOT_ELF : LoadOutcome.UNLOADABLE, j.reason());
         }
         return ABSENT;
+    }
+
+    /**
+     * What reading the file behind a loader path gave, read once (two threads may both read it; the first answer
+     * is kept and every caller gets that one). Plain map calls rather than computeIfAbsent with a lambda: each
+     * lambda costs a run its linkage, more than these lookups.
+     */
+    private Read read(String loaderPath) {
+        Read r = byPath.get(loaderPath);
+        if (r == null) {
+            r = load(loaderPath);
+            Read first = byPath.putIfAbsent(loaderPath, r);
+            r = first != null ? first : r;
+        }
+        return r;
     }
 
     private Read load(String loaderPath) {
@@ -185,9 +201,13 @@ public final class LoaderFiles {
             return new Rejected("cannot read file data: " + Root.kind(file, attrs) + ", not a regular file", Long.MAX_VALUE, false);
         }
         Object key = attrs.fileKey() != null ? attrs.fileKey() : file.toAbsolutePath().normalize();
-        final Path f = file;
-        final long size = attrs.size();
-        return byKey.computeIfAbsent(key, k -> read(f, k, size));
+        Read r = byKey.get(key);
+        if (r == null) {
+            r = read(file, key, attrs.size());
+            Read first = byKey.putIfAbsent(key, r);
+            r = first != null ? first : r;
+        }
+        return r;
     }
 
     /**
@@ -203,21 +223,34 @@ public final class LoaderFiles {
             return root.stat(path).isPresent() ? root.file(path) : null;
         }
         String key = path.substring(0, slash + 1);
-        Optional<Path> dir = dirs.computeIfAbsent(key, this::directory);
+        Optional<Path> dir = knownDirectory(key);
         if (dir.isEmpty()) {
             return null;
         }
         // A name the directory's listing lacks is absent without a system call (and without the exception
-        // Java makes of ENOENT, which dominated long searches).
+        // Java makes of ENOENT, which dominated long searches). A directory is listed only once names have been
+        // missed in it: a run that finds each library where it first looks (the cache's paths, a program's own
+        // directory) would list /usr/bin and the library directories, thousands of names, for nothing.
         // The listing is kept with the directory's modification time and made again when that changes (a
         // file created during the run, such as the doctor's probe copy).
-        long mtime = mtime(dir.get());
-        Listing names = listings.compute(key, (k, old) -> old != null && old.mtime() == mtime ? old : list(dir.get(), mtime));
-        if (names.names() != null && !names.names().contains(leaf)) {
-            return null;
+        if (misses.getOrDefault(key, 0) >= MISSES_BEFORE_LISTING) {
+            long mtime = mtime(dir.get());
+            Listing names = listings.compute(key, (k, old) -> old != null && old.mtime() == mtime ? old : list(dir.get(), mtime));
+            if (names.names() != null && !names.names().contains(leaf)) {
+                return null;
+            }
         }
         Path file = dir.get().resolve(leaf);
-        if (Files.isSymbolicLink(file)) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            // Counted without atomicity: a miss lost between threads only lists the directory one miss later.
+            Integer missed = misses.get(key);
+            misses.put(key, missed == null ? 1 : missed + 1);
+            return null;
+        }
+        if (attrs.isSymbolicLink()) {
             try {
                 return root.file(root.realPath(path));
             } catch (IOException | RuntimeException e) {
@@ -229,6 +262,9 @@ public final class LoaderFiles {
 
     /** Entries of one directory listed and remembered; a larger directory is probed name by name instead. */
     static final int MAX_LISTING = 1 << 16;
+
+    /** Names looked up and not found in a directory before it is listed. */
+    static final int MISSES_BEFORE_LISTING = 4;
 
     /** A directory's names (null: not listed, probe each name) as of its modification time. */
     private record Listing(Set<String> names, long mtime) {}
@@ -262,7 +298,17 @@ public final class LoaderFiles {
     /** Whether a search directory ("" is the working directory) exists in the root; remembered for the run. */
     public boolean directoryExists(String dir) {
         String abs = dir.startsWith("/") ? dir : root.cwd() + "/" + dir;
-        return dirs.computeIfAbsent(abs.endsWith("/") ? abs : abs + "/", this::directory).isPresent();
+        return knownDirectory(abs.endsWith("/") ? abs : abs + "/").isPresent();
+    }
+
+    /** {@link #directory}, remembered for the run. */
+    private Optional<Path> knownDirectory(String dir) {
+        Optional<Path> known = dirs.get(dir);
+        if (known == null) {
+            known = directory(dir);
+            dirs.putIfAbsent(dir, known);
+        }
+        return known;
     }
 
     /** A directory's host path with its links resolved inside the root, or empty when it is not one. */

@@ -78,12 +78,22 @@ public record LoaderRules(String name, ElfClass elfClass, int machine, String in
 
     /** The profile whose ld.so loads a program with this header, if there is one. */
     public static Optional<LoaderRules> of(ElfHeader h) {
-        return ALL.stream().filter(r -> r.elfClass == h.elfClass() && r.machine == h.machine()).findFirst();
+        for (LoaderRules r : ALL) {
+            if (r.elfClass == h.elfClass() && r.machine == h.machine()) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The profile of a Debian architecture name ("amd64", "i386"). */
     public static Optional<LoaderRules> named(String name) {
-        return ALL.stream().filter(r -> r.name.equals(name)).findFirst();
+        for (LoaderRules r : ALL) {
+            if (r.name.equals(name)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /** What this ld.so makes of the CPU in an environment (the host's CPU, or the assumed level when foreign). */

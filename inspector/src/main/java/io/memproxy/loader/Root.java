@@ -150,6 +150,20 @@ public final class Root {
      * appended as it is.
      */
     private String resolve(String loaderPath, boolean followLast, boolean mustExist) throws IOException {
+        if (dir == null && followLast) {
+            // On the host the kernel's own walk is this one (the same links, "..", 40-link limit): realpath(3) in
+            // one call instead of a Java lstat per component. What it cannot resolve is walked below, which
+            // names the cause as before (and appends a missing rest); java.io's stat, which makes no exception
+            // of ENOENT, sends a missing name there directly (the search path's candidates are mostly missing).
+            String abs = absolute(loaderPath);
+            try {
+                if (new java.io.File(abs).exists()) {
+                    return Path.of(abs).toRealPath().toString();
+                }
+            } catch (IOException | RuntimeException e) {
+                // Walked below.
+            }
+        }
         Walk w = new Walk(absolute(loaderPath), loaderPath);
         for (String c = w.next(); c != null; c = w.next()) {
             if (c.equals("..")) {
@@ -165,7 +179,11 @@ public final class Root {
                 if (mustExist) {
                     throw new NoSuchFileException(loaderPath);
                 }
-                w.done.addAll(w.todo.stream().filter(s -> !s.isEmpty()).toList());
+                for (String s : w.todo) {
+                    if (!s.isEmpty()) {
+                        w.done.add(s);
+                    }
+                }
                 return lexical(w.path());
             }
             if (a.isSymbolicLink() && (followLast || w.more())) {
@@ -215,7 +233,12 @@ public final class Root {
 
         /** Whether a component other than an empty one is still to come. */
         boolean more() {
-            return todo.stream().anyMatch(s -> !s.isEmpty());
+            for (String s : todo) {
+                if (!s.isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**
@@ -230,7 +253,10 @@ public final class Root {
             if (absolute) {
                 done.clear();
             }
-            int length = target.length() + todo.stream().mapToInt(s -> s.length() + 1).sum();
+            int length = target.length();
+            for (String s : todo) {
+                length += s.length() + 1;
+            }
             if (length > MAX_PATH) {
                 throw new FileSystemException(named, null, "file name too long");
             }

@@ -7,6 +7,7 @@ import io.memproxy.elf.ElfImage;
 import io.memproxy.elf.RelocationKind;
 import io.memproxy.elf.SymbolBinding;
 import io.memproxy.elf.SymbolType;
+import io.memproxy.elf.SymbolVersion;
 import io.memproxy.elf.SymbolVisibility;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -130,7 +131,8 @@ public final class SymbolBinder {
         if (i < 0) {
             return Optional.empty();
         }
-        return search(scope.subList(i + 1, scope.size()), new Request(symbol, null, null, 0, true), caller).map(Found::object);
+        Optional<Found> f = search(scope.subList(i + 1, scope.size()), new Request(symbol, null, null, 0, true), caller);
+        return f.isPresent() ? Optional.of(f.get().object()) : Optional.empty();
     }
 
     private record Found(LinkMapEntry object, DynamicSymbol symbol) {}
@@ -143,7 +145,7 @@ public final class SymbolBinder {
         scope.addAll(map.scope());
         Optional<Found> f = search(scope, q, from);
         boolean prot = q.ref() != null && q.ref().visibility() == SymbolVisibility.PROTECTED;
-        Optional<LinkMapEntry> to = f.map(Found::object);
+        Optional<LinkMapEntry> to = f.isPresent() ? Optional.of(f.get().object()) : Optional.empty();
         if (prot && f.isPresent() && f.get().object() != from) {
             // _dl_lookup_symbol_x: a protected reference binds back to the object that makes it.
             to = Optional.of(from);
@@ -179,7 +181,8 @@ public final class SymbolBinder {
                     return Optional.of(new Found(o, s));
                 case GNU_UNIQUE:
                     // do_lookup_unique: the first definition found is the one for the whole namespace.
-                    LinkMapEntry first = unique.computeIfAbsent(q.name(), k -> o);
+                    unique.putIfAbsent(q.name(), o);
+                    LinkMapEntry first = unique.get(q.name());
                     return Optional.of(new Found(first, s));
                 default:
                     break;
@@ -207,9 +210,9 @@ public final class SymbolBinder {
             }
             if (q.version() != null) {
                 if (versym) {
-                    int ndx = s.version().map(v -> v.index()).orElse(1);
-                    boolean hiddenBit = s.version().map(v -> v.hidden()).orElse(false);
-                    String defName = s.version().filter(v -> v.isNamed()).map(v -> v.name()).orElse(null);
+                    SymbolVersion v = s.version().orElse(null);
+                    boolean hiddenBit = v != null && v.hidden();
+                    String defName = v != null && v.isNamed() ? v.name() : null;
                     boolean same = q.version().equals(defName);
                     if (!same && (defName != null || hiddenBit)) {
                         continue;
@@ -218,9 +221,10 @@ public final class SymbolBinder {
                 return s;
             }
             if (versym) {
-                int ndx = s.version().map(v -> v.index()).orElse(1);
+                SymbolVersion v = s.version().orElse(null);
+                int ndx = v != null ? v.index() : 1;
                 if (ndx >= (q.newest() ? 2 : 3)) {
-                    if (!s.version().map(v -> v.hidden()).orElse(false) && numVersions++ == 0) {
+                    if (!(v != null && v.hidden()) && numVersions++ == 0) {
                         versioned = s;
                     }
                     continue;
@@ -244,19 +248,32 @@ public final class SymbolBinder {
     }
 
     private static List<DynamicSymbol> symbolsNamed(ElfImage elf, String name) {
-        Map<String, List<DynamicSymbol>> index = SYMBOLS.computeIfAbsent(elf, e -> {
+        Map<String, List<DynamicSymbol>> index = SYMBOLS.get(elf);
+        if (index == null) {
+            // Plain loops, not computeIfAbsent with lambdas: each lambda costs a run its linkage.
             Map<String, List<DynamicSymbol>> m = new HashMap<>();
             try {
-                for (DynamicSymbol s : e.dynamicSymbols()) {
+                for (DynamicSymbol s : elf.dynamicSymbols()) {
                     if (s.index() != 0) {
-                        m.computeIfAbsent(s.name(), k -> new ArrayList<>(1)).add(s);
+                        List<DynamicSymbol> same = m.get(s.name());
+                        if (same == null) {
+                            same = new ArrayList<>(1);
+                            m.put(s.name(), same);
+                        }
+                        same.add(s);
                     }
                 }
             } catch (ElfException ex) {
                 // An unreadable symbol table defines nothing, as far as this emulation goes.
             }
-            return m;
-        });
+            synchronized (SYMBOLS) {
+                index = SYMBOLS.get(elf);
+                if (index == null) {
+                    index = m;
+                    SYMBOLS.put(elf, m);
+                }
+            }
+        }
         return index.getOrDefault(name, List.of());
     }
 }

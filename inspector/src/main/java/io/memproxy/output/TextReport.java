@@ -67,7 +67,10 @@ public final class TextReport {
         if (!quiet && !d.routes().isEmpty()) {
             out.println();
             out.println(colour.bold("Predicted routes"));
-            int width = d.routes().stream().mapToInt(r -> r.exe().length()).max().orElse(0);
+            int width = 0;
+            for (var r : d.routes()) {
+                width = Math.max(width, r.exe().length());
+            }
             for (Route r : d.routes()) {
                 out.println("  " + pad(r.exe(), width) + "  " + marks.arrow() + " " + RouteWords.describe(r));
             }

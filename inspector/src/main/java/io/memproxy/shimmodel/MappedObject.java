@@ -38,11 +38,11 @@ public final class MappedObject implements ShimModel.Exports {
     }
 
     public boolean isShim() {
-        return fileName().startsWith("libmemproxy") || image.dynamic().soname().map(s -> s.startsWith("libmemproxy")).orElse(false);
+        return fileName().startsWith("libmemproxy") || image.dynamic().soname().orElse("").startsWith("libmemproxy");
     }
 
     public boolean isLibc() {
-        return image.dynamic().soname().map(s -> s.equals("libc.so.6")).orElse(false);
+        return image.dynamic().soname().orElse("").equals("libc.so.6");
     }
 
     /**
@@ -57,7 +57,7 @@ public final class MappedObject implements ShimModel.Exports {
             for (DynamicSymbol d : image.definitions(name)) {
                 known |= d.value() != 0 && d.type() == SymbolType.FUNC
                         && (d.binding() == SymbolBinding.GLOBAL || d.binding() == SymbolBinding.WEAK)
-                        && visible(d) && d.version().map(v -> !v.hidden()).orElse(true);
+                        && visible(d) && !(d.version().isPresent() && d.version().get().hidden());
             }
             shimVisible.put(name, known);
         }

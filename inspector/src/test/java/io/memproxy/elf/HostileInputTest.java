@@ -201,6 +201,52 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * The counts chain.cost reads instead of the full tables (ElfImage.relocationCount, dynamicSymbolCount) fail on
+     * damage to the tables' structure with the message the full reads give: table bounds, entry size, symbol count,
+     * version table, and a relocation naming a symbol past the table.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("structuralDamages")
+    void countsFailAsTheFullReadsDo(String name, java.util.function.Consumer<Patch> damage) throws Exception {
+        damage.accept(lib);
+        Path f = lib.write(dir, "damaged.so");
+        MalformedElfException full = assertThrows(MalformedElfException.class, () -> ElfImage.read(f).relocations());
+        MalformedElfException counted = assertThrows(MalformedElfException.class, () -> ElfImage.read(f).relocationCount());
+        assertEquals(full.getMessage(), counted.getMessage());
+        assertOneLineNamingFile(counted, f);
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> structuralDamages() {
+        java.util.function.Consumer<Patch> badIndex = lib -> {
+            try {
+                long rela = lib.fileOffsetOfAddress(lib.u64At(lib.dynamicValue(ElfImage.DT_RELA)));
+                List<DynamicRelocation> all = lib.original.relocations();
+                int i = 0;
+                while (all.get(i).symbolIndex() == 0 || all.get(i).table() != DynamicRelocation.Table.DYN) {
+                    i++;
+                }
+                lib.u64(rela + 24L * i + 8, (0x7fff_0000L << 32) | all.get(i).type());
+            } catch (ElfException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("relocation naming a symbol past the table", badIndex),
+                org.junit.jupiter.params.provider.Arguments.of("relocation table outside the file", (java.util.function.Consumer<Patch>)
+                        lib -> lib.u64(lib.dynamicValue(ElfImage.DT_RELASZ), 0x10_0000_0000L)),
+                org.junit.jupiter.params.provider.Arguments.of("bad symbol entry size", (java.util.function.Consumer<Patch>)
+                        lib -> lib.u64(lib.dynamicValue(ElfImage.DT_SYMENT), 4096)),
+                org.junit.jupiter.params.provider.Arguments.of("absurd dynamic symbol count", (java.util.function.Consumer<Patch>)
+                        lib -> {
+                            try {
+                                lib.u64(lib.sectionHeader(".dynsym") + 32, 0x7fff_ffff_ff00L);
+                            } catch (ElfException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }));
+    }
+
     @Test
     void sectionHeadersOutsideTheFile() throws Exception {
         lib.u64(0x28, 0x7fff_0000_0000L);

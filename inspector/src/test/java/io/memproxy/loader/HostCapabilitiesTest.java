@@ -19,6 +19,24 @@ class HostCapabilitiesTest {
         check(LoaderRules.DEBIAN_12_I386);
     }
 
+    /** The flags split by hand are the words the regular expression gave, for the machine's own line and odd ones. */
+    @Test
+    void flagsAreTheWordsOfTheLine() throws Exception {
+        String cpuinfo = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+        List<String> lines = new ArrayList<>(List.of("", " ", "fpu", " fpu  vme\tde ", "\u0001fpu\u000b sse\u0002", "a\fb\rc\u00a0d"));
+        for (String line : cpuinfo.split("\n")) {
+            if (line.startsWith("flags")) {
+                lines.add(line.substring(line.indexOf(':') + 1));
+            }
+        }
+        for (String line : lines) {
+            assertEquals(List.of(line.trim().split("\\s+")), HostCapabilities.words(line), line);
+        }
+        // Only the first CPU's lines count: the same with the rest of the file cut off.
+        int second = cpuinfo.indexOf("\n\n");
+        assertEquals(HostCapabilities.fromCpuinfo(cpuinfo), HostCapabilities.fromCpuinfo(second < 0 ? cpuinfo : cpuinfo.substring(0, second)));
+    }
+
     private static void check(LoaderRules rules) {
         var real = RealLoader.run(rules.interpreter(), "--help");
         List<String> hwcaps = new ArrayList<>();

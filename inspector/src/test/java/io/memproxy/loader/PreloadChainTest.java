@@ -36,6 +36,14 @@ class PreloadChainTest {
         assertEquals(expected, PreloadChain.splitEnvironment(value));
     }
 
+    /** The split by hand gives the tokens the pattern it replaces gave, edge cases included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", ":", "a", "a:", ":a", "a b", "a::b", " : a : b : ", "a\tb:c d", "/usr/$LIB/x.so:/y.so"})
+    void environmentSplitIsThePatternsSplit(String value) {
+        List<String> expected = java.util.Arrays.stream(value.split("[ :]")).filter(t -> !t.isEmpty()).toList();
+        assertEquals(expected, PreloadChain.splitEnvironment(value));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nx-a.so\tnx-b.so\nnx-c.so", "# c\nnx-a.so # t\n# another\nnx-b.so\n", "nx-a.so #c1\nnx-b.so #c2\n",
         "nx-a.so\r\nnx-b.so\r\n", "nx-a.so:nx-b.so nx-c.so", "nx-last.so", "#only\nnx-x.so #c\n#d", "nx-a.so\n#\n#x#y\nnx-b.so # q # r\n"})

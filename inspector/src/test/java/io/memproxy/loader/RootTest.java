@@ -106,4 +106,52 @@ class RootTest {
         assertEquals("/etc/ld.so.preload: " + io.memproxy.elf.FileWords.MISSING, Root.message(e));
         assertEquals(List.of("secret"), Files.list(outside).map(p -> p.getFileName().toString()).toList());
     }
+
+    /**
+     * The host resolves names with realpath(3) where it can; an image root of "/" walks every name component by
+     * component. Both must give the same file, and the same error, for real names of this machine: links through
+     * /etc/alternatives, "..", doubled slashes, missing names and a name through a file (relative names differ by design:
+     * the host's are relative to the working directory, an image's to its "/"). Links made
+     * here test the link limit and a loop.
+     */
+    @Test
+    void theHostResolvesAsTheWalkDoes() throws IOException {
+        Root walked = Root.at(Path.of("/"));
+        Path loop = Files.createSymbolicLink(tmp.resolve("loop"), tmp.resolve("loop"));
+        Path chain = tmp.resolve("chain0");
+        Files.writeString(chain, "end\n");
+        for (int i = 1; i <= 41; i++) {
+            chain = Files.createSymbolicLink(tmp.resolve("chain" + i), chain);
+        }
+        List<String> names = new java.util.ArrayList<>(List.of("/bin/sh", "/usr/bin/java", "/usr/bin/../bin/./sh", "//usr//bin//sh",
+                "/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/etc/alternatives/java", "/", "/..", "/../..",
+                "/no/such/file", "/usr/bin/no-such-program", "/bin/sh/below-a-file", "/etc/ld.so.cache",
+                loop.toString(), loop + "/x", tmp.resolve("chain40").toString(), tmp.resolve("chain41").toString(), tmp.resolve("chain1") + "/"));
+        try (var ds = Files.newDirectoryStream(Path.of("/usr/bin"))) {
+            int n = 0;
+            for (Path p : ds) {
+                if (n++ < 300) {
+                    names.add(p.toString());
+                }
+            }
+        }
+        for (String name : names) {
+            assertEquals(walked.file(name), Root.host().file(name), name);
+            assertEquals(outcome(() -> walked.realPath(name)), outcome(() -> Root.host().realPath(name)), name);
+            assertEquals(outcome(() -> walked.stat(name).map(a -> a.fileKey().toString()).orElse("absent")),
+                    outcome(() -> Root.host().stat(name).map(a -> a.fileKey().toString()).orElse("absent")), name);
+        }
+    }
+
+    private interface Resolution {
+        String run() throws IOException;
+    }
+
+    private static String outcome(Resolution r) {
+        try {
+            return r.run();
+        } catch (IOException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
 }
