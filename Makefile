@@ -129,7 +129,7 @@ soak: deps shim
 
 # arm64 (docs/arm64.md): the aarch64 shim's checks under qemu with each arm64
 # allocator, both routes, secure execution and real arm64 programs (shim/tests/run.sh through static
-# trampolines: 332 checks, 7.5 minutes on 2 shared cores, 9.5 from a clean tree), then the inspector's arm64 tests
+# trampolines: 331 checks, 7.5 minutes on 2 shared cores, 9.5 from a clean tree), then the inspector's arm64 tests
 # (the image, ldd/bind agreement with the arm64 ld.so, doctor, scan, probe: 2 minutes once compiled, 7 from a
 # clean tree). Measured in all: 9 minutes 10 seconds. make test runs both parts too (test-shim, test-java);
 # this target is the arm64 part alone.
