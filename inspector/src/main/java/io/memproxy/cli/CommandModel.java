@@ -209,8 +209,6 @@ final class CommandModel {
                 converters, candidates, member, binding, binding, false, null);
     }
 
-    // The same attributes for options and positional parameters, written twice: the builder class the two
-    // share (ArgSpec.Builder) is not public in picocli.
     private static OptionSpec.Builder apply(Arg a, OptionSpec.Builder b) {
         b.arity(a.arity());
         if (a.completionCandidates() != null) {

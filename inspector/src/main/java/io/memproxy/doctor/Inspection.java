@@ -208,9 +208,8 @@ public final class Inspection {
     /** The executables to examine: those named, or /bin/sh and every listed program found on the search path. */
     public List<String> targets() {
         if (targets == null) {
-            List<String> found;
             if (!inputs.exes().isEmpty()) {
-                found = inputs.exes();
+                targets = inputs.exes();
             } else {
                 Set<String> out = new LinkedHashSet<>();
                 out.add(DEFAULT_TARGET);
@@ -222,9 +221,8 @@ public final class Inspection {
                         }
                     }
                 }
-                found = List.copyOf(out);
+                targets = List.copyOf(out);
             }
-            targets = found;
         }
         return targets;
     }
@@ -347,12 +345,15 @@ public final class Inspection {
     }
 
     MappedObject object(LinkMapEntry l) {
-        MappedObject o = objects.get(l.path());
-        return o != null ? o : shared(l.path(), l.elf().orElseThrow());
+        return shared(l.path(), l.elf().orElseThrow());
     }
 
     /** The one object of a path for the run: the first made wins (plain map calls, not a lambda per call site). */
     private MappedObject shared(String path, ElfImage elf) {
+        MappedObject known = objects.get(path);
+        if (known != null) {
+            return known;
+        }
         MappedObject made = new MappedObject(path, elf);
         MappedObject first = objects.putIfAbsent(path, made);
         return first != null ? first : made;
@@ -695,9 +696,7 @@ public final class Inspection {
             case LOADED -> {
                 // Named by the entry's own path, also when the file is already loaded under another name.
                 ElfImage elf = p.object().isPresent() ? p.object().get().elf().orElseThrow() : files.elf(p.path());
-                MappedObject known = objects.get(p.path());
-                yield new Link(p.entry(), source, p.path(), p.outcome(), "", Optional.of(known != null ? known : shared(p.path(), elf)),
-                        List.of());
+                yield new Link(p.entry(), source, p.path(), p.outcome(), "", Optional.of(shared(p.path(), elf)), List.of());
             }
             case NOT_ELF -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), scriptInputs(p.path()));
             default -> new Link(p.entry(), source, p.path(), p.outcome(), p.reason(), Optional.empty(), List.of());

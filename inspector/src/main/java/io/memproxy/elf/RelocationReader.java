@@ -71,10 +71,7 @@ final class RelocationReader {
         for (long o = start; o + entsize <= start + size; o += entsize, n++) {
             long info = b.word(o + w);
             int symbol = (int) (b.is64() ? info >>> 32 : info >>> 8);
-            if (symbol < 0 || symbol >= symbolCount) {
-                throw b.malformed(String.format("relocation at 0x%x refers to symbol %d of %d",
-                        b.word(o), Integer.toUnsignedLong(symbol), symbolCount));
-            }
+            checkSymbol(o, symbol, symbolCount);
             long offset = b.word(o);
             int type = (int) (b.is64() ? info & 0xffffffffL : info & 0xff);
             long addend = rela ? (b.is64() ? b.u64(o + 2L * w) : (int) b.u32(o + 2L * w)) : 0;
@@ -101,11 +98,16 @@ final class RelocationReader {
         for (int o = 0; o + entsize <= size; o += entsize, n++) {
             long info = b.is64() ? words64[(o + w) / 8] : words32[(o + w) / 4] & 0xffffffffL;
             int symbol = (int) (b.is64() ? info >>> 32 : info >>> 8);
-            if (symbol < 0 || symbol >= symbolCount) {
-                throw b.malformed(String.format("relocation at 0x%x refers to symbol %d of %d",
-                        b.word(start + o), Integer.toUnsignedLong(symbol), symbolCount));
-            }
+            checkSymbol(start + o, symbol, symbolCount);
         }
         return n;
+    }
+
+    /** The entry at {@code entry} must name a symbol of the table (index 0 is none). */
+    private void checkSymbol(long entry, int symbol, int symbolCount) throws MalformedElfException {
+        if (symbol < 0 || symbol >= symbolCount) {
+            throw b.malformed(String.format("relocation at 0x%x refers to symbol %d of %d",
+                    b.word(entry), Integer.toUnsignedLong(symbol), symbolCount));
+        }
     }
 }

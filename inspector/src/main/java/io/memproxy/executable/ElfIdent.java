@@ -30,15 +30,11 @@ public final class ElfIdent {
         if (file.getFileSystem() == FileSystems.getDefault()) {
             return rulesOfHostFile(file.toFile());
         }
-        byte[] h = new byte[20];
         try (InputStream in = Files.newInputStream(file)) {
-            if (in.readNBytes(h, 0, h.length) < h.length) {
-                return Optional.empty();
-            }
+            return rulesOf(in);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
-        return rulesOf(h);
     }
 
     /**
@@ -46,15 +42,16 @@ public final class ElfIdent {
      * kernel. A stream: it costs far less per file than a channel, and a walk of the search path opens every file.
      */
     public static Optional<LoaderRules> rulesOfHostFile(java.io.File file) {
-        byte[] h = new byte[20];
         try (InputStream in = new FileInputStream(file)) {
-            if (in.readNBytes(h, 0, h.length) < h.length) {
-                return Optional.empty();
-            }
+            return rulesOf(in);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
-        return rulesOf(h);
+    }
+
+    private static Optional<LoaderRules> rulesOf(InputStream in) throws IOException {
+        byte[] h = in.readNBytes(20);
+        return h.length < 20 ? Optional.empty() : rulesOf(h);
     }
 
     private static Optional<LoaderRules> rulesOf(byte[] h) {

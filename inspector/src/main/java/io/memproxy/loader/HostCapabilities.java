@@ -87,12 +87,6 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
         return new HostCapabilities(List.copyOf(subdirs), List.copyOf(legacy), platform, isa);
     }
 
-    /**
-     * What i386 ld.so (libc6:i386) makes of the same x86-64 CPU: no glibc-hwcaps subdirectories, the legacy hwcap
-     * name "sse2" only (every x86-64 CPU has it; cpu-features.c sets "avx512_1" for x86-64 alone, which
-     * /lib/ld-linux.so.2 --help confirms on an AVX512 CPU), and platform "i686" (haswell and xeon_phi are
-     * x86-64 platforms).
-     */
     /** The words of a line separated by blanks, as {@code trim().split("\\s+")} gives them. */
     static List<String> words(String untrimmed) {
         String line = untrimmed.trim();
@@ -118,6 +112,12 @@ public record HostCapabilities(List<String> hwcapsSubdirs, List<String> legacyHw
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
     }
 
+    /**
+     * What i386 ld.so (libc6:i386) makes of the same x86-64 CPU: no glibc-hwcaps subdirectories, the legacy hwcap
+     * name "sse2" only (every x86-64 CPU has it; cpu-features.c sets "avx512_1" for x86-64 alone, which
+     * /lib/ld-linux.so.2 --help confirms on an AVX512 CPU), and platform "i686" (haswell and xeon_phi are
+     * x86-64 platforms).
+     */
     public static HostCapabilities forI386(HostCapabilities x86_64) {
         return new HostCapabilities(List.of(), List.of("sse2"), "i686", x86_64.isaLevels());
     }

@@ -19,8 +19,9 @@ public final class UnitFindings {
     public static final String DROP_IN = "memproxy.conf";
 
     /**
-     * What the shim calls at its first allocation: open the exclusion list; read /proc/self/exe only when the list
-     * names a program or MEMPROXY_DEBUG is set (memproxy.conf(5), DECISION: exe-unknown).
+     * What the shim calls at its first allocation: open the exclusion list; read /proc/self/exe when the list names
+     * a program (memproxy.conf(5), DECISION: exe-unknown). MEMPROXY_DEBUG's line reads it too, but a refused read
+     * only prints the name as '?' there, the route stays.
      */
     static final String OPEN_LIST = "openat", READ_NAME = "readlink";
 
@@ -64,8 +65,7 @@ public final class UnitFindings {
         if (secureProgram) {
             noNewPrivileges(service, out);
         }
-        boolean debug = service.variable("MEMPROXY_DEBUG").filter(v -> !v.isEmpty() && !v.equals("0")).isPresent();
-        systemCallFilter(u, listNamesPrograms || debug ? List.of(OPEN_LIST, READ_NAME) : List.of(OPEN_LIST), out);
+        systemCallFilter(u, listNamesPrograms ? List.of(OPEN_LIST, READ_NAME) : List.of(OPEN_LIST), out);
         Optional<UnitSyntax.Assignment> rootImage = u.last(Service.S, "RootImage");
         rootImage.ifPresent(a -> out.add(new Finding("unit.root-image", Severity.WARNING, List.of(a.where()),
                 name + " runs inside the disk image " + a.value() + " (RootImage= at " + a.where()
@@ -180,7 +180,7 @@ public final class UnitFindings {
                 out.add(new Finding("unit.system-call-filter", errno.isPresent() ? Severity.WARNING : Severity.ERROR,
                         List.of(decisive.where()), "SystemCallFilter= (" + decisive.where() + ") forbids " + call
                                 + ", which the shim calls at the program's first allocation"
-                                + (call.equals(READ_NAME) ? " (the exclusion list names programs, or MEMPROXY_DEBUG is set)" : "")
+                                + (call.equals(READ_NAME) ? " (the exclusion list names programs)" : "")
                                 + ": the call " + effect,
                         "add SystemCallFilter=" + call + " (or @file-system) in a drop-in, after the filter"));
             }
